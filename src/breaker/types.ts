@@ -1,0 +1,65 @@
+import type { ErrorClass } from '../providers/provider-error.js';
+
+export type BreakerStateName = 'closed' | 'open' | 'half_open' | 'forced_open' | 'forced_closed';
+
+export interface BreakerErrorRecord {
+  at: string;
+  class: ErrorClass;
+  status: number | null;
+  message: string;
+}
+
+/** What `GET /v1/ladder` shows of one target's breaker. */
+export interface BreakerSnapshot {
+  state: BreakerStateName;
+  since: string;
+  /** Calls and failures inside the current window. */
+  calls: number;
+  failures: number;
+  last_errors: BreakerErrorRecord[];
+  /** When an open breaker will let a probe through; null unless open. */
+  half_open_at: string | null;
+}
+
+/** Permission for one call; a half-open probe must be reported back to free its slot. */
+export interface Permit {
+  target: string;
+  probe: boolean;
+}
+
+export interface BreakerFailure {
+  errorClass: ErrorClass;
+  status: number | null;
+  message: string;
+  retryAfterMs: number | null;
+}
+
+export interface BreakerTransition {
+  target: string;
+  from: BreakerStateName;
+  to: BreakerStateName;
+  reason: string;
+  at: string;
+}
+
+export type BreakerAction = 'open' | 'close' | 'auto';
+
+/**
+ * The breakers of every target, as a worker sees them. `acquire` answers from a local view kept in
+ * step by announcements, so a closed breaker costs no Redis round trip per call.
+ */
+export interface Breakers {
+  /** A permit to call `target`, or null when its breaker refuses (open, or probes all taken). */
+  acquire(target: string): Promise<Permit | null>;
+  recordSuccess(permit: Permit): void;
+  recordFailure(permit: Permit, failure: BreakerFailure): Promise<void>;
+  /** The call ended in a way that is neither success nor failure (caller error, own deadline). */
+  release(permit: Permit): void;
+  /** Local view of the state, without a round trip. */
+  state(target: string): BreakerStateName;
+  snapshot(target: string): Promise<BreakerSnapshot>;
+  force(target: string, action: BreakerAction): Promise<void>;
+  /** Called for every transition this process learns of, its own or another's. */
+  onTransition(listener: (transition: BreakerTransition) => void): () => void;
+  close(): Promise<void>;
+}

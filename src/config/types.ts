@@ -1,0 +1,159 @@
+/**
+ * The configuration after parsing, interpolation and defaults: a typed object passed down from
+ * start-up. Nothing below the CLI reads `process.env` or YAML; units are in the field names.
+ */
+
+/** `provider/model`, the unit a breaker, a price and a budget attach to. */
+export interface TargetRef {
+  provider: string;
+  model: string;
+  /** `provider/model`. */
+  id: string;
+}
+
+export interface LlmLevel {
+  kind: 'llm';
+  /** 1-based position in the ladder. */
+  level: number;
+  name: string;
+  targets: TargetRef[];
+}
+
+export interface CacheLevel {
+  kind: 'cache';
+  level: number;
+  name: string;
+}
+
+export interface StaticLevel {
+  kind: 'static';
+  level: number;
+  name: string;
+  message: string;
+}
+
+export type LevelConfig = LlmLevel | CacheLevel | StaticLevel;
+
+export interface ProviderSettings {
+  /** Resolved key; never logged, never put into job data. Undefined when none was found. */
+  apiKey?: string;
+  /** The environment variables consulted for the key, to name in a missing-key error. */
+  apiKeyEnv: string[];
+  baseUrl?: string;
+  /** Per-call timeout. Default 60000. */
+  timeoutMs: number;
+}
+
+export interface SimulatedSettings {
+  /** Added latency per call. Default 50. */
+  latencyMs: number;
+  /** Probability in [0, 1] that a call fails with `failStatus`. Default 0. */
+  failureRate: number;
+  /** Status a simulated failure carries. Default 503. */
+  failStatus: number;
+}
+
+/** `on_error` entries: HTTP statuses, or the kinds `timeout` and `connection`. */
+export type OnErrorEntry = number | 'timeout' | 'connection';
+
+export interface FallbackConfig {
+  onError: OnErrorEntry[];
+  /** Retries on the same target after the first call. Default 2. */
+  maxRetries: number;
+  backoff: 'exponential' | 'fixed';
+  /** Default 500. */
+  baseDelayMs: number;
+  /** Default 10000. */
+  maxDelayMs: number;
+  /** A Retry-After longer than this moves the job on instead of waiting. Default 30000. */
+  retryAfterCapMs: number;
+}
+
+export interface BreakerConfig {
+  /** Consecutive failures inside the window that open the breaker. Default 5. */
+  failureThreshold: number;
+  /** Sliding window. Default 60000 (config: `window`, seconds). */
+  windowMs: number;
+  /** Failure rate in (0, 1] that opens the breaker once `minimumCalls` calls were seen. Default 0.5. */
+  failureRate: number;
+  /** Default 10. */
+  minimumCalls: number;
+  /** Default 60000 (config: `reset_timeout`, seconds). */
+  resetTimeoutMs: number;
+  /** Default 600000 (config: `max_reset_timeout`, seconds). */
+  maxResetTimeoutMs: number;
+  /** Probe calls allowed at once in half-open, across all processes. Default 1. */
+  halfOpenMaxCalls: number;
+  /** Successful probes that close the breaker. Default 1. */
+  halfOpenSuccesses: number;
+}
+
+export interface WorkerConfig {
+  /** Jobs one worker process runs at once per level. Default 16. */
+  concurrency: number;
+  /** BullMQ lock; a crashed worker's job is taken over after about this long. Default 30000. */
+  lockDurationMs: number;
+  /** Default 30000. */
+  stalledIntervalMs: number;
+  /** SIGTERM waits this long for active jobs before closing anyway. Default 30000. */
+  shutdownGraceMs: number;
+}
+
+export interface ApiConfig {
+  /** Default `PORT`, else 3000. */
+  port: number;
+  tokens: string[];
+  /** Default 1 MiB. */
+  maxBodyBytes: number;
+  /** Default 1000. */
+  maxBatch: number;
+  /** Waiting jobs above which the API answers 429. Default: no limit. */
+  maxQueueDepth: number | null;
+  /** Default 120000. */
+  syncTimeoutMs: number;
+}
+
+export type BudgetPeriod = 'day' | 'month';
+
+export interface BudgetLimit {
+  period: BudgetPeriod;
+  limitUsd: number;
+}
+
+export interface BudgetsConfig {
+  /** Level name → limit. */
+  levels: Record<string, BudgetLimit>;
+  /** `metadata.agent` → limit. */
+  agents: Record<string, BudgetLimit>;
+}
+
+export interface Price {
+  /** USD per million input tokens. */
+  input: number;
+  /** USD per million output tokens. */
+  output: number;
+  /** USD per million cached input tokens; defaults to `input`. */
+  cachedInput?: number;
+}
+
+export interface LadderConfig {
+  /** The file it came from, for messages; `(inline)` when built in code. */
+  source: string;
+  redis: { url: string; prefix: string };
+  providers: Record<string, ProviderSettings>;
+  simulated: SimulatedSettings;
+  levels: LevelConfig[];
+  fallback: FallbackConfig;
+  breaker: BreakerConfig;
+  /** Response cache TTL. Default 86400 s. */
+  cache: { ttlSeconds: number };
+  /** How long a result outlives its job. Default 86400 s. */
+  results: { ttlSeconds: number };
+  worker: WorkerConfig;
+  api: ApiConfig;
+  budgets: BudgetsConfig;
+  /** `provider/model` → price, merged over the built-in table. */
+  prices: Record<string, Price>;
+  /** Complexity → level number. Default simple 3, standard 2, complex 1 (clamped to LLM levels). */
+  complexity: Record<'simple' | 'standard' | 'complex', number>;
+}

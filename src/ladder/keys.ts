@@ -1,0 +1,45 @@
+/**
+ * Every Redis key and channel llm-ladder uses, built in one place. The prefix is the BullMQ prefix
+ * too; give it a hash tag (`{ladder}`) on Redis Cluster so that every key shares one slot and the
+ * Lua scripts may touch several at once.
+ */
+export interface Keys {
+  readonly prefix: string;
+  /** JSON ladder definition, published by every process that starts from a config. */
+  ladder(): string;
+  /** A job's result record (JSON, TTL `results.ttl`). */
+  result(id: string): string;
+  /** Pub/sub channel announcing final results (message: the job id). */
+  resultsChannel(): string;
+  /** Response cache entry (TTL `cache.ttl`). */
+  cache(hash: string): string;
+  /** Breaker state hash for one target. */
+  breaker(target: string): string;
+  /** Sliding-window call log of one target's breaker. */
+  breakerWindow(target: string): string;
+  /** Pub/sub channel announcing breaker transitions. */
+  breakerChannel(): string;
+  /** Level flags: who paused a level (`breaker`, `operator`). */
+  levelState(level: string): string;
+  /** Pub/sub channel announcing level state changes. */
+  levelChannel(): string;
+  /** Any other ladder-owned key, under the prefix. */
+  custom(...parts: string[]): string;
+}
+
+export function createKeys(prefix: string): Keys {
+  const k = (...parts: string[]): string => [prefix, ...parts].join(':');
+  return {
+    prefix,
+    ladder: () => k('ladder', 'definition'),
+    result: (id) => k('ladder', 'result', id),
+    resultsChannel: () => k('ladder', 'results'),
+    cache: (hash) => k('ladder', 'cache', hash),
+    breaker: (target) => k('ladder', 'breaker', target),
+    breakerWindow: (target) => k('ladder', 'breaker', target, 'window'),
+    breakerChannel: () => k('ladder', 'breaker-events'),
+    levelState: (level) => k('ladder', 'level', level),
+    levelChannel: () => k('ladder', 'level-events'),
+    custom: (...parts) => k('ladder', ...parts),
+  };
+}

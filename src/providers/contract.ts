@@ -1,0 +1,47 @@
+import type { CompletionRequest, ToolCall } from '../ladder/job-schema.js';
+
+/** Unified stop reason; each provider's own value is kept beside it as `raw_stop_reason`. */
+export type StopReason =
+  | 'end_turn'
+  | 'max_tokens'
+  | 'stop_sequence'
+  | 'tool_use'
+  | 'content_filter'
+  | 'other';
+
+export interface CompletionOutput {
+  text: string;
+  tool_calls: ToolCall[];
+  stop_reason: StopReason;
+  raw_stop_reason: string | null;
+}
+
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+  /** Input tokens served from the provider's prompt cache (billed at the cached-input price). */
+  cached_input_tokens?: number;
+}
+
+export interface Completion {
+  output: CompletionOutput;
+  usage: Usage | null;
+}
+
+export interface CompleteArgs {
+  model: string;
+  request: CompletionRequest;
+  /** Provider-call timeout for this call; the adapter turns expiry into a `timeout` ProviderError. */
+  timeoutMs: number;
+  /** Aborted on shutdown or when the job's deadline passes. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The one contract every provider implements: complete a normalised request, return a normalised
+ * completion or throw a ProviderError. Adapters never retry: the ladder owns retries.
+ */
+export interface Provider {
+  readonly name: string;
+  complete(args: CompleteArgs): Promise<Completion>;
+}

@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+
+/** A private redis-server for tests, on a free port, that a fault test may stop and start again. */
+export interface RedisServerHandle {
+  readonly port: number;
+  readonly url: string;
+  readonly dir: string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  start(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export interface RedisServerOptions {
+  /** Append-only file on, so a restart keeps accepted jobs. Default false. */
+  appendOnly?: boolean;
+  /** `always` or `everysec`. Default `always`: a test that restarts Redis must not lose a write. */
+  appendFsync?: 'always' | 'everysec';
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') {
+        reject(new Error('no port'));
+        return;
+      }
+      server.close(() => resolve(address.port));
+    });
+  });
+}
+
+async function waitForPing(url: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.ping();
+      client.disconnect();
+      return;
+    } catch (error) {
+      client.disconnect();
+      if (Date.now() > until) throw error;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServerHandle> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'ladder-redis-'));
+  const url = `redis://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+
+  const args = [
+    '--port', String(port),
+    '--bind', '127.0.0.1',
+    '--dir', dir,
+    '--save', '',
+    '--appendonly', options.appendOnly ? 'yes' : 'no',
+    '--appendfsync', options.appendFsync ?? 'always',
+    '--maxmemory-policy', 'noeviction',
+    '--protected-mode', 'no',
+  ];
+
+  const handle: RedisServerHandle = {
+    port,
+    url,
+    dir,
+    async start() {
+      child = spawn('redis-server', args, { stdio: 'ignore' });
+      await waitForPing(url, 10_000);
+    },
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      const running = child;
+      if (!running || running.exitCode !== null) return;
+      await new Promise<void>((resolve) => {
+        running.once('exit', () => resolve());
+        running.kill(signal);
+      });
+      child = undefined;
+    },
+    async dispose() {
+      await handle.stop('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await handle.start();
+  return handle;
+}
