@@ -1,0 +1,56 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { CompleteArgs, Completion, Provider } from '../contract.js';
+import { misconfiguredFailure, type FailureContext } from '../failure.js';
+import type { ProviderSettings } from '../../config/types.js';
+import { missingKeyText } from '../missing-key.js';
+import { mapAnthropicError } from './map-error.js';
+import { mapRequest } from './map-request.js';
+import { mapResponse } from './map-response.js';
+
+export interface AnthropicProviderOptions {
+  settings: ProviderSettings;
+  /** Registry name; default `anthropic`. */
+  name?: string;
+}
+
+/** Claude through `@anthropic-ai/sdk`, one client for every call, SDK retries off. */
+export class AnthropicProvider implements Provider {
+  readonly name: string;
+  private readonly client: Anthropic | null;
+  private readonly apiKey: string | undefined;
+  private readonly apiKeyEnv: string[];
+
+  constructor({ settings, name = 'anthropic' }: AnthropicProviderOptions) {
+    this.name = name;
+    this.apiKey = settings.apiKey;
+    this.apiKeyEnv = settings.apiKeyEnv;
+    // Without a key the SDK would go looking for profiles on disk; we report the missing key instead.
+    this.client = settings.apiKey
+      ? new Anthropic({
+          apiKey: settings.apiKey,
+          // Undefined lets the SDK read ANTHROPIC_BASE_URL itself.
+          baseURL: settings.baseUrl,
+          maxRetries: 0,
+          timeout: settings.timeoutMs,
+        })
+      : null;
+  }
+
+  async complete({ model, request, timeoutMs, signal }: CompleteArgs): Promise<Completion> {
+    const ctx: FailureContext = { provider: this.name, model, apiKey: this.apiKey };
+    if (!this.client) {
+      throw misconfiguredFailure(ctx, missingKeyText(this.name, this.apiKeyEnv));
+    }
+    let body: unknown;
+    try {
+      body = await this.client.messages.create(mapRequest(model, request), {
+        timeout: timeoutMs,
+        maxRetries: 0,
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      throw mapAnthropicError({ ctx, error, timeoutMs, signal });
+    }
+    return mapResponse(ctx, body);
+  }
+}

@@ -1,0 +1,65 @@
+import {
+  AnthropicError,
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+} from '@anthropic-ai/sdk';
+import {
+  abortedFailure,
+  connectionFailure,
+  errorText,
+  isJsonSyntaxError,
+  malformedFailure,
+  misconfiguredFailure,
+  networkDetail,
+  statusFailure,
+  timeoutFailure,
+  type FailureContext,
+} from '../failure.js';
+import { isProviderError, parseRetryAfter, type ProviderError } from '../provider-error.js';
+
+export interface MapErrorArgs {
+  ctx: FailureContext;
+  error: unknown;
+  timeoutMs: number;
+  /** The caller's signal: when it fired, the failure is ours, not the provider's. */
+  signal?: AbortSignal;
+}
+
+/** The SDK keeps the whole `{type:'error', error:{type, message}}` body; its message is inside. */
+function bodyMessage(error: APIError): string {
+  const body: unknown = error.error;
+  if (typeof body === 'object' && body !== null) {
+    const inner = (body as { error?: unknown }).error;
+    if (typeof inner === 'object' && inner !== null) {
+      const { type, message } = inner as { type?: unknown; message?: unknown };
+      if (typeof message === 'string') return typeof type === 'string' ? `${type}: ${message}` : message;
+    }
+  }
+  return error.message;
+}
+
+/** Turns anything the Anthropic SDK throws into the one ProviderError. */
+export function mapAnthropicError({ ctx, error, timeoutMs, signal }: MapErrorArgs): ProviderError {
+  if (isProviderError(error)) return error;
+  if (signal?.aborted) return abortedFailure(ctx, error);
+  // Subclass order matters: the timeout and abort errors extend APIConnectionError / APIError.
+  if (error instanceof APIConnectionTimeoutError) return timeoutFailure(ctx, timeoutMs, error);
+  if (error instanceof APIUserAbortError) return abortedFailure(ctx, error);
+  if (error instanceof APIConnectionError) {
+    return connectionFailure(ctx, networkDetail(error.cause ?? error), error);
+  }
+  if (error instanceof APIError && typeof error.status === 'number') {
+    return statusFailure(ctx, {
+      status: error.status,
+      message: bodyMessage(error),
+      retryAfterMs: parseRetryAfter(error.headers),
+      cause: error,
+    });
+  }
+  if (isJsonSyntaxError(error)) return malformedFailure(ctx, error.message, error);
+  // Remaining SDK errors are raised before any request: bad options or missing credentials.
+  if (error instanceof AnthropicError) return misconfiguredFailure(ctx, error.message, error);
+  return malformedFailure(ctx, errorText(error), error);
+}

@@ -1,0 +1,59 @@
+import { GoogleGenAI, type HttpOptions } from '@google/genai';
+import type { CompleteArgs, Completion, Provider } from '../contract.js';
+import { misconfiguredFailure, type FailureContext } from '../failure.js';
+import { missingKeyText } from '../missing-key.js';
+import type { ProviderSettings } from '../../config/types.js';
+import { mapGoogleError } from './map-error.js';
+import { mapRequest } from './map-request.js';
+import { mapResponse } from './map-response.js';
+
+export interface GoogleProviderOptions {
+  settings: ProviderSettings;
+  /** Registry name; default `google`. */
+  name?: string;
+}
+
+/**
+ * Gemini through `@google/genai` (Gemini API, not Vertex). No `retryOptions`, so the SDK makes
+ * exactly one request per call.
+ */
+export class GoogleProvider implements Provider {
+  readonly name: string;
+  private readonly client: GoogleGenAI | null;
+  private readonly apiKey: string | undefined;
+  private readonly apiKeyEnv: string[];
+
+  constructor({ settings, name = 'google' }: GoogleProviderOptions) {
+    this.name = name;
+    this.apiKey = settings.apiKey;
+    this.apiKeyEnv = settings.apiKeyEnv;
+    const httpOptions: HttpOptions = { timeout: settings.timeoutMs };
+    // Left unset, the SDK reads GOOGLE_GEMINI_BASE_URL itself (checked in @google/genai 2.x).
+    if (settings.baseUrl) httpOptions.baseUrl = settings.baseUrl;
+    this.client = settings.apiKey
+      ? // vertexai: false so GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch backends.
+        new GoogleGenAI({ apiKey: settings.apiKey, vertexai: false, httpOptions })
+      : null;
+  }
+
+  async complete({ model, request, timeoutMs, signal }: CompleteArgs): Promise<Completion> {
+    const ctx: FailureContext = { provider: this.name, model, apiKey: this.apiKey };
+    if (!this.client) {
+      throw misconfiguredFailure(ctx, missingKeyText(this.name, this.apiKeyEnv));
+    }
+    const params = mapRequest(model, request);
+    // Per-request httpOptions are merged over the client's, so the base URL stays.
+    params.config = {
+      ...params.config,
+      httpOptions: { timeout: timeoutMs },
+      ...(signal ? { abortSignal: signal } : {}),
+    };
+    let body: unknown;
+    try {
+      body = await this.client.models.generateContent(params);
+    } catch (error) {
+      throw mapGoogleError({ ctx, error, timeoutMs, signal });
+    }
+    return mapResponse(ctx, body);
+  }
+}
