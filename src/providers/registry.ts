@@ -1,0 +1,106 @@
+import type { LadderConfig, ProviderSettings } from '../config/types.js';
+import { AnthropicProvider } from './anthropic/adapter.js';
+import type { Provider } from './contract.js';
+import { GoogleProvider } from './google/adapter.js';
+import { missingKeyText } from './missing-key.js';
+import { OpenAIProvider } from './openai/adapter.js';
+import { SimulatedProvider, type SimulatedProviderOptions } from './simulated/adapter.js';
+
+export const KNOWN_PROVIDERS = ['anthropic', 'openai', 'google', 'simulated'] as const;
+export type KnownProvider = (typeof KNOWN_PROVIDERS)[number];
+
+export function isKnownProvider(name: string): name is KnownProvider {
+  return (KNOWN_PROVIDERS as readonly string[]).includes(name);
+}
+
+/** Providers by name; only those the ladder's targets use are built. */
+export interface ProviderRegistry {
+  get(name: string): Provider | undefined;
+  names(): string[];
+  /** The simulated provider when a target uses it, for outage switches (demo, tests). */
+  readonly simulated: SimulatedProvider | undefined;
+}
+
+export interface CreateProvidersOptions {
+  /** Passed to the simulated provider (random source, outside outage flag). Default: none. */
+  simulated?: Omit<SimulatedProviderOptions, 'settings'>;
+}
+
+/** Settings when the config has no block for a provider: no key, SDK's own base URL. */
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+function settingsFor(config: LadderConfig, name: string): ProviderSettings {
+  return config.providers[name] ?? { apiKeyEnv: [], timeoutMs: DEFAULT_TIMEOUT_MS };
+}
+
+/** The distinct provider names used by LLM levels, in ladder order. */
+export function usedProviders(config: LadderConfig): string[] {
+  const names: string[] = [];
+  for (const level of config.levels) {
+    if (level.kind !== 'llm') continue;
+    for (const target of level.targets) {
+      if (!names.includes(target.provider)) names.push(target.provider);
+    }
+  }
+  return names;
+}
+
+export class UnknownProviderError extends Error {
+  constructor(readonly provider: string, readonly source: string) {
+    super(
+      `${source}: unknown provider "${provider}" in the ladder's targets; known providers: ${KNOWN_PROVIDERS.join(', ')}`,
+    );
+    this.name = 'UnknownProviderError';
+  }
+}
+
+function build(config: LadderConfig, name: KnownProvider, options: CreateProvidersOptions): Provider {
+  switch (name) {
+    case 'anthropic':
+      return new AnthropicProvider({ settings: settingsFor(config, name) });
+    case 'openai':
+      return new OpenAIProvider({ settings: settingsFor(config, name) });
+    case 'google':
+      return new GoogleProvider({ settings: settingsFor(config, name) });
+    case 'simulated':
+      return new SimulatedProvider({ ...options.simulated, settings: config.simulated });
+  }
+}
+
+/**
+ * Builds one provider (and so one SDK client) per provider name the targets use.
+ * Throws UnknownProviderError naming the first unknown provider.
+ */
+export function createProviders(config: LadderConfig, options: CreateProvidersOptions = {}): ProviderRegistry {
+  const providers = new Map<string, Provider>();
+  for (const name of usedProviders(config)) {
+    if (!isKnownProvider(name)) throw new UnknownProviderError(name, config.source);
+    providers.set(name, build(config, name, options));
+  }
+  const simulated = providers.get('simulated');
+  return {
+    get: (name) => providers.get(name),
+    names: () => [...providers.keys()],
+    simulated: simulated instanceof SimulatedProvider ? simulated : undefined,
+  };
+}
+
+export interface MissingApiKey {
+  provider: string;
+  /** Environment variables that would supply it. */
+  env: string[];
+  /** "provider anthropic has no API key: set ANTHROPIC_API_KEY or providers.anthropic.api_key". */
+  message: string;
+}
+
+/** Providers used by targets (the simulated one needs none) that have no API key. */
+export function missingApiKeys(config: LadderConfig): MissingApiKey[] {
+  const missing: MissingApiKey[] = [];
+  for (const name of usedProviders(config)) {
+    if (name === 'simulated') continue;
+    const settings = settingsFor(config, name);
+    if (settings.apiKey) continue;
+    missing.push({ provider: name, env: settings.apiKeyEnv, message: missingKeyText(name, settings.apiKeyEnv) });
+  }
+  return missing;
+}

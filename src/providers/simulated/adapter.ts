@@ -1,0 +1,73 @@
+import type { CompleteArgs, Completion, Provider } from '../contract.js';
+import { abortedFailure, statusFailure, timeoutFailure, type FailureContext } from '../failure.js';
+import type { SimulatedSettings } from '../../config/types.js';
+import { simulatedCompletion } from './simulated-output.js';
+import { simulateLatency } from './wait.js';
+
+/** Matches every model in `setOutage`. */
+export const ALL_MODELS = '*';
+
+export interface SimulatedProviderOptions {
+  settings: SimulatedSettings;
+  /** Registry name; default `simulated`. */
+  name?: string;
+  /** Source for `failureRate` draws, in [0, 1). Default `Math.random`; tests pass a fixed one. */
+  random?: () => number;
+  /**
+   * An outage source outside this process (e.g. a flag the demo keeps in Redis), asked on every
+   * call besides `setOutage`. Default: none.
+   */
+  isDown?: (model: string) => boolean;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  429: 'rate_limit_error: simulated rate limit',
+  500: 'api_error: simulated internal error',
+  502: 'bad_gateway: simulated bad gateway',
+  503: 'unavailable: simulated outage',
+  529: 'overloaded_error: simulated overload',
+};
+
+/**
+ * The in-process provider behind `simulated/<model>` targets: no keys, no network, deterministic
+ * answers, with latency, random failures and outages to show the ladder at work.
+ */
+export class SimulatedProvider implements Provider {
+  readonly name: string;
+  private readonly settings: SimulatedSettings;
+  private readonly random: () => number;
+  private readonly isDownOutside: ((model: string) => boolean) | undefined;
+  private readonly outages = new Set<string>();
+
+  constructor({ settings, name = 'simulated', random = Math.random, isDown }: SimulatedProviderOptions) {
+    this.name = name;
+    this.settings = settings;
+    this.random = random;
+    this.isDownOutside = isDown;
+  }
+
+  /** Takes one model (or every model with `*`) down or back up; every call fails with 503 meanwhile. */
+  setOutage(model: string, down: boolean): void {
+    if (down) this.outages.add(model);
+    else this.outages.delete(model);
+  }
+
+  isDown(model: string): boolean {
+    return this.outages.has(ALL_MODELS) || this.outages.has(model) || (this.isDownOutside?.(model) ?? false);
+  }
+
+  async complete({ model, request, timeoutMs, signal }: CompleteArgs): Promise<Completion> {
+    const ctx: FailureContext = { provider: this.name, model };
+    if (signal?.aborted) throw abortedFailure(ctx);
+    // A provider that is down answers at once; it does not make the caller wait.
+    if (this.isDown(model)) throw statusFailure(ctx, { status: 503, message: 'unavailable: simulated outage' });
+    const outcome = await simulateLatency({ latencyMs: this.settings.latencyMs, timeoutMs, signal });
+    if (outcome === 'aborted') throw abortedFailure(ctx);
+    if (outcome === 'timeout') throw timeoutFailure(ctx, timeoutMs);
+    if (this.settings.failureRate > 0 && this.random() < this.settings.failureRate) {
+      const status = this.settings.failStatus;
+      throw statusFailure(ctx, { status, message: STATUS_TEXT[status] ?? 'simulated failure' });
+    }
+    return simulatedCompletion(model, request);
+  }
+}

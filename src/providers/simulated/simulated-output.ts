@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import type { Completion, StopReason } from '../contract.js';
+import type { CompletionRequest, Message, ToolCall } from '../../ladder/job-schema.js';
+
+/** Rough English average; good enough for usage figures and cost demos. */
+const CHARS_PER_TOKEN = 4;
+const ECHO_CHARS = 200;
+
+export function estimateTokens(chars: number): number {
+  return Math.ceil(chars / CHARS_PER_TOKEN);
+}
+
+function messageChars(message: Message): number {
+  switch (message.role) {
+    case 'user':
+      return message.content.length;
+    case 'assistant':
+      return (message.content ?? '').length + JSON.stringify(message.tool_calls ?? []).length;
+    case 'tool':
+      return message.content.length;
+  }
+}
+
+function inputChars(request: CompletionRequest): number {
+  let chars = (request.system ?? '').length;
+  for (const message of request.messages) chars += messageChars(message);
+  if (request.tools) chars += JSON.stringify(request.tools).length;
+  return chars;
+}
+
+function lastPrompt(messages: readonly Message[]): string {
+  for (let i = messages.length - 1; i >= 0; i -= 1) {
+    const message = messages[i];
+    if (message && message.role !== 'assistant') return message.content;
+  }
+  return '';
+}
+
+function forcedToolCall(model: string, request: CompletionRequest): ToolCall | null {
+  const tools = request.tools ?? [];
+  const choice = request.tool_choice;
+  if (tools.length === 0 || choice === undefined || choice === 'auto' || choice === 'none') return null;
+  const name = typeof choice === 'object' ? choice.name : tools[0]?.name;
+  if (name === undefined) return null;
+  const digest = createHash('sha256').update(`${model}\u0000${JSON.stringify(request.messages)}`).digest('hex');
+  return { id: `sim_${digest.slice(0, 24)}`, name, arguments: {} };
+}
+
+/** Cuts at the earliest stop sequence, then at `max_tokens`, the way a real model stops. */
+function applyLimits(text: string, request: CompletionRequest): { text: string; stop: StopReason; raw: string } {
+  let cut = text;
+  let stop: StopReason = 'end_turn';
+  let raw = 'end_turn';
+  for (const sequence of request.stop ?? []) {
+    const at = cut.indexOf(sequence);
+    if (at >= 0) {
+      cut = cut.slice(0, at);
+      stop = 'stop_sequence';
+      raw = 'stop_sequence';
+    }
+  }
+  const maxChars = request.max_tokens === undefined ? Infinity : request.max_tokens * CHARS_PER_TOKEN;
+  if (cut.length > maxChars) {
+    cut = cut.slice(0, maxChars);
+    stop = 'max_tokens';
+    raw = 'max_tokens';
+  }
+  return { text: cut, stop, raw };
+}
+
+/**
+ * A deterministic answer derived from the request: the same request to the same model always
+ * gives the same completion, so cache and idempotency behaviour can be asserted.
+ */
+export function simulatedCompletion(model: string, request: CompletionRequest): Completion {
+  const input_tokens = estimateTokens(inputChars(request));
+  const call = forcedToolCall(model, request);
+  if (call) {
+    return {
+      output: { text: '', tool_calls: [call], stop_reason: 'tool_use', raw_stop_reason: 'tool_use' },
+      usage: { input_tokens, output_tokens: estimateTokens(JSON.stringify(call).length) },
+    };
+  }
+  const prompt = lastPrompt(request.messages).slice(0, ECHO_CHARS);
+  const { text, stop, raw } = applyLimits(`[simulated ${model}] ${prompt}`, request);
+  return {
+    output: { text, tool_calls: [], stop_reason: stop, raw_stop_reason: raw },
+    usage: { input_tokens, output_tokens: Math.max(1, estimateTokens(text.length)) },
+  };
+}
