@@ -17,6 +17,8 @@ export interface Keys {
   breaker(target: string): string;
   /** Sliding-window call log of one target's breaker. */
   breakerWindow(target: string): string;
+  /** Last errors of one target's breaker (list of JSON records, newest first). */
+  breakerErrors(target: string): string;
   /** Pub/sub channel announcing breaker transitions. */
   breakerChannel(): string;
   /** Level flags: who paused a level (`breaker`, `operator`). */
@@ -37,6 +39,7 @@ export function createKeys(prefix: string): Keys {
     cache: (hash) => k('ladder', 'cache', hash),
     breaker: (target) => k('ladder', 'breaker', target),
     breakerWindow: (target) => k('ladder', 'breaker', target, 'window'),
+    breakerErrors: (target) => k('ladder', 'breaker', target, 'errors'),
     breakerChannel: () => k('ladder', 'breaker-events'),
     levelState: (level) => k('ladder', 'level', level),
     levelChannel: () => k('ladder', 'level-events'),

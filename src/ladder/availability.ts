@@ -1,0 +1,36 @@
+import type { LevelConfig } from '../config/types.js';
+import type { SkipReason } from './result.js';
+
+export interface AvailabilityContext {
+  /** `metadata.agent`, for per-agent budgets. */
+  agent?: string;
+}
+
+/**
+ * Whether a level takes new jobs now, answered from a local view (no round trip). The breaker
+ * (level down), operators (paused) and budgets each contribute; null means available.
+ */
+export interface LevelAvailability {
+  unavailable(level: LevelConfig, context: AvailabilityContext): SkipReason | null;
+}
+
+export const ALWAYS_AVAILABLE: LevelAvailability = { unavailable: () => null };
+
+/** First level at or below `from` (and not below `floor`) that is available, with the skipped ones. */
+export function firstAvailableLevel(input: {
+  levels: LevelConfig[];
+  from: number;
+  floor: number;
+  availability: LevelAvailability;
+  context: AvailabilityContext;
+}): { level: number | null; skipped: { level: LevelConfig; reason: SkipReason }[] } {
+  const skipped: { level: LevelConfig; reason: SkipReason }[] = [];
+  for (let n = input.from; n <= input.floor; n++) {
+    const level = input.levels[n - 1];
+    if (!level) break;
+    const reason = input.availability.unavailable(level, input.context);
+    if (reason === null) return { level: n, skipped };
+    skipped.push({ level, reason });
+  }
+  return { level: null, skipped };
+}

@@ -1,0 +1,29 @@
+--[[
+  Writes a job's result record unless that would undo progress: a final record is never
+  overwritten, and a writer from a level above the record's (a stale re-run after a crash) is
+  refused. A final write is announced on the results channel so waiters in any process wake.
+
+  KEYS[1]  result hash   {prefix}:ladder:result:{id}
+  ARGV[1]  record JSON
+  ARGV[2]  new status (queued | active | completed | failed | cancelled)
+  ARGV[3]  level the writer is at
+  ARGV[4]  TTL in seconds
+  ARGV[5]  results channel
+  ARGV[6]  job id (the announcement)
+  ARGV[7]  status the record must have now, or '' for any non-final status
+
+  Output: { written (1|0), status now }
+]]
+local final = { completed = true, failed = true, cancelled = true }
+local current = redis.call('HMGET', KEYS[1], 'status', 'level')
+if current[1] then
+  if final[current[1]] then return { 0, current[1] } end
+  if ARGV[7] ~= '' and current[1] ~= ARGV[7] then return { 0, current[1] } end
+  if tonumber(current[2]) > tonumber(ARGV[3]) then return { 0, current[1] } end
+elseif ARGV[7] ~= '' then
+  return { 0, '' }
+end
+redis.call('HSET', KEYS[1], 'status', ARGV[2], 'level', ARGV[3], 'json', ARGV[1])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
+if final[ARGV[2]] then redis.call('PUBLISH', ARGV[5], ARGV[6]) end
+return { 1, ARGV[2] }

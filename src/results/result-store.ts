@@ -1,0 +1,88 @@
+import type { Redis } from 'ioredis';
+import type { Keys } from '../ladder/keys.js';
+import { isFinal, type JobResult, type JobStatus } from '../ladder/result.js';
+import { defineScript, runScript } from '../util/lua.js';
+
+const CLAIM = 'ladderClaimResult';
+const WRITE = 'ladderWriteResult';
+
+export interface ClaimAnswer {
+  created: boolean;
+  status: JobStatus;
+  level: number;
+  record: JobResult;
+}
+
+/**
+ * One result record per job id, in Redis for `results.ttl`. All writes go through Lua so that a
+ * final record is never overwritten and a stale re-run cannot move a job back up the ladder.
+ */
+export class ResultStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly ttlSeconds: number,
+  ) {
+    defineScript(redis, CLAIM, new URL('./lua/claim-result-1.lua', import.meta.url));
+    defineScript(redis, WRITE, new URL('./lua/write-result-1.lua', import.meta.url));
+  }
+
+  /**
+   * Creates the record unless one exists; answers whichever record was there. With `activate`, a
+   * worker also marks an existing non-final record at or above its level as active at its level.
+   */
+  async claim(record: JobResult, options: { activate?: boolean } = {}): Promise<ClaimAnswer> {
+    const reply = (await runScript(this.redis, CLAIM, [this.keys.result(record.id)], [
+      JSON.stringify(record),
+      record.status,
+      record.level,
+      this.ttlSeconds,
+      options.activate ? '1' : '0',
+    ])) as [number, string, string, string];
+    const [created, status, level, json] = reply;
+    return {
+      created: created === 1,
+      status: status as JobStatus,
+      level: Number(level),
+      record: JSON.parse(json) as JobResult,
+    };
+  }
+
+  /**
+   * Writes the record; refused when the stored one is final, further down the ladder, or (with
+   * `requireStatus`) not in that status. Answers whether it was written and the status now.
+   */
+  async write(
+    record: JobResult,
+    options: { requireStatus?: JobStatus } = {},
+  ): Promise<{ written: boolean; status: JobStatus | null }> {
+    const reply = (await runScript(this.redis, WRITE, [this.keys.result(record.id)], [
+      JSON.stringify(record),
+      record.status,
+      record.level,
+      this.ttlSeconds,
+      this.keys.resultsChannel(),
+      record.id,
+      options.requireStatus ?? '',
+    ])) as [number, string];
+    return { written: reply[0] === 1, status: reply[1] === '' ? null : (reply[1] as JobStatus) };
+  }
+
+  /** The record, with status and level from the hash fields, which claims update in place. */
+  async get(id: string): Promise<JobResult | null> {
+    const [status, level, json] = await this.redis.hmget(this.keys.result(id), 'status', 'level', 'json');
+    if (json === null || json === undefined) return null;
+    const record = JSON.parse(json) as JobResult;
+    if (status) record.status = status as JobStatus;
+    if (level) record.level = Number(level);
+    return record;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.redis.del(this.keys.result(id));
+  }
+
+  static isFinal(record: JobResult | null): boolean {
+    return record !== null && isFinal(record.status);
+  }
+}

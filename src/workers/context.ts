@@ -1,0 +1,54 @@
+import type { Queue } from 'bullmq';
+import type { FallbackConfig, LevelConfig, ProviderSettings, TargetRef } from '../config/types.js';
+import type { Breakers } from '../breaker/types.js';
+import type { ResponseCache } from '../cache/response-cache.js';
+import type { LevelAvailability } from '../ladder/availability.js';
+import type { JobResult } from '../ladder/result.js';
+import type { Provider, Usage } from '../providers/contract.js';
+import type { ErrorClass } from '../providers/provider-error.js';
+import type { ResultStore } from '../results/result-store.js';
+import type { Logger } from '../util/log.js';
+
+/** Hooks for metrics and cost accounting; every one optional so tests can leave them out. */
+export interface WorkerObserver {
+  providerCall?(call: {
+    target: TargetRef;
+    level: LevelConfig;
+    latencyMs: number;
+    errorClass: ErrorClass | null;
+    usage: Usage | null;
+  }): void;
+  jobFinished?(result: JobResult): void;
+}
+
+/** Prices a call; null when the target has no known price. */
+export type CostFn = (target: TargetRef, usage: Usage | null) => number | null;
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const SYSTEM_CLOCK: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** Everything a level worker needs, built once at start-up and shared by every job. */
+export interface WorkerContext {
+  levels: LevelConfig[];
+  fallback: FallbackConfig;
+  providerSettings: Record<string, ProviderSettings>;
+  providers: { get(name: string): Provider | undefined };
+  breakers: Breakers;
+  availability: LevelAvailability;
+  results: ResultStore;
+  cache: ResponseCache;
+  /** The queue of a level, by name, for rerouting. */
+  queue(levelName: string): Queue;
+  cost: CostFn;
+  observer: WorkerObserver;
+  clock: Clock;
+  logger: Logger;
+  random?: () => number;
+}

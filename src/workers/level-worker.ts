@@ -1,0 +1,76 @@
+import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { LevelConfig, WorkerConfig } from '../config/types.js';
+import { isFinal } from '../ladder/result.js';
+import type { WorkerContext } from './context.js';
+import { processJob, type JobSummary } from './process-job.js';
+import { failedRecord } from './records.js';
+
+export interface LevelWorkerOptions {
+  ctx: WorkerContext;
+  level: LevelConfig;
+  connection: ConnectionOptions;
+  prefix: string;
+  settings: WorkerConfig;
+  /** Overrides `settings.concurrency` (`ladder worker --concurrency`). */
+  concurrency?: number;
+}
+
+/**
+ * A BullMQ worker for one level's queue. BullMQ's own attempts stay at 1: the ladder retries and
+ * reroutes itself, and a BullMQ failure is only the final word on a job the ladder gave up on.
+ */
+export function createLevelWorker(options: LevelWorkerOptions): Worker<unknown, JobSummary> {
+  const { ctx, level, settings } = options;
+  const worker = new Worker<unknown, JobSummary>(level.name, (job: Job) => processJob(ctx, level, job), {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency ?? settings.concurrency,
+    lockDuration: settings.lockDurationMs,
+    stalledInterval: settings.stalledIntervalMs,
+    // A job whose worker died runs again elsewhere; a record already final stops it calling twice.
+    maxStalledCount: 10,
+    autorun: false,
+  });
+  worker.on('error', (error) => ctx.logger.error({ level: level.name, err: error.message }, 'worker error'));
+  worker.on('failed', (job, error) => {
+    if (!job?.id) return;
+    void recordBullmqFailure(ctx, level, job, error).catch((e: unknown) =>
+      ctx.logger.error({ job_id: job.id, err: String(e) }, 'could not record a failure'),
+    );
+  });
+  return worker;
+}
+
+/**
+ * BullMQ fails a job on its own when it stalls too often or the processor throws unexpectedly; the
+ * record must still end, or `result()` would wait for ever. A record the ladder finalised is kept.
+ */
+async function recordBullmqFailure(ctx: WorkerContext, level: LevelConfig, job: Job, error: Error): Promise<void> {
+  const id = job.id ?? '';
+  const record = await ctx.results.get(id);
+  if (!record || isFinal(record.status)) return;
+  const now = ctx.clock.now();
+  await ctx.results.write(
+    failedRecord({
+      record,
+      level,
+      message: `the job failed in the worker: ${error.message}`,
+      errorClass: 'transient',
+      attempts: record.attempts,
+      nowMs: now,
+      startedAtMs: job.processedOn ?? now,
+    }),
+  );
+}
+
+/** Stops taking jobs, waits up to `graceMs` for active ones, then closes regardless. */
+export async function closeWorkerGracefully(worker: Worker, graceMs: number): Promise<'drained' | 'forced'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'forced'>((resolve) => (timer = setTimeout(() => resolve('forced'), graceMs)));
+  const closed = worker.close().then(() => 'drained' as const);
+  const outcome = await Promise.race([closed, timedOut]);
+  clearTimeout(timer);
+  // Forcing leaves the active jobs locked; their locks lapse and another worker takes them over.
+  if (outcome === 'forced') await worker.close(true);
+  return outcome;
+}

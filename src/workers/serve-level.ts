@@ -1,0 +1,75 @@
+import type { LevelConfig, TargetRef } from '../config/types.js';
+import { requestHash } from '../cache/request-hash.js';
+import type { JobInput } from '../ladder/job-schema.js';
+import type { Attempt, ResultSource } from '../ladder/result.js';
+import type { Completion } from '../providers/contract.js';
+import type { ProviderError } from '../providers/provider-error.js';
+import type { WorkerContext } from './context.js';
+import { walkLevel } from './walk-level.js';
+
+export type ServeOutcome =
+  | { kind: 'served'; source: ResultSource; completion: Completion; target?: TargetRef }
+  | { kind: 'caller'; error: ProviderError }
+  | { kind: 'move_on' }
+  | { kind: 'deadline' };
+
+/** Serves a job at one level, whatever its kind: LLM targets, the response cache, or a message. */
+export async function serveLevel(
+  ctx: WorkerContext,
+  input: {
+    level: LevelConfig;
+    job: JobInput;
+    jobId: string;
+    deadlineAt: number | null;
+    prefer?: string;
+    attempts: Attempt[];
+  },
+): Promise<ServeOutcome> {
+  const { level, job, attempts } = input;
+  const at = (): string => new Date(ctx.clock.now()).toISOString();
+  switch (level.kind) {
+    case 'llm': {
+      if (input.deadlineAt !== null && ctx.clock.now() >= input.deadlineAt) {
+        attempts.push({ level: level.level, level_name: level.name, outcome: 'skipped', reason: 'deadline', at: at() });
+        return { kind: 'deadline' };
+      }
+      const outcome = await walkLevel(ctx, {
+        level,
+        request: job.request,
+        deadlineAt: input.deadlineAt,
+        prefer: input.prefer,
+        jobId: input.jobId,
+        attempts,
+      });
+      if (outcome.kind === 'served') {
+        return { kind: 'served', source: 'llm', completion: outcome.completion, target: outcome.target };
+      }
+      if (outcome.kind === 'exhausted') return { kind: 'move_on' };
+      return outcome;
+    }
+    case 'cache': {
+      const hit = job.cache === false ? null : await ctx.cache.get(requestHash(job.request));
+      if (!hit) {
+        attempts.push({ level: level.level, level_name: level.name, outcome: 'skipped', reason: 'cache_miss', at: at() });
+        return { kind: 'move_on' };
+      }
+      attempts.push({ level: level.level, level_name: level.name, outcome: 'ok', latency_ms: 0, at: at() });
+      return {
+        kind: 'served',
+        source: 'cache',
+        completion: { output: hit.output, usage: null },
+      };
+    }
+    case 'static': {
+      attempts.push({ level: level.level, level_name: level.name, outcome: 'ok', latency_ms: 0, at: at() });
+      return {
+        kind: 'served',
+        source: 'static',
+        completion: {
+          output: { text: level.message, tool_calls: [], stop_reason: 'end_turn', raw_stop_reason: null },
+          usage: null,
+        },
+      };
+    }
+  }
+}

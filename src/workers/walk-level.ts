@@ -1,0 +1,134 @@
+import type { LlmLevel, TargetRef } from '../config/types.js';
+import type { Permit } from '../breaker/types.js';
+import type { CompletionRequest } from '../ladder/job-schema.js';
+import type { Attempt } from '../ladder/result.js';
+import type { Completion } from '../providers/contract.js';
+import { ProviderError, isProviderError } from '../providers/provider-error.js';
+import { retryDelay } from './backoff.js';
+import type { WorkerContext } from './context.js';
+import { listedInOnError } from './on-error.js';
+
+export type LevelOutcome =
+  | { kind: 'served'; target: TargetRef; completion: Completion }
+  /** A caller's fault: the job fails at once, wherever it is. */
+  | { kind: 'caller'; error: ProviderError }
+  | { kind: 'exhausted' }
+  | { kind: 'deadline' };
+
+export interface WalkInput {
+  level: LlmLevel;
+  request: CompletionRequest;
+  /** Epoch ms after which the job stops climbing down; null for none. */
+  deadlineAt: number | null;
+  /** `provider/model` to try first. */
+  prefer?: string;
+  jobId: string;
+  /** Appended to as the walk goes, so a crash half way still leaves the trail written so far. */
+  attempts: Attempt[];
+}
+
+function orderTargets(targets: TargetRef[], prefer: string | undefined): TargetRef[] {
+  const first = targets.find((t) => t.id === prefer);
+  return first ? [first, ...targets.filter((t) => t !== first)] : targets;
+}
+
+function asProviderError(error: unknown, target: TargetRef): ProviderError {
+  if (isProviderError(error)) return error;
+  // An adapter bug or an unexpected SDK shape is the provider call going wrong, not the caller.
+  return new ProviderError({
+    provider: target.provider,
+    model: target.model,
+    message: error instanceof Error ? error.message : String(error),
+    errorClass: 'transient',
+    kind: 'malformed',
+    cause: error,
+  });
+}
+
+/**
+ * Tries a level's targets in priority order, retrying listed transient errors on the same target
+ * with backoff, and answers what became of the job at this level.
+ */
+export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<LevelOutcome> {
+  const { level, attempts } = input;
+  const stamp = (): string => new Date(ctx.clock.now()).toISOString();
+  const remaining = (): number =>
+    input.deadlineAt === null ? Number.POSITIVE_INFINITY : input.deadlineAt - ctx.clock.now();
+
+  for (const target of orderTargets(level.targets, input.prefer)) {
+    const provider = ctx.providers.get(target.provider);
+    const settings = ctx.providerSettings[target.provider];
+    if (!provider || !settings) {
+      attempts.push({
+        level: level.level, level_name: level.name, provider: target.provider, model: target.model,
+        outcome: 'error', class: 'misconfigured', status: null,
+        error: `provider ${target.provider} is not configured in this worker`, at: stamp(),
+      });
+      continue;
+    }
+    for (let call = 0; call <= ctx.fallback.maxRetries; call++) {
+      if (remaining() <= 0) return { kind: 'deadline' };
+      const permit: Permit | null = await ctx.breakers.acquire(target.id);
+      if (!permit) {
+        attempts.push({
+          level: level.level, level_name: level.name, provider: target.provider, model: target.model,
+          outcome: 'skipped', reason: 'breaker_open', at: stamp(),
+        });
+        break;
+      }
+      const budgetMs = remaining();
+      const limitedByDeadline = budgetMs < settings.timeoutMs;
+      const timeoutMs = Math.max(1, Math.min(settings.timeoutMs, budgetMs));
+      const started = ctx.clock.now();
+      try {
+        const completion = await provider.complete({ model: target.model, request: input.request, timeoutMs });
+        const latencyMs = ctx.clock.now() - started;
+        ctx.breakers.recordSuccess(permit);
+        ctx.observer.providerCall?.({ target, level, latencyMs, errorClass: null, usage: completion.usage });
+        attempts.push({
+          level: level.level, level_name: level.name, provider: target.provider, model: target.model,
+          outcome: 'ok', latency_ms: latencyMs, at: stamp(),
+        });
+        return { kind: 'served', target, completion };
+      } catch (thrown) {
+        const error = asProviderError(thrown, target);
+        const latencyMs = ctx.clock.now() - started;
+        const ownDeadline = limitedByDeadline && error.kind === 'timeout';
+        attempts.push({
+          level: level.level, level_name: level.name, provider: target.provider, model: target.model,
+          outcome: 'error', class: ownDeadline ? 'deadline' : error.errorClass, status: error.status,
+          error: error.message.slice(0, 500), latency_ms: latencyMs, at: stamp(),
+        });
+        ctx.logger.warn(
+          { job_id: input.jobId, level: level.name, provider_target: target.id, class: error.errorClass, status: error.status, kind: error.kind },
+          'provider call failed',
+        );
+        // The job's own deadline cutting a call short says nothing about the provider's health.
+        if (ownDeadline || error.kind === 'aborted') {
+          ctx.breakers.release(permit);
+          return { kind: 'deadline' };
+        }
+        ctx.observer.providerCall?.({ target, level, latencyMs, errorClass: error.errorClass, usage: null });
+        if (error.errorClass === 'caller') {
+          ctx.breakers.release(permit);
+          return { kind: 'caller', error };
+        }
+        if (error.errorClass === 'context_length') {
+          ctx.breakers.release(permit);
+          break;
+        }
+        await ctx.breakers.recordFailure(permit, {
+          errorClass: error.errorClass, status: error.status, message: error.message, retryAfterMs: error.retryAfterMs,
+        });
+        if (error.errorClass === 'misconfigured') break;
+        if (call >= ctx.fallback.maxRetries || !listedInOnError(error, ctx.fallback.onError)) break;
+        const decision = retryDelay({
+          retry: call + 1, fallback: ctx.fallback, retryAfterMs: error.retryAfterMs, random: ctx.random,
+        });
+        if (!decision.retry || decision.delayMs >= remaining()) break;
+        if (decision.delayMs > 0) await ctx.clock.sleep(decision.delayMs);
+      }
+    }
+  }
+  return { kind: 'exhausted' };
+}
