@@ -1,0 +1,102 @@
+/**
+ * Schemas of the config blocks shared by both forms (snake_case, as written in YAML). They check
+ * types and ranges only; defaults and checks across keys live in normalise.ts, so that the defaults
+ * are written down once.
+ */
+import { z } from 'zod';
+import { int, num, positive, str } from './schema-helpers.js';
+
+const ON_ERROR_EXPECTED = 'an HTTP status from 100 to 599, "timeout" or "connection"';
+
+/** One `on_error` entry: a status or one of the kinds without a status. */
+export const onErrorEntrySchema = z.union(
+  [z.literal('timeout'), z.literal('connection'), int(100, '', 599)],
+  { error: ON_ERROR_EXPECTED },
+);
+
+export const fallbackSchema = z.strictObject({
+  on_error: z.array(onErrorEntrySchema, { error: `a list of ${ON_ERROR_EXPECTED}` }).optional(),
+  max_retries: int(0).optional(),
+  backoff: z.enum(['exponential', 'fixed'], { error: '"exponential" or "fixed"' }).optional(),
+  base_delay_ms: int(0, 'ms').optional(),
+  max_delay_ms: int(0, 'ms').optional(),
+  retry_after_cap_ms: int(0, 'ms').optional(),
+});
+
+export const breakerSchema = z.strictObject({
+  failure_threshold: int(1).optional(),
+  window: positive('seconds').optional(),
+  failure_rate: num('a number in (0, 1]', (n) => n > 0 && n <= 1).optional(),
+  minimum_calls: int(1).optional(),
+  reset_timeout: positive('seconds').optional(),
+  max_reset_timeout: positive('seconds').optional(),
+  half_open_max_calls: int(1).optional(),
+  half_open_successes: int(1).optional(),
+});
+
+/** `cache:` and `results:`; Redis expiries are whole seconds. */
+export const ttlSchema = z.strictObject({ ttl: int(1, 'seconds').optional() });
+
+export const workerSchema = z.strictObject({
+  concurrency: int(1).optional(),
+  lock_duration_ms: int(1, 'ms').optional(),
+  stalled_interval_ms: int(1, 'ms').optional(),
+  shutdown_grace_ms: int(0, 'ms').optional(),
+});
+
+export const apiSchema = z.strictObject({
+  // 0 lets the OS pick a free port (tests).
+  port: int(0, '', 65535).optional(),
+  tokens: z
+    .array(str('a non-empty token').min(1, { error: 'a non-empty token' }), {
+      error: 'a list of tokens',
+    })
+    .optional(),
+  max_body_bytes: int(1, 'bytes').optional(),
+  max_batch: int(1).optional(),
+  max_queue_depth: z
+    .union([z.null(), int(1)], { error: 'an integer ≥ 1, or null for no limit' })
+    .optional(),
+  sync_timeout_ms: int(1, 'ms').optional(),
+});
+
+const usd = num('an amount in USD ≥ 0', (n) => n >= 0);
+
+/** One budget: exactly one of the two keys (checked in normalise.ts, which knows the path). */
+export const budgetLimitSchema = z.strictObject({
+  daily_usd: usd.optional(),
+  monthly_usd: usd.optional(),
+});
+
+export const budgetsSchema = z.strictObject({
+  levels: z.record(z.string(), budgetLimitSchema).optional(),
+  agents: z.record(z.string(), budgetLimitSchema).optional(),
+});
+
+const perMillion = num('a price in USD per million tokens ≥ 0', (n) => n >= 0);
+
+export const priceSchema = z.strictObject({
+  input: perMillion,
+  output: perMillion,
+  cached_input: perMillion.optional(),
+});
+
+/** Price keys are targets; checked in normalise.ts so the problem names the key. */
+export const pricesSchema = z.record(z.string(), priceSchema);
+
+const levelRef = z.union([int(1), str().min(1)], {
+  error: 'a level number (from 1) or a level name',
+});
+
+export const complexitySchema = z.strictObject({
+  simple: levelRef.optional(),
+  standard: levelRef.optional(),
+  complex: levelRef.optional(),
+});
+
+export const redisSchema = z.strictObject({
+  url: str('a Redis URL (redis://... or rediss://...)').optional(),
+  prefix: str('a key prefix without spaces')
+    .regex(/^\S{1,64}$/, { error: 'a key prefix of 1 to 64 characters without spaces' })
+    .optional(),
+});
