@@ -26,11 +26,18 @@ export interface CreateProvidersOptions {
   simulated?: Omit<SimulatedProviderOptions, 'settings'>;
 }
 
-/** Settings when the config has no block for a provider: no key, SDK's own base URL. */
 const DEFAULT_TIMEOUT_MS = 60_000;
 
+/** The variables the config layer conventionally reads, named when the config has no block. */
+const DEFAULT_KEY_ENV: Record<string, string[]> = {
+  anthropic: ['ANTHROPIC_API_KEY'],
+  openai: ['OPENAI_API_KEY'],
+  google: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
+};
+
+/** Settings when the config has no block for a provider: no key, the SDK's own base URL. */
 function settingsFor(config: LadderConfig, name: string): ProviderSettings {
-  return config.providers[name] ?? { apiKeyEnv: [], timeoutMs: DEFAULT_TIMEOUT_MS };
+  return config.providers[name] ?? { apiKeyEnv: DEFAULT_KEY_ENV[name] ?? [], timeoutMs: DEFAULT_TIMEOUT_MS };
 }
 
 /** The distinct provider names used by LLM levels, in ladder order. */
