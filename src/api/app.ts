@@ -1,0 +1,43 @@
+import express, { type Express, type RequestHandler } from 'express';
+import { mountDashboard } from '../dashboard/index.js';
+import { createAuthMiddleware } from './auth.js';
+import { errorHandler, notFound } from './error-handler.js';
+import { docsRouter } from './routes/docs.js';
+import { healthRouter } from './routes/health.js';
+import { jobsRouter } from './routes/jobs.js';
+import { ladderRouter } from './routes/ladder.js';
+import type { ApiAppOptions } from './types.js';
+
+/** Headers every answer carries: no sniffing, no framing, nothing cached by intermediaries. */
+const baseHeaders: RequestHandler = (_req, res, next) => {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  next();
+};
+
+/**
+ * The HTTP API, Bull Board and the ladder page as one express app. The caller listens (see
+ * `authMode` for where) and owns `ops`, the queues and their connections.
+ */
+export function createApiApp(options: ApiAppOptions): Express {
+  const { ops, config, logger } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  // Auth first, before any parsing or routing: deny by default except the open paths.
+  app.use(createAuthMiddleware(config));
+  app.use(baseHeaders);
+  app.use(express.json({ limit: config.maxBodyBytes, strict: true }));
+
+  app.use(healthRouter({ readiness: options.readiness, metrics: options.metrics, logger }));
+  app.use(docsRouter());
+  app.use('/v1', jobsRouter({ ops, config }));
+  app.use('/v1', ladderRouter(ops));
+  mountDashboard(app, { ops, queues: options.queues });
+
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}

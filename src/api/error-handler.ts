@@ -1,0 +1,97 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isJobValidationError } from '../producer/errors.js';
+import type { Logger } from '../util/log.js';
+import { HttpError, isHttpError } from './http-error.js';
+import type { ApiErrorBody, ApiProblem } from './types.js';
+
+/** Seconds a client should wait before retrying while Redis is away. */
+export const UNAVAILABLE_RETRY_AFTER_S = 5;
+
+interface Mapped {
+  status: number;
+  body: ApiErrorBody & Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+function hasMarker(error: unknown, marker: string): boolean {
+  return typeof error === 'object' && error !== null && (error as Record<string, unknown>)[marker] === true;
+}
+
+/** body-parser errors carry `type` and `status`; their messages may quote the body, so we use ours. */
+function bodyParserError(error: unknown): { type: string; status: number } | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const { type, status } = error as { type?: unknown; status?: unknown };
+  return typeof type === 'string' && typeof status === 'number' ? { type, status } : null;
+}
+
+const BODY_MESSAGES: Record<string, string> = {
+  'entity.too.large': 'the body is larger than api.max_body_bytes',
+  'entity.parse.failed': 'the body is not valid JSON',
+  'encoding.unsupported': 'unsupported content encoding',
+  'charset.unsupported': 'unsupported charset: send UTF-8 JSON',
+  'request.aborted': 'the request was aborted',
+  'request.size.invalid': 'the body length does not match Content-Length',
+};
+
+/** Maps what a route threw to a status and a JSON body. Messages never quote request headers. */
+export function mapError(error: unknown): Mapped {
+  if (isHttpError(error)) {
+    const { problems, headers, details, body } = error.options;
+    return {
+      status: error.status,
+      body: { ...body, error: { message: error.message, ...details, ...(problems ? { problems } : {}) } },
+      headers,
+    };
+  }
+  if (isJobValidationError(error)) {
+    // ops reports level names it does not know; in a batch the path is made relative to the body.
+    const index = error.index;
+    const problems: ApiProblem[] = error.problems.map((p) =>
+      index === undefined ? { ...p } : { index, path: `jobs.${index}.${p.path}`, message: p.message },
+    );
+    return { status: 400, body: { error: { message: 'invalid job', problems } } };
+  }
+  if (hasMarker(error, 'isQueueFullError')) {
+    const { level, depth, retryAfterMs } = error as { level: string; depth: number; retryAfterMs: number };
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    return {
+      status: 429,
+      body: { error: { message: `queue ${level} is full, retry later`, level, depth, retry_after_ms: retryAfterMs } },
+      headers: { 'Retry-After': String(seconds) },
+    };
+  }
+  if (hasMarker(error, 'isLadderUnavailableError')) {
+    return {
+      status: 503,
+      body: { error: { message: 'the ladder is unavailable (Redis cannot be reached), retry later' } },
+      headers: { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_S) },
+    };
+  }
+  const parser = bodyParserError(error);
+  if (parser !== null && parser.status >= 400 && parser.status < 500) {
+    return { status: parser.status, body: { error: { message: BODY_MESSAGES[parser.type] ?? 'bad request body' } } };
+  }
+  return { status: 500, body: { error: { message: 'internal error' } } };
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const mapped = mapError(error);
+    if (mapped.status >= 500) {
+      // Method and path only: headers would carry the token. 503 is an expected outage, not a bug.
+      const entry = { err: error, method: req.method, path: req.path, status: mapped.status };
+      if (mapped.status === 503) logger.warn(entry, 'ladder unavailable');
+      else logger.error(entry, 'request failed');
+    }
+    for (const [name, value] of Object.entries(mapped.headers ?? {})) res.setHeader(name, value);
+    res.status(mapped.status).json(mapped.body);
+  };
+}
+
+export const notFound: RequestHandler = (_req, _res, next) => {
+  next(new HttpError(404, 'no such endpoint; see /openapi.json'));
+};

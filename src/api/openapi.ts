@@ -1,0 +1,143 @@
+import { componentSchemas, ref } from './openapi-schemas.js';
+
+type Doc = Record<string, unknown>;
+
+const json = (schema: Doc): Doc => ({ content: { 'application/json': { schema } } });
+const answer = (description: string, schema?: Doc): Doc =>
+  schema === undefined ? { description } : { description, ...json(schema) };
+const errorAnswer = (description: string): Doc => answer(description, ref('Error'));
+
+const waitParam: Doc = {
+  name: 'wait',
+  in: 'query',
+  required: false,
+  description: 'Seconds to wait for a final result (capped at api.sync_timeout_ms).',
+  schema: { type: 'number', minimum: 0 },
+};
+const idParam: Doc = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+
+/** Answers every authenticated endpoint may give besides its own. */
+const common: Doc = {
+  '401': errorAnswer('Missing or invalid token'),
+  '503': errorAnswer('Redis cannot be reached; see Retry-After'),
+};
+
+const secured = [{ bearer: [] }];
+const open: Doc[] = [];
+
+function paths(): Doc {
+  return {
+    '/v1/jobs': {
+      post: {
+        summary: 'Enqueue a job',
+        description: 'The `id` field makes it idempotent: the same id twice is one job.',
+        parameters: [waitParam],
+        requestBody: { required: true, ...json(ref('Job')) },
+        responses: {
+          '200': answer('Final result, with ?wait, when the job ended in time', ref('Result')),
+          '202': answer('Accepted', ref('EnqueueAnswer')),
+          '400': errorAnswer('Invalid job: each problem with its path'),
+          '413': errorAnswer('Body larger than api.max_body_bytes'),
+          '429': errorAnswer('Queue deeper than api.max_queue_depth; see Retry-After'),
+          ...common,
+        },
+      },
+    },
+    '/v1/jobs/batch': {
+      post: {
+        summary: 'Enqueue many jobs, all or nothing',
+        requestBody: {
+          required: true,
+          ...json({ type: 'object', required: ['jobs'], properties: { jobs: { type: 'array', items: ref('Job') } } }),
+        },
+        responses: {
+          '202': answer('Accepted', {
+            type: 'object',
+            properties: {
+              ids: { type: 'array', items: { type: 'string' } },
+              jobs: { type: 'array', items: ref('EnqueueAnswer') },
+            },
+          }),
+          '400': errorAnswer('Invalid batch: index and path of each bad job; nothing enqueued'),
+          '413': errorAnswer('Body larger than api.max_body_bytes'),
+          '429': errorAnswer('Queue full'),
+          ...common,
+        },
+      },
+    },
+    '/v1/jobs/{id}': {
+      get: {
+        summary: 'A job and its result (long-poll with ?wait)',
+        parameters: [idParam, waitParam],
+        responses: { '200': answer('The record', ref('Result')), '404': errorAnswer('Unknown or expired'), ...common },
+      },
+      delete: {
+        summary: 'Cancel a job that has not started',
+        parameters: [idParam],
+        responses: {
+          '200': answer('Cancelled', ref('Result')),
+          '404': errorAnswer('Unknown or expired'),
+          '409': errorAnswer('Already running or final; the record is in `job`'),
+          ...common,
+        },
+      },
+    },
+    '/v1/ladder': {
+      get: { summary: 'Levels, queue depths and breakers', responses: { '200': answer('Ladder state', ref('Ladder')), ...common } },
+    },
+    '/v1/breakers/{provider}/{model}': {
+      post: {
+        summary: 'Force a breaker open or closed, or back to automatic',
+        description: 'The model may contain slashes.',
+        parameters: [
+          { name: 'provider', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'model', in: 'path', required: true, schema: { type: 'string' } },
+        ],
+        requestBody: {
+          required: true,
+          ...json({ type: 'object', required: ['action'], properties: { action: { type: 'string', enum: ['open', 'close', 'auto'] } } }),
+        },
+        responses: { '200': answer('Done'), '400': errorAnswer('Bad action'), '404': errorAnswer('Unknown target'), ...common },
+      },
+    },
+    '/healthz': { get: { summary: 'The process is alive', security: open, responses: { '200': answer('Alive') } } },
+    '/readyz': {
+      get: {
+        summary: 'Redis reachable and config loaded',
+        security: open,
+        responses: { '200': answer('Ready'), '503': answer('Not ready') },
+      },
+    },
+    '/metrics': {
+      get: {
+        summary: 'Prometheus metrics',
+        responses: { '200': { description: 'Text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } }, ...common },
+      },
+    },
+    '/openapi.json': { get: { summary: 'This document', security: open, responses: { '200': answer('OpenAPI 3.1') } } },
+    '/docs': { get: { summary: 'The endpoint list as a page', security: open, responses: { '200': answer('HTML') } } },
+    '/admin/queues': { get: { summary: 'Bull Board (read-only), basic auth accepted', security: [{ bearer: [] }, { basic: [] }], responses: { '200': answer('HTML') } } },
+    '/admin/ladder': { get: { summary: 'The ladder page, basic auth accepted', security: [{ bearer: [] }, { basic: [] }], responses: { '200': answer('HTML') } } },
+  };
+}
+
+/** The OpenAPI 3.1 document served at `/openapi.json` and rendered at `/docs`. */
+export function openApiDocument(version = '0.1.0'): Doc {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'llm-ladder',
+      version,
+      description: 'Queue-based LLM job processor with a degradation ladder. JSON fields are snake_case.',
+    },
+    security: secured,
+    paths: paths(),
+    components: {
+      schemas: componentSchemas(),
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'A token from api.tokens or LADDER_API_TOKENS' },
+        basic: { type: 'http', scheme: 'basic', description: 'On /admin only: the token as password' },
+      },
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { Router } from 'express';
+import type { ApiConfig } from '../../config/types.js';
+import { isFinal } from '../../ladder/result.js';
+import type { LadderOps } from '../../producer/ladder-ops.js';
+import { HttpError } from '../http-error.js';
+import { parseJobId, parseWaitMs, requireJson, validateBatchBody, validateJobBody } from '../validation.js';
+
+export interface JobsRouteDeps {
+  ops: LadderOps;
+  config: Pick<ApiConfig, 'maxBatch' | 'syncTimeoutMs'>;
+}
+
+/** `/v1/jobs`: enqueue (one or a batch), fetch or long-poll a result, cancel. */
+export function jobsRouter({ ops, config }: JobsRouteDeps): Router {
+  const router = Router();
+
+  router.post('/jobs', requireJson, async (req, res) => {
+    // Everything is validated before ops is called, so an error never leaves a job behind.
+    const job = validateJobBody(req.body);
+    const waitMs = parseWaitMs(req, config.syncTimeoutMs);
+    const answer = await ops.enqueue(job);
+    if (waitMs !== null && waitMs > 0) {
+      const record = await ops.result(answer.id, { timeoutMs: waitMs });
+      if (record !== null && isFinal(record.status)) {
+        res.status(200).json(record);
+        return;
+      }
+    }
+    res.status(202).location(`/v1/jobs/${encodeURIComponent(answer.id)}`).json(answer);
+  });
+
+  router.post('/jobs/batch', requireJson, async (req, res) => {
+    const jobs = validateBatchBody(req.body, config.maxBatch);
+    const answers = await ops.enqueueMany(jobs);
+    res.status(202).json({ ids: answers.map((a) => a.id), jobs: answers });
+  });
+
+  router.get('/jobs/:id', async (req, res) => {
+    const id = parseJobId(req.params.id);
+    const waitMs = parseWaitMs(req, config.syncTimeoutMs);
+    const record =
+      waitMs !== null && waitMs > 0 ? await ops.result(id, { timeoutMs: waitMs }) : await ops.get(id);
+    if (record === null) throw new HttpError(404, `no job ${id} (unknown, or its result expired)`);
+    res.status(200).json(record);
+  });
+
+  router.delete('/jobs/:id', async (req, res) => {
+    const id = parseJobId(req.params.id);
+    const record = await ops.cancel(id);
+    if (record === null) throw new HttpError(404, `no job ${id} (unknown, or its result expired)`);
+    if (record.status !== 'cancelled') {
+      throw new HttpError(409, `job ${id} is ${record.status}: only a queued job can be cancelled`, {
+        body: { job: record },
+      });
+    }
+    res.status(200).json(record);
+  });
+
+  return router;
+}

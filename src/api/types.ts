@@ -1,0 +1,38 @@
+import type { Queue } from 'bullmq';
+import type { ApiConfig } from '../config/types.js';
+import type { JobProblem } from '../ladder/job-schema.js';
+import type { LadderOps } from '../producer/ladder-ops.js';
+import type { Logger } from '../util/log.js';
+
+/** Readiness as `/readyz` reports it: Redis reachable, config loaded. */
+export interface Readiness {
+  ok: boolean;
+  /** Shown to anyone (the endpoint is open): say what is missing, never where or with what secret. */
+  detail?: string;
+}
+
+export interface ApiAppOptions {
+  /** What the API serves: the Redis-backed client in production, a fake in tests. */
+  ops: LadderOps;
+  config: ApiConfig;
+  /** One BullMQ queue per level, shown read-only in Bull Board at `/admin/queues`. */
+  queues: readonly Queue[];
+  readiness: () => Promise<Readiness>;
+  /** Prometheus text exposition, e.g. `() => renderMetrics(ops)`. */
+  metrics: () => Promise<string>;
+  logger: Logger;
+}
+
+/** A problem in a request body; `index` is set for a job of a batch. */
+export interface ApiProblem extends JobProblem {
+  index?: number;
+}
+
+/** Every error answer has this shape, so clients need one parser. */
+export interface ApiErrorBody {
+  error: {
+    message: string;
+    problems?: ApiProblem[];
+    [extra: string]: unknown;
+  };
+}
