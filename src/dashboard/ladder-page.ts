@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Router } from 'express';
+import type { LadderOps } from '../producer/ladder-ops.js';
+import { BREAKER_PATH, breakerHandler } from '../api/routes/breakers.js';
+import { requireJson } from '../api/validation.js';
+
+let template: string | undefined;
+
+/** Read once, beside the compiled module (the build copies .html files to dist). */
+function pageTemplate(): string {
+  template ??= readFileSync(new URL('./ladder-page.html', import.meta.url), 'utf8');
+  return template;
+}
+
+/**
+ * Only the page's own inline script may run (a fresh nonce per answer), and it may talk only to
+ * this origin: even if some state text slipped into markup, it could not execute or phone home.
+ */
+function securityPolicy(nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    "style-src 'unsafe-inline'",
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/**
+ * Mounted at `/admin`: the ladder page, the state it polls (`ladder.json`, the same as
+ * `/v1/ladder` but under /admin auth so a browser's basic login covers it) and its breaker buttons.
+ */
+export function ladderPageRouter(ops: LadderOps): Router {
+  const router = Router();
+  router.get('/ladder', (_req, res) => {
+    const nonce = randomBytes(16).toString('base64');
+    res.setHeader('Content-Security-Policy', securityPolicy(nonce));
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(200).type('html').send(pageTemplate().replaceAll('__NONCE__', nonce));
+  });
+  router.get('/ladder.json', async (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(200).json(await ops.ladder());
+  });
+  router.post(BREAKER_PATH, requireJson, breakerHandler(ops));
+  router.get('/', (_req, res) => {
+    res.redirect(302, '/admin/ladder');
+  });
+  return router;
+}
