@@ -1,0 +1,187 @@
+import type { BreakerAction } from '../breaker/types.js';
+import type { JobProblem } from '../ladder/job-schema.js';
+import { isFinal, type JobResult } from '../ladder/result.js';
+import type { LadderState } from '../ladder/state.js';
+import { JobValidationError, LadderUnavailableError, QueueFullError } from './errors.js';
+import type { EnqueueAnswer, LadderOps, ResultOptions } from './ladder-ops.js';
+
+export interface HttpLadderOpsOptions {
+  /** Base URL of the API, e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  /** Bearer token; omit for an API without tokens. */
+  token?: string;
+  /** Longest single long-poll request; the API caps it at api.sync_timeout_ms too. Default 30000. */
+  pollMs?: number;
+  /** Timeout of requests that do not wait for a job. Default 30000. */
+  requestTimeoutMs?: number;
+  /** For tests. Default the global fetch. */
+  fetch?: typeof fetch;
+}
+
+/** An answer of the API that no LadderOps error describes (401, 409 outside cancel, 500...). */
+export class HttpApiError extends Error {
+  readonly isHttpApiError = true;
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpApiError';
+  }
+}
+
+interface ErrorBody {
+  error?: { message?: string; problems?: Array<JobProblem & { index?: number }>; level?: string; depth?: number; retry_after_ms?: number };
+  job?: JobResult;
+}
+
+const DEFAULT_RESULT_TIMEOUT_MS = 30_000;
+
+/** The URL without credentials, for messages. */
+function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.origin + parsed.pathname.replace(/\/$/, '');
+  } catch {
+    return '(invalid url)';
+  }
+}
+
+function encodeTarget(target: string): string {
+  return target.split('/').map(encodeURIComponent).join('/');
+}
+
+/**
+ * LadderOps over the HTTP API, so `LadderClient({ url, token })` has the same methods and errors
+ * as over Redis. The token goes only into the Authorization header, never into a message.
+ */
+export class HttpLadderOps implements LadderOps {
+  private readonly base: string;
+  private readonly shown: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly closing = new AbortController();
+
+  constructor(private readonly options: HttpLadderOpsOptions) {
+    this.base = options.url.replace(/\/+$/, '');
+    this.shown = displayUrl(options.url);
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  async enqueue(job: unknown): Promise<EnqueueAnswer> {
+    return (await this.call('POST', '/v1/jobs', { body: job })).json as EnqueueAnswer;
+  }
+
+  async enqueueMany(jobs: readonly unknown[]): Promise<EnqueueAnswer[]> {
+    const answer = (await this.call('POST', '/v1/jobs/batch', { body: { jobs } })).json as { jobs: EnqueueAnswer[] };
+    return answer.jobs;
+  }
+
+  async get(id: string): Promise<JobResult | null> {
+    const answer = await this.call('GET', `/v1/jobs/${encodeURIComponent(id)}`, { allow404: true });
+    return answer.status === 404 ? null : (answer.json as JobResult);
+  }
+
+  /** Long-polls in slices of `pollMs` until the job is final or `timeoutMs` has passed. */
+  async result(id: string, options: ResultOptions = {}): Promise<JobResult | null> {
+    const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_RESULT_TIMEOUT_MS);
+    const slice = this.options.pollMs ?? 30_000;
+    for (;;) {
+      const waitMs = Math.max(0, Math.min(slice, deadline - Date.now()));
+      const path = `/v1/jobs/${encodeURIComponent(id)}?wait=${(waitMs / 1000).toFixed(3)}`;
+      const answer = await this.call('GET', path, { allow404: true, timeoutMs: waitMs + 10_000 });
+      if (answer.status === 404) return null;
+      const record = answer.json as JobResult;
+      if (isFinal(record.status) || Date.now() >= deadline) return record;
+    }
+  }
+
+  async cancel(id: string): Promise<JobResult | null> {
+    const answer = await this.call('DELETE', `/v1/jobs/${encodeURIComponent(id)}`, { allow404: true, allow409: true });
+    if (answer.status === 404) return null;
+    // 409: already running or final; the API sends the record along, as LadderOps.cancel answers.
+    return answer.status === 409 ? ((answer.json as ErrorBody).job ?? null) : (answer.json as JobResult);
+  }
+
+  async ladder(): Promise<LadderState> {
+    return (await this.call('GET', '/v1/ladder')).json as LadderState;
+  }
+
+  async breaker(target: string, action: BreakerAction): Promise<void> {
+    await this.call('POST', `/v1/breakers/${encodeTarget(target)}`, { body: { action } });
+  }
+
+  /** Aborts requests still waiting (long polls); the client holds no other resource. */
+  async close(): Promise<void> {
+    this.closing.abort();
+  }
+
+  private async call(
+    method: string,
+    path: string,
+    opts: { body?: unknown; allow404?: boolean; allow409?: boolean; timeoutMs?: number } = {},
+  ): Promise<{ status: number; json: unknown }> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (this.options.token) headers.Authorization = `Bearer ${this.options.token}`;
+    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    const signal = AbortSignal.any([
+      this.closing.signal,
+      AbortSignal.timeout(opts.timeoutMs ?? this.options.requestTimeoutMs ?? 30_000),
+    ]);
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.base + path, {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        signal,
+      });
+    } catch (error) {
+      const reason = this.closing.signal.aborted ? 'the client was closed' : describeNetworkError(error);
+      throw new LadderUnavailableError(`the ladder API at ${this.shown} cannot be reached: ${reason}`, { cause: error });
+    }
+    const json = await readJson(response);
+    const status = response.status;
+    if (status < 300 || (status === 404 && opts.allow404) || (status === 409 && opts.allow409)) return { status, json };
+    throw this.toError(status, json as ErrorBody, response.headers);
+  }
+
+  private toError(status: number, body: ErrorBody, headers: Headers): Error {
+    const message = body.error?.message ?? `HTTP ${status}`;
+    if (status === 400) {
+      const problems = body.error?.problems ?? [{ path: '(root)', message }];
+      const indexes = [...new Set(problems.map((p) => p.index).filter((i) => i !== undefined))];
+      return new JobValidationError(problems, indexes.length === 1 ? indexes[0] : undefined);
+    }
+    if (status === 429) {
+      const retryAfterMs = body.error?.retry_after_ms ?? Number(headers.get('retry-after') ?? '1') * 1000;
+      return new QueueFullError(body.error?.level ?? 'unknown', body.error?.depth ?? 0, retryAfterMs);
+    }
+    if (status === 502 || status === 503 || status === 504) {
+      return new LadderUnavailableError(`the ladder API at ${this.shown} is unavailable (${status}): ${message}`);
+    }
+    if (status === 401 || status === 403) {
+      return new HttpApiError(status, `the ladder API at ${this.shown} refused the token (${status}): set LADDER_API_TOKEN`);
+    }
+    return new HttpApiError(status, `the ladder API at ${this.shown} answered ${status}: ${message}`);
+  }
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return { error: { message: text.slice(0, 200) } };
+  }
+}
+
+/** `connect ECONNREFUSED 127.0.0.1:3000` from undici's cause, or the error's own message. */
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  if (cause && typeof cause.code === 'string') return `${cause.code}${typeof cause.message === 'string' ? ` (${cause.message})` : ''}`;
+  if (error instanceof Error && error.name === 'TimeoutError') return 'the request timed out';
+  return error instanceof Error ? error.message : String(error);
+}
