@@ -120,10 +120,13 @@ export function isFetchNetworkError(error: unknown): boolean {
 /** Names the socket-level reason (ECONNRESET, ECONNREFUSED, ...) buried in a fetch error's causes. */
 export function networkDetail(error: unknown): string {
   let current: unknown = error;
+  let found: string | null = null;
+  // The innermost code is the most specific (undici's SocketError wraps ECONNRESET and so on).
   for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('E')) return `${code} (${current.message})`;
+    if (typeof code === 'string' && /^[A-Z][A-Z_]+$/.test(code)) found = `${code} (${current.message})`;
     current = current.cause;
   }
+  if (found !== null) return found;
   return errorText(error);
 }
