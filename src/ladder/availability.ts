@@ -1,5 +1,16 @@
 import type { LevelConfig } from '../config/types.js';
 import type { SkipReason } from './result.js';
+import type { LevelStateName } from './state.js';
+
+/** Why a level takes no new jobs: down (breakers), paused (operator) or budget (spent). */
+export type Unavailable = Exclude<LevelStateName, 'live'>;
+
+/** The reason a skipped attempt records for each. */
+export function skipReasonFor(why: Unavailable | 'deadline'): SkipReason {
+  if (why === 'budget') return 'budget';
+  if (why === 'deadline') return 'deadline';
+  return 'level_down';
+}
 
 export interface AvailabilityContext {
   /** `metadata.agent`, for per-agent budgets. */
@@ -11,7 +22,7 @@ export interface AvailabilityContext {
  * (level down), operators (paused) and budgets each contribute; null means available.
  */
 export interface LevelAvailability {
-  unavailable(level: LevelConfig, context: AvailabilityContext): SkipReason | null;
+  unavailable(level: LevelConfig, context: AvailabilityContext): Unavailable | null;
 }
 
 export const ALWAYS_AVAILABLE: LevelAvailability = { unavailable: () => null };
@@ -21,16 +32,16 @@ export function firstAvailableLevel(input: {
   levels: LevelConfig[];
   from: number;
   floor: number;
-  availability: LevelAvailability;
+  availability: { unavailable(level: LevelConfig, context: AvailabilityContext): Unavailable | 'deadline' | null };
   context: AvailabilityContext;
 }): { level: number | null; skipped: { level: LevelConfig; reason: SkipReason }[] } {
   const skipped: { level: LevelConfig; reason: SkipReason }[] = [];
   for (let n = input.from; n <= input.floor; n++) {
     const level = input.levels[n - 1];
     if (!level) break;
-    const reason = input.availability.unavailable(level, input.context);
-    if (reason === null) return { level: n, skipped };
-    skipped.push({ level, reason });
+    const why = input.availability.unavailable(level, input.context);
+    if (why === null) return { level: n, skipped };
+    skipped.push({ level, reason: skipReasonFor(why) });
   }
   return { level: null, skipped };
 }

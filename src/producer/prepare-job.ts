@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import type { LevelConfig } from '../config/types.js';
+import { firstAvailableLevel, type LevelAvailability } from '../ladder/availability.js';
+import type { LadderDefinition } from '../ladder/definition.js';
+import { META_KEY, type LadderJobData, type LadderJobMeta } from '../ladder/job-data.js';
+import { parseJob } from '../ladder/job-schema.js';
+import { resolveJobLevels } from '../ladder/resolve-job.js';
+import type { Attempt, JobResult } from '../ladder/result.js';
+import { initialRecord } from '../workers/records.js';
+import { JobValidationError } from './errors.js';
+
+/** A validated job, routed to its entry queue, ready to be written. */
+export interface PreparedJob {
+  id: string;
+  /** Whether the caller chose the id (and so a duplicate is possible). */
+  idGiven: boolean;
+  level: LevelConfig;
+  data: LadderJobData;
+  record: JobResult;
+}
+
+/**
+ * Validates a job and picks the queue it enters: its entry level, or the first level below that
+ * takes new jobs (down, paused and spent levels are skipped and say so in the attempts).
+ */
+export function prepareJob(input: {
+  raw: unknown;
+  definition: LadderDefinition;
+  availability: LevelAvailability;
+  nowMs: number;
+  index?: number;
+  prefer?: string;
+}): PreparedJob {
+  const parsed = parseJob(input.raw);
+  if (!parsed.ok) throw new JobValidationError(parsed.problems, input.index);
+  const job = parsed.job;
+  const resolved = resolveJobLevels(input.definition, job);
+  if (!resolved.ok) throw new JobValidationError(resolved.problems, input.index);
+  const { entry, floor } = resolved.levels;
+  const agent = typeof job.metadata?.agent === 'string' ? job.metadata.agent : undefined;
+  const found = firstAvailableLevel({
+    levels: input.definition.levels,
+    from: entry,
+    floor,
+    availability: input.availability,
+    context: { agent },
+  });
+  // With nothing available down to the floor, the floor's own worker ends the job with the reasons.
+  const enterAt = found.level ?? floor;
+  const level = input.definition.levels[enterAt - 1];
+  if (!level) throw new Error(`the ladder has no level ${enterAt}`);
+  const at = new Date(input.nowMs).toISOString();
+  const attempts: Attempt[] = found.skipped
+    .filter((s) => s.level.level < enterAt)
+    .map((s) => ({ level: s.level.level, level_name: s.level.name, outcome: 'skipped', reason: s.reason, at }));
+  const id = job.id ?? `j_${randomUUID().replaceAll('-', '')}`;
+  const meta: LadderJobMeta = { entry_level: entry, floor, enqueued_at: input.nowMs, ...(input.prefer ? { prefer: input.prefer } : {}) };
+  const record = { ...initialRecord({ id, job, meta, level, status: 'queued' }), attempts };
+  return { id, idGiven: job.id !== undefined, level, data: { ...job, id, [META_KEY]: meta }, record };
+}

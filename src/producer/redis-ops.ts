@@ -1,0 +1,232 @@
+import type { Redis } from 'ioredis';
+import type { Breakers, BreakerAction } from '../breaker/types.js';
+import { ALWAYS_AVAILABLE, type LevelAvailability } from '../ladder/availability.js';
+import { loadDefinition, type LadderDefinition } from '../ladder/definition.js';
+import { createKeys, type Keys } from '../ladder/keys.js';
+import { isFinal, type JobResult } from '../ladder/result.js';
+import type { LadderState } from '../ladder/state.js';
+import { ResultStore } from '../results/result-store.js';
+import { ResultWaiter } from '../results/result-waiter.js';
+import { describeRedisUrl } from '../util/redis.js';
+import { LadderUnavailableError, QueueFullError } from './errors.js';
+import type { EnqueueAnswer, LadderOps, ResultOptions } from './ladder-ops.js';
+import { prepareJob, type PreparedJob } from './prepare-job.js';
+import { JOB_NAME, LevelQueues } from './queues.js';
+import { readLadderState } from './read-state.js';
+
+export interface RedisOpsOptions {
+  /** Producer connection (fails fast). */
+  redis: Redis;
+  /** Subscriber connection for result waits; created from `redis` when absent. */
+  subscriber?: Redis;
+  prefix: string;
+  /** How long results are kept, for records this process creates. Default 86400 s. */
+  resultsTtlSeconds?: number;
+  /** The ladder's definition; read from Redis when absent (published by workers and the API). */
+  definition?: LadderDefinition;
+  availability?: LevelAvailability;
+  breakers?: Breakers;
+  /** Extra fields for `ladder()` (budgets); called per level. */
+  decorateState?: (state: LadderState) => Promise<LadderState>;
+  now?: () => number;
+  /** Connections this object owns and closes. */
+  owned?: Redis[];
+}
+
+function isConnectionError(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|max retries|enableOfflineQueue|connect/i.test(message);
+}
+
+/** LadderOps over Redis: what `new LadderClient({ redis })` does under the hood. */
+export class RedisLadderOps implements LadderOps {
+  readonly keys: Keys;
+  readonly results: ResultStore;
+  private readonly waiter: ResultWaiter;
+  private queues: LevelQueues | undefined;
+  private definitionPromise: Promise<LadderDefinition> | undefined;
+  private readonly now: () => number;
+  private depthCache = new Map<string, { depth: number; at: number }>();
+
+  constructor(private readonly options: RedisOpsOptions) {
+    this.keys = createKeys(options.prefix);
+    this.results = new ResultStore(options.redis, this.keys, options.resultsTtlSeconds ?? 86_400);
+    const subscriber = options.subscriber ?? options.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    if (!options.subscriber) (options.owned ??= []).push(subscriber);
+    this.waiter = new ResultWaiter(subscriber, this.keys, this.results);
+    this.now = options.now ?? Date.now;
+    if (options.definition) this.definitionPromise = Promise.resolve(options.definition);
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isConnectionError(error)) {
+        throw new LadderUnavailableError(
+          `Redis at ${describeRedisUrl(this.options.redis.options.host ? `redis://${this.options.redis.options.host}:${this.options.redis.options.port}` : '')} cannot be reached: nothing was enqueued; retry later`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  async definition(): Promise<LadderDefinition> {
+    this.definitionPromise ??= loadDefinition(this.options.redis, this.keys).then((found) => {
+      if (!found) {
+        throw new LadderUnavailableError(
+          `no ladder is published in Redis under prefix "${this.options.prefix}": start \`ladder start\`, \`ladder api\` or a worker with a config first, or give the client { config }`,
+        );
+      }
+      return found;
+    });
+    try {
+      return await this.definitionPromise;
+    } catch (error) {
+      this.definitionPromise = undefined;
+      throw error;
+    }
+  }
+
+  private async levelQueues(): Promise<LevelQueues> {
+    if (!this.queues) {
+      const definition = await this.definition();
+      this.queues ??= new LevelQueues(this.options.redis, this.options.prefix, definition.levels);
+    }
+    return this.queues;
+  }
+
+  private async checkDepth(job: PreparedJob, definition: LadderDefinition, queues: LevelQueues): Promise<void> {
+    const limit = definition.max_queue_depth;
+    if (limit === null) return;
+    const cached = this.depthCache.get(job.level.name);
+    const now = this.now();
+    let depth = cached && now - cached.at < 250 ? cached.depth : undefined;
+    if (depth === undefined) {
+      depth = await queues.queue(job.level.name).getWaitingCount();
+      this.depthCache.set(job.level.name, { depth, at: now });
+    }
+    if (depth >= limit) throw new QueueFullError(job.level.name, depth, 1_000);
+  }
+
+  private answer(job: PreparedJob, record: JobResult, created: boolean): EnqueueAnswer {
+    return { id: job.id, status: record.status, level: record.level, level_name: record.level_name, created };
+  }
+
+  async enqueue(raw: unknown, options: { prefer?: string } = {}): Promise<EnqueueAnswer> {
+    return this.guard(async () => {
+      const definition = await this.definition();
+      const job = prepareJob({ raw, definition, availability: this.options.availability ?? ALWAYS_AVAILABLE, nowMs: this.now(), prefer: options.prefer });
+      const queues = await this.levelQueues();
+      await this.checkDepth(job, definition, queues);
+      return this.write(job, queues);
+    });
+  }
+
+  private async write(job: PreparedJob, queues: LevelQueues): Promise<EnqueueAnswer> {
+    const queue = queues.queue(job.level.name);
+    const add = (): Promise<unknown> => queue.add(JOB_NAME, job.data, { jobId: job.id });
+    if (!job.idGiven) {
+      // A fresh id cannot collide, so the record and the job are written together.
+      await Promise.all([this.results.claim(job.record), add()]);
+      return this.answer(job, job.record, true);
+    }
+    const claim = await this.results.claim(job.record);
+    if (claim.created) {
+      await add().catch(async (error: unknown) => {
+        await this.results.delete(job.id).catch(() => undefined);
+        throw error;
+      });
+      return this.answer(job, job.record, true);
+    }
+    const existing = (await this.results.get(job.id)) ?? claim.record;
+    if (existing.status === 'queued') {
+      // The first enqueue may have died between record and job: re-adding is a no-op if it did not.
+      const at = (await this.definition()).levels[existing.level - 1];
+      if (at) await queues.queue(at.name).add(JOB_NAME, { ...job.data }, { jobId: job.id });
+    }
+    return this.answer(job, existing, false);
+  }
+
+  async enqueueMany(raws: readonly unknown[]): Promise<EnqueueAnswer[]> {
+    return this.guard(async () => {
+      const definition = await this.definition();
+      const availability = this.options.availability ?? ALWAYS_AVAILABLE;
+      const nowMs = this.now();
+      const jobs = raws.map((raw, index) => prepareJob({ raw, definition, availability, nowMs, index }));
+      const queues = await this.levelQueues();
+      for (const job of jobs) await this.checkDepth(job, definition, queues);
+      const fresh = jobs.filter((j) => !j.idGiven);
+      const byLevel = new Map<string, PreparedJob[]>();
+      for (const job of fresh) byLevel.set(job.level.name, [...(byLevel.get(job.level.name) ?? []), job]);
+      await Promise.all([
+        ...fresh.map((j) => this.results.claim(j.record)),
+        ...[...byLevel].map(([name, list]) =>
+          queues.queue(name).addBulk(list.map((j) => ({ name: JOB_NAME, data: j.data, opts: { jobId: j.id } }))),
+        ),
+      ]);
+      const given = await Promise.all(jobs.filter((j) => j.idGiven).map((j) => this.write(j, queues)));
+      const answers = new Map(given.map((a) => [a.id, a]));
+      return jobs.map((j) => answers.get(j.id) ?? this.answer(j, j.record, true));
+    });
+  }
+
+  async get(id: string): Promise<JobResult | null> {
+    return this.guard(async () => {
+      const record = await this.results.get(id);
+      if (!record) return null;
+      const definition = await this.definition().catch(() => undefined);
+      const level = definition?.levels[record.level - 1];
+      return level ? { ...record, level_name: level.name } : record;
+    });
+  }
+
+  async result(id: string, options: ResultOptions = {}): Promise<JobResult | null> {
+    return this.guard(async () => {
+      const record = await this.waiter.wait(id, options.timeoutMs ?? 30_000);
+      return record && !isFinal(record.status) ? this.get(id) : record;
+    });
+  }
+
+  async cancel(id: string): Promise<JobResult | null> {
+    return this.guard(async () => {
+      const record = await this.get(id);
+      if (!record || record.status !== 'queued') return record;
+      const now = new Date(this.now()).toISOString();
+      const cancelled: JobResult = {
+        ...record,
+        status: 'cancelled',
+        error: { message: 'cancelled before it ran', class: 'caller' },
+        timing: { ...record.timing, finished_at: now },
+      };
+      const written = await this.results.write(cancelled, { requireStatus: 'queued' });
+      if (!written.written) return this.get(id);
+      // The record is what stops the job; removing it from the queue only tidies Bull Board.
+      const queues = await this.levelQueues();
+      const job = await queues.queue(record.level_name).getJob(id);
+      await job?.remove().catch(() => undefined);
+      return this.get(id);
+    });
+  }
+
+  async ladder(): Promise<LadderState> {
+    return this.guard(async () => {
+      const definition = await this.definition();
+      const queues = await this.levelQueues();
+      const state = await readLadderState({ definition, queues, breakers: this.options.breakers, availability: this.options.availability ?? ALWAYS_AVAILABLE, now: this.now() });
+      return this.options.decorateState ? this.options.decorateState(state) : state;
+    });
+  }
+
+  async breaker(target: string, action: BreakerAction): Promise<void> {
+    if (!this.options.breakers) throw new Error('this client has no breaker access');
+    await this.guard(() => this.options.breakers!.force(target, action));
+  }
+
+  async close(): Promise<void> {
+    await this.waiter.close();
+    await this.queues?.close();
+    for (const client of this.options.owned ?? []) client.disconnect();
+  }
+}

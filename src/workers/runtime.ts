@@ -1,0 +1,126 @@
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createRedisBreakers } from '../breaker/redis-breakers.js';
+import type { Breakers } from '../breaker/types.js';
+import type { LadderConfig, LevelConfig } from '../config/types.js';
+import { ResponseCache } from '../cache/response-cache.js';
+import { ALWAYS_AVAILABLE, type LevelAvailability } from '../ladder/availability.js';
+import { definitionFromConfig, publishDefinition } from '../ladder/definition.js';
+import { createKeys } from '../ladder/keys.js';
+import { LevelQueues } from '../producer/queues.js';
+import { createProviders, missingApiKeys, type ProviderRegistry } from '../providers/registry.js';
+import { ResultStore } from '../results/result-store.js';
+import { createLogger, type Logger } from '../util/log.js';
+import { connectRedis, createRedis } from '../util/redis.js';
+import { SYSTEM_CLOCK, type Clock, type CostFn, type WorkerContext, type WorkerObserver } from './context.js';
+import { closeWorkerGracefully, createLevelWorker } from './level-worker.js';
+
+export interface WorkerRuntimeOptions {
+  config: LadderConfig;
+  /** Level names or numbers to serve. Default: every level. */
+  levels?: (string | number)[];
+  /** Overrides `worker.concurrency`. */
+  concurrency?: number;
+  logger?: Logger;
+  /** Shared connection for commands; created from `config.redis.url` when absent (and closed). */
+  redis?: Redis;
+  providers?: ProviderRegistry;
+  breakers?: Breakers;
+  availability?: LevelAvailability;
+  cost?: CostFn;
+  observer?: WorkerObserver;
+  clock?: Clock;
+}
+
+export interface WorkerRuntime {
+  readonly levels: LevelConfig[];
+  readonly workers: Worker[];
+  readonly providers: ProviderRegistry;
+  readonly breakers: Breakers;
+  readonly redis: Redis;
+  /** Stops taking jobs, lets active ones finish within `worker.shutdown_grace_ms`, closes. */
+  close(): Promise<void>;
+}
+
+/** Picks the levels a process serves; a name or number the ladder lacks is an error naming it. */
+export function selectLevels(config: LadderConfig, wanted: (string | number)[] | undefined): LevelConfig[] {
+  if (!wanted || wanted.length === 0) return config.levels;
+  return wanted.map((ref) => {
+    const asNumber = typeof ref === 'number' ? ref : /^\d+$/.test(ref) ? Number(ref) : undefined;
+    const found =
+      asNumber !== undefined ? config.levels[asNumber - 1] : config.levels.find((l) => l.name === ref);
+    if (!found) {
+      const names = config.levels.map((l) => `${l.level} ${l.name}`).join(', ');
+      throw new Error(`${config.source}: no level "${ref}" in the ladder (levels: ${names})`);
+    }
+    return found;
+  });
+}
+
+/** Starts worker pools for some levels of a ladder, in this process. */
+export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger('worker');
+  const levels = selectLevels(config, options.levels);
+  const served = { ...config, levels: config.levels.filter((l) => levels.includes(l)) };
+  const missing = missingApiKeys(served);
+  if (missing.length > 0) throw new Error(missing.map((m) => m.message).join('\n'));
+
+  const keys = createKeys(config.redis.prefix);
+  const ownsRedis = !options.redis;
+  const redis = options.redis ?? createRedis(config.redis.url, 'worker');
+  await connectRedis(redis, 10_000);
+  await publishDefinition(redis, keys, definitionFromConfig(config));
+
+  const providers = options.providers ?? createProviders(config);
+  const ownsBreakers = !options.breakers;
+  const targets = config.levels.flatMap((l) => (l.kind === 'llm' ? l.targets.map((t) => t.id) : []));
+  const breakers =
+    options.breakers ?? (await createRedisBreakers({ redis, keys, config: config.breaker, logger: logger.child({ target: 'breaker' }), targets }));
+  const queues = new LevelQueues(redis, config.redis.prefix, config.levels);
+
+  const ctx: WorkerContext = {
+    levels: config.levels,
+    fallback: config.fallback,
+    providerSettings: config.providers,
+    providers,
+    breakers,
+    availability: options.availability ?? ALWAYS_AVAILABLE,
+    results: new ResultStore(redis, keys, config.results.ttlSeconds),
+    cache: new ResponseCache(redis, keys, config.cache.ttlSeconds),
+    queue: (name) => queues.queue(name),
+    cost: options.cost ?? (() => null),
+    observer: options.observer ?? {},
+    clock: options.clock ?? SYSTEM_CLOCK,
+    logger,
+  };
+
+  const workers = levels.map((level) =>
+    createLevelWorker({
+      ctx,
+      level,
+      connection: redis,
+      prefix: config.redis.prefix,
+      settings: config.worker,
+      concurrency: options.concurrency,
+    }),
+  );
+  for (const worker of workers) void worker.run();
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  logger.info({ levels: levels.map((l) => l.name), concurrency: options.concurrency ?? config.worker.concurrency }, 'workers started');
+
+  return {
+    levels,
+    workers,
+    providers,
+    breakers,
+    redis,
+    async close() {
+      const outcomes = await Promise.all(workers.map((w) => closeWorkerGracefully(w, config.worker.shutdownGraceMs)));
+      logger.info({ outcomes }, 'workers stopped');
+      await queues.close();
+      if (ownsBreakers) await breakers.close();
+      if (ownsRedis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { buildConfig } from '../../src/config/load.js';
+import type { LadderConfig } from '../../src/config/types.js';
+import { RedisLadderOps } from '../../src/producer/redis-ops.js';
+import { createLogger } from '../../src/util/log.js';
+import { connectRedis, createRedis } from '../../src/util/redis.js';
+import { startWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from '../../src/workers/runtime.js';
+import type { FakeProvider } from './fake-provider/server.js';
+
+export function testPrefix(): string {
+  return `t${randomUUID().slice(0, 8)}`;
+}
+
+/** A ladder-form config on the test Redis under a fresh prefix, providers pointed at the fake. */
+export function testConfig(data: Record<string, unknown>, fake?: FakeProvider): LadderConfig {
+  const providers: Record<string, unknown> = { ...((data.providers as Record<string, unknown>) ?? {}) };
+  if (fake) {
+    for (const name of ['anthropic', 'openai', 'google'] as const) {
+      providers[name] = { api_key: `sk-test-${name}-secret`, base_url: fake.baseUrls[name], timeout_ms: 2_000, ...((providers[name] as object) ?? {}) };
+    }
+  }
+  return buildConfig(
+    {
+      ...data,
+      providers,
+      redis: { url: inject('redisUrl'), prefix: testPrefix() },
+      fallback: { base_delay_ms: 5, max_delay_ms: 20, ...((data.fallback as object) ?? {}) },
+    },
+    { source: 'test.yaml', env: {} },
+  );
+}
+
+export interface TestLadder {
+  config: LadderConfig;
+  runtime: WorkerRuntime;
+  ops: RedisLadderOps;
+  close(): Promise<void>;
+}
+
+/** Workers for every level plus a producer, in this process. */
+export async function startTestLadder(
+  config: LadderConfig,
+  options: Omit<WorkerRuntimeOptions, 'config'> = {},
+): Promise<TestLadder> {
+  const logger = createLogger('test', process.env.LOG_LEVEL ?? 'silent');
+  const runtime = await startWorkerRuntime({ config, logger, ...options });
+  const redis = createRedis(config.redis.url, 'producer');
+  await connectRedis(redis);
+  const ops = new RedisLadderOps({ redis, prefix: config.redis.prefix, owned: [redis], breakers: runtime.breakers });
+  return {
+    config,
+    runtime,
+    ops,
+    async close() {
+      await ops.close();
+      await runtime.close();
+    },
+  };
+}
+
+/** A one-message job. */
+export function job(text: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { request: { messages: [{ role: 'user', content: text }], max_tokens: 64 }, ...extra };
+}
