@@ -37,16 +37,21 @@ interface ErrorBody {
 
 const DEFAULT_RESULT_TIMEOUT_MS = 30_000;
 
-/** The URL without credentials, for messages. */
-function displayUrl(url: string): string {
+/**
+ * The base URL without credentials (fetch refuses them, and messages must not show them), and the
+ * password of `http://user:token@host` as the token when none is given.
+ */
+function splitUrl(url: string): { base: string; password: string | undefined } {
+  let parsed: URL;
   try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.origin + parsed.pathname.replace(/\/$/, '');
+    parsed = new URL(url);
   } catch {
-    return '(invalid url)';
+    throw new TypeError('HttpLadderOps: url must be an absolute http(s) URL, e.g. http://127.0.0.1:3000');
   }
+  const password = parsed.password === '' ? undefined : decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  return { base: parsed.origin + parsed.pathname.replace(/\/+$/, ''), password };
 }
 
 function encodeTarget(target: string): string {
@@ -59,13 +64,14 @@ function encodeTarget(target: string): string {
  */
 export class HttpLadderOps implements LadderOps {
   private readonly base: string;
-  private readonly shown: string;
+  private readonly token: string | undefined;
   private readonly fetchImpl: typeof fetch;
   private readonly closing = new AbortController();
 
   constructor(private readonly options: HttpLadderOpsOptions) {
-    this.base = options.url.replace(/\/+$/, '');
-    this.shown = displayUrl(options.url);
+    const { base, password } = splitUrl(options.url);
+    this.base = base;
+    this.token = options.token ?? password;
     this.fetchImpl = options.fetch ?? fetch;
   }
 
@@ -123,7 +129,7 @@ export class HttpLadderOps implements LadderOps {
     opts: { body?: unknown; allow404?: boolean; allow409?: boolean; timeoutMs?: number } = {},
   ): Promise<{ status: number; json: unknown }> {
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (this.options.token) headers.Authorization = `Bearer ${this.options.token}`;
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     const signal = AbortSignal.any([
       this.closing.signal,
@@ -139,7 +145,7 @@ export class HttpLadderOps implements LadderOps {
       });
     } catch (error) {
       const reason = this.closing.signal.aborted ? 'the client was closed' : describeNetworkError(error);
-      throw new LadderUnavailableError(`the ladder API at ${this.shown} cannot be reached: ${reason}`, { cause: error });
+      throw new LadderUnavailableError(`the ladder API at ${this.base} cannot be reached: ${reason}`, { cause: error });
     }
     const json = await readJson(response);
     const status = response.status;
@@ -159,12 +165,12 @@ export class HttpLadderOps implements LadderOps {
       return new QueueFullError(body.error?.level ?? 'unknown', body.error?.depth ?? 0, retryAfterMs);
     }
     if (status === 502 || status === 503 || status === 504) {
-      return new LadderUnavailableError(`the ladder API at ${this.shown} is unavailable (${status}): ${message}`);
+      return new LadderUnavailableError(`the ladder API at ${this.base} is unavailable (${status}): ${message}`);
     }
     if (status === 401 || status === 403) {
-      return new HttpApiError(status, `the ladder API at ${this.shown} refused the token (${status}): set LADDER_API_TOKEN`);
+      return new HttpApiError(status, `the ladder API at ${this.base} refused the token (${status}): set LADDER_API_TOKEN`);
     }
-    return new HttpApiError(status, `the ladder API at ${this.shown} answered ${status}: ${message}`);
+    return new HttpApiError(status, `the ladder API at ${this.base} answered ${status}: ${message}`);
   }
 }
 
