@@ -4,7 +4,10 @@ import { parseToolArguments } from './parse-tool-arguments.js';
 
 describe('failure helpers', () => {
   it('scrubs the API key out of provider messages', () => {
-    const error = statusFailure({ provider: 'openai', model: 'm', apiKey: 'sk-secret-123' }, { status: 401, message: 'Incorrect API key provided: sk-secret-123' });
+    const error = statusFailure(
+      { provider: 'openai', model: 'm', apiKey: 'sk-secret-123' },
+      { status: 401, message: 'Incorrect API key provided: sk-secret-123' },
+    );
     expect(error.message).not.toContain('sk-secret-123');
     expect(error.errorClass).toBe('misconfigured');
     expect(scrubSecret('abc', undefined)).toBe('abc');

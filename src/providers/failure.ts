@@ -41,7 +41,11 @@ export function statusFailure(ctx: FailureContext, failure: StatusFailure): Prov
   });
 }
 
-export function timeoutFailure(ctx: FailureContext, timeoutMs: number, cause?: unknown): ProviderError {
+export function timeoutFailure(
+  ctx: FailureContext,
+  timeoutMs: number,
+  cause?: unknown,
+): ProviderError {
   return new ProviderError({
     provider: ctx.provider,
     model: ctx.model,
@@ -67,7 +71,11 @@ export function abortedFailure(ctx: FailureContext, cause?: unknown): ProviderEr
   });
 }
 
-export function connectionFailure(ctx: FailureContext, detail: string, cause?: unknown): ProviderError {
+export function connectionFailure(
+  ctx: FailureContext,
+  detail: string,
+  cause?: unknown,
+): ProviderError {
   return new ProviderError({
     provider: ctx.provider,
     model: ctx.model,
@@ -79,7 +87,11 @@ export function connectionFailure(ctx: FailureContext, detail: string, cause?: u
 }
 
 /** The provider answered 2xx with something we cannot use: transient per design.md. */
-export function malformedFailure(ctx: FailureContext, detail: string, cause?: unknown): ProviderError {
+export function malformedFailure(
+  ctx: FailureContext,
+  detail: string,
+  cause?: unknown,
+): ProviderError {
   return new ProviderError({
     provider: ctx.provider,
     model: ctx.model,
@@ -91,7 +103,11 @@ export function malformedFailure(ctx: FailureContext, detail: string, cause?: un
 }
 
 /** A local set-up problem (no key, SDK refused its options): no call can succeed until fixed. */
-export function misconfiguredFailure(ctx: FailureContext, detail: string, cause?: unknown): ProviderError {
+export function misconfiguredFailure(
+  ctx: FailureContext,
+  detail: string,
+  cause?: unknown,
+): ProviderError {
   return new ProviderError({
     provider: ctx.provider,
     model: ctx.model,
@@ -114,7 +130,10 @@ export function errorText(error: unknown): string {
 
 /** Fetch reports refused/reset sockets as `TypeError: fetch failed` with the socket error as cause. */
 export function isFetchNetworkError(error: unknown): boolean {
-  return error instanceof TypeError && /fetch failed|network|socket|ECONN|terminated/i.test(error.message);
+  return (
+    error instanceof TypeError &&
+    /fetch failed|network|socket|ECONN|terminated/i.test(error.message)
+  );
 }
 
 /** Names the socket-level reason (ECONNRESET, ECONNREFUSED, ...) buried in a fetch error's causes. */
@@ -124,7 +143,8 @@ export function networkDetail(error: unknown): string {
   // The innermost code is the most specific (undici's SocketError wraps ECONNRESET and so on).
   for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z][A-Z_]+$/.test(code)) found = `${code} (${current.message})`;
+    if (typeof code === 'string' && /^[A-Z][A-Z_]+$/.test(code))
+      found = `${code} (${current.message})`;
     current = current.cause;
   }
   if (found !== null) return found;

@@ -2,8 +2,7 @@ import { malformedFailure, type FailureContext } from './failure.js';
 import type { ProviderError } from './provider-error.js';
 
 export type ParsedArguments =
-  | { ok: true; value: Record<string, unknown> }
-  | { ok: false; error: ProviderError };
+  { ok: true; value: Record<string, unknown> } | { ok: false; error: ProviderError };
 
 /**
  * Tool-call arguments arrive as a JSON string from OpenAI; the normalised shape wants an object.
@@ -27,7 +26,10 @@ export function parseToolArguments(
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return {
       ok: false,
-      error: malformedFailure(ctx, `tool call ${toolName} has arguments that are not a JSON object`),
+      error: malformedFailure(
+        ctx,
+        `tool call ${toolName} has arguments that are not a JSON object`,
+      ),
     };
   }
   return { ok: true, value: parsed as Record<string, unknown> };

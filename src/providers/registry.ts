@@ -37,7 +37,12 @@ const DEFAULT_KEY_ENV: Record<string, string[]> = {
 
 /** Settings when the config has no block for a provider: no key, the SDK's own base URL. */
 function settingsFor(config: LadderConfig, name: string): ProviderSettings {
-  return config.providers[name] ?? { apiKeyEnv: DEFAULT_KEY_ENV[name] ?? [], timeoutMs: DEFAULT_TIMEOUT_MS };
+  return (
+    config.providers[name] ?? {
+      apiKeyEnv: DEFAULT_KEY_ENV[name] ?? [],
+      timeoutMs: DEFAULT_TIMEOUT_MS,
+    }
+  );
 }
 
 /** The distinct provider names used by LLM levels, in ladder order. */
@@ -53,7 +58,10 @@ export function usedProviders(config: LadderConfig): string[] {
 }
 
 export class UnknownProviderError extends Error {
-  constructor(readonly provider: string, readonly source: string) {
+  constructor(
+    readonly provider: string,
+    readonly source: string,
+  ) {
     super(
       `${source}: unknown provider "${provider}" in the ladder's targets; known providers: ${KNOWN_PROVIDERS.join(', ')}`,
     );
@@ -61,7 +69,11 @@ export class UnknownProviderError extends Error {
   }
 }
 
-function build(config: LadderConfig, name: KnownProvider, options: CreateProvidersOptions): Provider {
+function build(
+  config: LadderConfig,
+  name: KnownProvider,
+  options: CreateProvidersOptions,
+): Provider {
   switch (name) {
     case 'anthropic':
       return new AnthropicProvider({ settings: settingsFor(config, name) });
@@ -78,7 +90,10 @@ function build(config: LadderConfig, name: KnownProvider, options: CreateProvide
  * Builds one provider (and so one SDK client) per provider name the targets use.
  * Throws UnknownProviderError naming the first unknown provider.
  */
-export function createProviders(config: LadderConfig, options: CreateProvidersOptions = {}): ProviderRegistry {
+export function createProviders(
+  config: LadderConfig,
+  options: CreateProvidersOptions = {},
+): ProviderRegistry {
   const providers = new Map<string, Provider>();
   for (const name of usedProviders(config)) {
     if (!isKnownProvider(name)) throw new UnknownProviderError(name, config.source);
@@ -107,7 +122,11 @@ export function missingApiKeys(config: LadderConfig): MissingApiKey[] {
     if (name === 'simulated') continue;
     const settings = settingsFor(config, name);
     if (settings.apiKey) continue;
-    missing.push({ provider: name, env: settings.apiKeyEnv, message: missingKeyText(name, settings.apiKeyEnv) });
+    missing.push({
+      provider: name,
+      env: settings.apiKeyEnv,
+      message: missingKeyText(name, settings.apiKeyEnv),
+    });
   }
   return missing;
 }

@@ -26,12 +26,29 @@ afterAll(async () => fake.close());
 
 describe('Anthropic adapter through @anthropic-ai/sdk', () => {
   it('completes text and maps usage with cache reads', async () => {
-    fake.script('anthropic', MODEL, ok('Hi there', { input_tokens: 10, output_tokens: 3, cached_input_tokens: 4 }));
+    fake.script(
+      'anthropic',
+      MODEL,
+      ok('Hi there', { input_tokens: 10, output_tokens: 3, cached_input_tokens: 4 }),
+    );
     const completion = await provider.complete({ model: MODEL, request: HELLO, timeoutMs: 5_000 });
-    expect(completion.output).toEqual({ text: 'Hi there', tool_calls: [], stop_reason: 'end_turn', raw_stop_reason: 'end_turn' });
-    expect(completion.usage).toEqual({ input_tokens: 14, output_tokens: 3, cached_input_tokens: 4 });
+    expect(completion.output).toEqual({
+      text: 'Hi there',
+      tool_calls: [],
+      stop_reason: 'end_turn',
+      raw_stop_reason: 'end_turn',
+    });
+    expect(completion.usage).toEqual({
+      input_tokens: 14,
+      output_tokens: 3,
+      cached_input_tokens: 4,
+    });
     const [sent] = fake.requests('anthropic', MODEL);
-    expect(sent?.body).toMatchObject({ model: MODEL, max_tokens: 1024, messages: [{ role: 'user' }] });
+    expect(sent?.body).toMatchObject({
+      model: MODEL,
+      max_tokens: 1024,
+      messages: [{ role: 'user' }],
+    });
     expect(sent?.rawBody).not.toContain(TEST_API_KEY);
     expect(JSON.stringify(sent?.headers)).toContain(TEST_API_KEY);
   });
@@ -45,23 +62,36 @@ describe('Anthropic adapter through @anthropic-ai/sdk', () => {
         system: 'You are billing.',
         messages: [
           { role: 'user', content: 'Invoice 41?' },
-          { role: 'assistant', tool_calls: [{ id: 'toolu_1', name: 'lookup_invoice', arguments: { id: 41 } }] },
+          {
+            role: 'assistant',
+            tool_calls: [{ id: 'toolu_1', name: 'lookup_invoice', arguments: { id: 41 } }],
+          },
           { role: 'tool', tool_call_id: 'toolu_1', content: '{"total": 10}' },
           { role: 'user', content: 'And 42?' },
         ],
-        tools: [{ name: 'lookup_invoice', input_schema: { type: 'object', properties: { id: { type: 'number' } } } }],
+        tools: [
+          {
+            name: 'lookup_invoice',
+            input_schema: { type: 'object', properties: { id: { type: 'number' } } },
+          },
+        ],
         tool_choice: 'required',
       },
     });
     expect(completion.output.stop_reason).toBe('tool_use');
-    expect(completion.output.tool_calls).toEqual([{ id: expect.any(String) as string, name: 'lookup_invoice', arguments: { id: 42 } }]);
+    expect(completion.output.tool_calls).toEqual([
+      { id: expect.any(String) as string, name: 'lookup_invoice', arguments: { id: 42 } },
+    ]);
     const body = fake.requests('anthropic', MODEL)[0]?.body;
     expect(body).toMatchObject({
       system: 'You are billing.',
       tool_choice: { type: 'any' },
       messages: [
         { role: 'user', content: [{ type: 'text', text: 'Invoice 41?' }] },
-        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'lookup_invoice', input: { id: 41 } }] },
+        {
+          role: 'assistant',
+          content: [{ type: 'tool_use', id: 'toolu_1', name: 'lookup_invoice', input: { id: 41 } }],
+        },
         {
           role: 'user',
           content: [
@@ -92,7 +122,14 @@ describe('Anthropic adapter through @anthropic-ai/sdk', () => {
   });
 
   it('keeps the provider message and Retry-After of a 429', async () => {
-    fake.script('anthropic', MODEL, status(429, { message: 'Number of requests has exceeded your rate limit', retryAfterSeconds: 7 }));
+    fake.script(
+      'anthropic',
+      MODEL,
+      status(429, {
+        message: 'Number of requests has exceeded your rate limit',
+        retryAfterSeconds: 7,
+      }),
+    );
     const error = await failure(provider, MODEL);
     expect(error).toMatchObject({ errorClass: 'transient', status: 429, retryAfterMs: 7_000 });
     expect(error.message).toContain('rate_limit_error');
@@ -107,7 +144,10 @@ describe('Anthropic adapter through @anthropic-ai/sdk', () => {
 
   it('classifies prompt too long as context_length', async () => {
     fake.script('anthropic', MODEL, contextLength());
-    expect(await failure(provider, MODEL)).toMatchObject({ errorClass: 'context_length', status: 400 });
+    expect(await failure(provider, MODEL)).toMatchObject({
+      errorClass: 'context_length',
+      status: 400,
+    });
   });
 
   it('makes exactly one call on a 503 (SDK retries off)', async () => {
@@ -130,16 +170,28 @@ describe('Anthropic adapter through @anthropic-ai/sdk', () => {
 
   it('turns a connection reset into a transient connection error', async () => {
     fake.script('anthropic', MODEL, reset());
-    expect(await failure(provider, MODEL)).toMatchObject({ errorClass: 'transient', kind: 'connection' });
+    expect(await failure(provider, MODEL)).toMatchObject({
+      errorClass: 'transient',
+      kind: 'connection',
+    });
   });
 
   it('turns a body that is not JSON into a transient malformed error', async () => {
     fake.script('anthropic', MODEL, malformed());
-    expect(await failure(provider, MODEL)).toMatchObject({ errorClass: 'transient', kind: 'malformed' });
+    expect(await failure(provider, MODEL)).toMatchObject({
+      errorClass: 'transient',
+      kind: 'malformed',
+    });
   });
 
   it('maps empty content, unknown stop reasons and missing usage', async () => {
-    fake.script('anthropic', MODEL, { kind: 'empty' }, { kind: 'unknown_stop' }, { kind: 'no_usage' });
+    fake.script(
+      'anthropic',
+      MODEL,
+      { kind: 'empty' },
+      { kind: 'unknown_stop' },
+      { kind: 'no_usage' },
+    );
     const empty = await provider.complete({ model: MODEL, request: HELLO, timeoutMs: 5_000 });
     expect(empty.output).toMatchObject({ text: '', tool_calls: [] });
     const odd = await provider.complete({ model: MODEL, request: HELLO, timeoutMs: 5_000 });
@@ -150,14 +202,20 @@ describe('Anthropic adapter through @anthropic-ai/sdk', () => {
 
   it('treats tool input that is not an object as malformed', async () => {
     fake.script('anthropic', MODEL, { kind: 'bad_tool_arguments', name: 'lookup_invoice' });
-    expect(await failure(provider, MODEL)).toMatchObject({ errorClass: 'transient', kind: 'malformed' });
+    expect(await failure(provider, MODEL)).toMatchObject({
+      errorClass: 'transient',
+      kind: 'malformed',
+    });
   });
 
   it('reports a refused connection as a transient connection error', async () => {
     const closed = await startFakeProvider();
     await closed.close();
     const offline = new AnthropicProvider({ settings: fakeSettings(closed.url) });
-    expect(await failure(offline, MODEL)).toMatchObject({ errorClass: 'transient', kind: 'connection' });
+    expect(await failure(offline, MODEL)).toMatchObject({
+      errorClass: 'transient',
+      kind: 'connection',
+    });
   });
 
   it('without a key fails as misconfigured naming the variable, without calling', async () => {

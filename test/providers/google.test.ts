@@ -26,14 +26,27 @@ afterAll(async () => fake.close());
 
 describe('Google adapter through @google/genai', () => {
   it('completes text and maps usage with cached content', async () => {
-    fake.script('google', MODEL, ok('Hi there', { input_tokens: 10, output_tokens: 3, cached_input_tokens: 4 }));
+    fake.script(
+      'google',
+      MODEL,
+      ok('Hi there', { input_tokens: 10, output_tokens: 3, cached_input_tokens: 4 }),
+    );
     const completion = await provider.complete({
       model: MODEL,
       request: { ...HELLO, system: 'Be brief.', max_tokens: 50, temperature: 0.2, stop: ['END'] },
       timeoutMs: 5_000,
     });
-    expect(completion.output).toEqual({ text: 'Hi there', tool_calls: [], stop_reason: 'end_turn', raw_stop_reason: 'STOP' });
-    expect(completion.usage).toEqual({ input_tokens: 10, output_tokens: 3, cached_input_tokens: 4 });
+    expect(completion.output).toEqual({
+      text: 'Hi there',
+      tool_calls: [],
+      stop_reason: 'end_turn',
+      raw_stop_reason: 'STOP',
+    });
+    expect(completion.usage).toEqual({
+      input_tokens: 10,
+      output_tokens: 3,
+      cached_input_tokens: 4,
+    });
     const [sent] = fake.requests('google', MODEL);
     expect(sent?.path).toBe(`/v1beta/models/${MODEL}:generateContent`);
     expect(sent?.body).toMatchObject({
@@ -46,11 +59,19 @@ describe('Google adapter through @google/genai', () => {
   });
 
   it('synthesises stable ids for function calls and sends a tool-result round trip', async () => {
-    fake.script('google', MODEL, toolCall('lookup_invoice', { id: 42 }), toolCall('lookup_invoice', { id: 42 }));
+    fake.script(
+      'google',
+      MODEL,
+      toolCall('lookup_invoice', { id: 42 }),
+      toolCall('lookup_invoice', { id: 42 }),
+    );
     const request = {
       messages: [
         { role: 'user' as const, content: 'Invoice 41?' },
-        { role: 'assistant' as const, tool_calls: [{ id: 'call_a', name: 'lookup_invoice', arguments: { id: 41 } }] },
+        {
+          role: 'assistant' as const,
+          tool_calls: [{ id: 'call_a', name: 'lookup_invoice', arguments: { id: 41 } }],
+        },
         { role: 'tool' as const, tool_call_id: 'call_a', content: '{"total": 10}' },
       ],
       tools: [{ name: 'lookup_invoice', input_schema: { type: 'object' } }],
@@ -59,7 +80,13 @@ describe('Google adapter through @google/genai', () => {
     const first = await provider.complete({ model: MODEL, timeoutMs: 5_000, request });
     expect(first.output.stop_reason).toBe('tool_use');
     expect(first.output.raw_stop_reason).toBe('STOP');
-    expect(first.output.tool_calls).toEqual([{ id: expect.stringMatching(/^call_/) as string, name: 'lookup_invoice', arguments: { id: 42 } }]);
+    expect(first.output.tool_calls).toEqual([
+      {
+        id: expect.stringMatching(/^call_/) as string,
+        name: 'lookup_invoice',
+        arguments: { id: 42 },
+      },
+    ]);
     const second = await provider.complete({ model: MODEL, timeoutMs: 5_000, request });
     // A different response (responseId) gives a different id, so ids stay unique in a conversation.
     expect(second.output.tool_calls[0]?.id).not.toBe(first.output.tool_calls[0]?.id);
@@ -67,9 +94,20 @@ describe('Google adapter through @google/genai', () => {
       contents: [
         { role: 'user', parts: [{ text: 'Invoice 41?' }] },
         { role: 'model', parts: [{ functionCall: { name: 'lookup_invoice', args: { id: 41 } } }] },
-        { role: 'user', parts: [{ functionResponse: { name: 'lookup_invoice', response: { output: '{"total": 10}' } } }] },
+        {
+          role: 'user',
+          parts: [
+            { functionResponse: { name: 'lookup_invoice', response: { output: '{"total": 10}' } } },
+          ],
+        },
       ],
-      tools: [{ functionDeclarations: [{ name: 'lookup_invoice', parametersJsonSchema: { type: 'object' } }] }],
+      tools: [
+        {
+          functionDeclarations: [
+            { name: 'lookup_invoice', parametersJsonSchema: { type: 'object' } },
+          ],
+        },
+      ],
       toolConfig: { functionCallingConfig: { mode: 'ANY' } },
     });
   });
@@ -85,7 +123,11 @@ describe('Google adapter through @google/genai', () => {
     [404, 'misconfigured'],
   ] as const)('classifies status %i as %s', async (code, errorClass) => {
     fake.script('google', MODEL, status(code));
-    expect(await failure(provider, MODEL)).toMatchObject({ status: code, errorClass, kind: 'status' });
+    expect(await failure(provider, MODEL)).toMatchObject({
+      status: code,
+      errorClass,
+      kind: 'status',
+    });
   });
 
   it('reads RESOURCE_EXHAUSTED and its RetryInfo delay', async () => {
@@ -104,7 +146,10 @@ describe('Google adapter through @google/genai', () => {
 
   it('classifies an input token count over the maximum as context_length', async () => {
     fake.script('google', MODEL, contextLength());
-    expect(await failure(provider, MODEL)).toMatchObject({ errorClass: 'context_length', status: 400 });
+    expect(await failure(provider, MODEL)).toMatchObject({
+      errorClass: 'context_length',
+      status: 400,
+    });
   });
 
   it('makes exactly one call on a 503 (no retryOptions)', async () => {
@@ -115,7 +160,10 @@ describe('Google adapter through @google/genai', () => {
 
   it('turns a hang into a transient timeout', async () => {
     fake.script('google', MODEL, hang());
-    expect(await failure(provider, MODEL, { timeoutMs: HANG_TIMEOUT_MS })).toMatchObject({ errorClass: 'transient', kind: 'timeout' });
+    expect(await failure(provider, MODEL, { timeoutMs: HANG_TIMEOUT_MS })).toMatchObject({
+      errorClass: 'transient',
+      kind: 'timeout',
+    });
   });
 
   it("reports the caller's abort as kind aborted", async () => {
@@ -126,17 +174,26 @@ describe('Google adapter through @google/genai', () => {
 
   it('turns a connection reset into a transient connection error', async () => {
     fake.script('google', MODEL, reset());
-    expect(await failure(provider, MODEL)).toMatchObject({ errorClass: 'transient', kind: 'connection' });
+    expect(await failure(provider, MODEL)).toMatchObject({
+      errorClass: 'transient',
+      kind: 'connection',
+    });
   });
 
   it('turns a body that is not JSON into a transient malformed error', async () => {
     fake.script('google', MODEL, malformed());
-    expect(await failure(provider, MODEL)).toMatchObject({ errorClass: 'transient', kind: 'malformed' });
+    expect(await failure(provider, MODEL)).toMatchObject({
+      errorClass: 'transient',
+      kind: 'malformed',
+    });
   });
 
   it('treats function-call args that are not an object as malformed', async () => {
     fake.script('google', MODEL, { kind: 'bad_tool_arguments', name: 'lookup_invoice' });
-    expect(await failure(provider, MODEL)).toMatchObject({ errorClass: 'transient', kind: 'malformed' });
+    expect(await failure(provider, MODEL)).toMatchObject({
+      errorClass: 'transient',
+      kind: 'malformed',
+    });
   });
 
   it('maps empty content, unknown finish reasons and missing usage', async () => {

@@ -7,8 +7,17 @@ import type { CompletionRequest } from '../../src/ladder/job-schema.js';
 /** Looks like a real key so a leak would be visible in any message or body. */
 export const TEST_API_KEY = 'sk-test-DO-NOT-LEAK-0123456789';
 
-export function fakeSettings(baseUrl: string, overrides: Partial<ProviderSettings> = {}): ProviderSettings {
-  return { apiKey: TEST_API_KEY, apiKeyEnv: ['TEST_API_KEY'], baseUrl, timeoutMs: 5_000, ...overrides };
+export function fakeSettings(
+  baseUrl: string,
+  overrides: Partial<ProviderSettings> = {},
+): ProviderSettings {
+  return {
+    apiKey: TEST_API_KEY,
+    apiKeyEnv: ['TEST_API_KEY'],
+    baseUrl,
+    timeoutMs: 5_000,
+    ...overrides,
+  };
 }
 
 export const HELLO: CompletionRequest = { messages: [{ role: 'user', content: 'Say hello' }] };
@@ -16,7 +25,11 @@ export const HELLO: CompletionRequest = { messages: [{ role: 'user', content: 'S
 /** Short enough to keep hang tests quick, long enough for a loaded CI machine to answer. */
 export const HANG_TIMEOUT_MS = 300;
 
-export async function failure(provider: Provider, model: string, options: { timeoutMs?: number; signal?: AbortSignal; request?: CompletionRequest } = {}): Promise<ProviderError> {
+export async function failure(
+  provider: Provider,
+  model: string,
+  options: { timeoutMs?: number; signal?: AbortSignal; request?: CompletionRequest } = {},
+): Promise<ProviderError> {
   let thrown: unknown;
   try {
     await provider.complete({

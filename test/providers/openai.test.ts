@@ -26,18 +26,34 @@ afterAll(async () => fake.close());
 
 describe('OpenAI adapter through the openai SDK', () => {
   it('completes text and maps usage with cached tokens', async () => {
-    fake.script('openai', MODEL, ok('Hi there', { input_tokens: 10, output_tokens: 3, cached_input_tokens: 4 }));
+    fake.script(
+      'openai',
+      MODEL,
+      ok('Hi there', { input_tokens: 10, output_tokens: 3, cached_input_tokens: 4 }),
+    );
     const completion = await provider.complete({
       model: MODEL,
       request: { ...HELLO, system: 'Be brief.', max_tokens: 50, temperature: 0.2, stop: ['END'] },
       timeoutMs: 5_000,
     });
-    expect(completion.output).toEqual({ text: 'Hi there', tool_calls: [], stop_reason: 'end_turn', raw_stop_reason: 'stop' });
-    expect(completion.usage).toEqual({ input_tokens: 10, output_tokens: 3, cached_input_tokens: 4 });
+    expect(completion.output).toEqual({
+      text: 'Hi there',
+      tool_calls: [],
+      stop_reason: 'end_turn',
+      raw_stop_reason: 'stop',
+    });
+    expect(completion.usage).toEqual({
+      input_tokens: 10,
+      output_tokens: 3,
+      cached_input_tokens: 4,
+    });
     const [sent] = fake.requests('openai', MODEL);
     expect(sent?.body).toMatchObject({
       model: MODEL,
-      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hello' }],
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Say hello' },
+      ],
       max_completion_tokens: 50,
       temperature: 0.2,
       stop: ['END'],
@@ -54,25 +70,51 @@ describe('OpenAI adapter through the openai SDK', () => {
       request: {
         messages: [
           { role: 'user', content: 'Invoice 41?' },
-          { role: 'assistant', tool_calls: [{ id: 'call_1', name: 'lookup_invoice', arguments: { id: 41 } }] },
+          {
+            role: 'assistant',
+            tool_calls: [{ id: 'call_1', name: 'lookup_invoice', arguments: { id: 41 } }],
+          },
           { role: 'tool', tool_call_id: 'call_1', content: '{"total": 10}' },
         ],
-        tools: [{ name: 'lookup_invoice', description: 'Finds an invoice', input_schema: { type: 'object' } }],
+        tools: [
+          {
+            name: 'lookup_invoice',
+            description: 'Finds an invoice',
+            input_schema: { type: 'object' },
+          },
+        ],
         tool_choice: { name: 'lookup_invoice' },
       },
     });
     expect(completion.output.stop_reason).toBe('tool_use');
     expect(completion.output.raw_stop_reason).toBe('tool_calls');
-    expect(completion.output.tool_calls).toEqual([{ id: expect.any(String) as string, name: 'lookup_invoice', arguments: { id: 42 } }]);
+    expect(completion.output.tool_calls).toEqual([
+      { id: expect.any(String) as string, name: 'lookup_invoice', arguments: { id: 42 } },
+    ]);
     expect(fake.requests('openai', MODEL)[0]?.body).toMatchObject({
-      tools: [{ type: 'function', function: { name: 'lookup_invoice', description: 'Finds an invoice', parameters: { type: 'object' } } }],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'lookup_invoice',
+            description: 'Finds an invoice',
+            parameters: { type: 'object' },
+          },
+        },
+      ],
       tool_choice: { type: 'function', function: { name: 'lookup_invoice' } },
       messages: [
         { role: 'user', content: 'Invoice 41?' },
         {
           role: 'assistant',
           content: null,
-          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup_invoice', arguments: '{"id":41}' } }],
+          tool_calls: [
+            {
+              id: 'call_1',
+              type: 'function',
+              function: { name: 'lookup_invoice', arguments: '{"id":41}' },
+            },
+          ],
         },
         { role: 'tool', tool_call_id: 'call_1', content: '{"total": 10}' },
       ],
@@ -81,7 +123,10 @@ describe('OpenAI adapter through the openai SDK', () => {
 
   it('treats tool-call arguments that are not JSON as a transient malformed answer', async () => {
     fake.script('openai', MODEL, { kind: 'bad_tool_arguments', name: 'lookup_invoice' });
-    expect(await failure(provider, MODEL)).toMatchObject({ errorClass: 'transient', kind: 'malformed' });
+    expect(await failure(provider, MODEL)).toMatchObject({
+      errorClass: 'transient',
+      kind: 'malformed',
+    });
   });
 
   it.each([
@@ -97,11 +142,19 @@ describe('OpenAI adapter through the openai SDK', () => {
     [404, 'misconfigured'],
   ] as const)('classifies status %i as %s', async (code, errorClass) => {
     fake.script('openai', MODEL, status(code));
-    expect(await failure(provider, MODEL)).toMatchObject({ status: code, errorClass, kind: 'status' });
+    expect(await failure(provider, MODEL)).toMatchObject({
+      status: code,
+      errorClass,
+      kind: 'status',
+    });
   });
 
   it('keeps the Retry-After of a 429', async () => {
-    fake.script('openai', MODEL, status(429, { message: 'Rate limit reached', retryAfterSeconds: 3 }));
+    fake.script(
+      'openai',
+      MODEL,
+      status(429, { message: 'Rate limit reached', retryAfterSeconds: 3 }),
+    );
     const error = await failure(provider, MODEL);
     expect(error).toMatchObject({ errorClass: 'transient', retryAfterMs: 3_000 });
     expect(error.message).toContain('Rate limit reached');
@@ -109,7 +162,10 @@ describe('OpenAI adapter through the openai SDK', () => {
 
   it('classifies context_length_exceeded as context_length', async () => {
     fake.script('openai', MODEL, contextLength());
-    expect(await failure(provider, MODEL)).toMatchObject({ errorClass: 'context_length', status: 400 });
+    expect(await failure(provider, MODEL)).toMatchObject({
+      errorClass: 'context_length',
+      status: 400,
+    });
   });
 
   it('makes exactly one call on a 503 (SDK retries off)', async () => {
@@ -120,7 +176,10 @@ describe('OpenAI adapter through the openai SDK', () => {
 
   it('turns a hang into a transient timeout', async () => {
     fake.script('openai', MODEL, hang());
-    expect(await failure(provider, MODEL, { timeoutMs: HANG_TIMEOUT_MS })).toMatchObject({ errorClass: 'transient', kind: 'timeout' });
+    expect(await failure(provider, MODEL, { timeoutMs: HANG_TIMEOUT_MS })).toMatchObject({
+      errorClass: 'transient',
+      kind: 'timeout',
+    });
   });
 
   it("reports the caller's abort as kind aborted", async () => {
@@ -131,12 +190,18 @@ describe('OpenAI adapter through the openai SDK', () => {
 
   it('turns a connection reset into a transient connection error', async () => {
     fake.script('openai', MODEL, reset());
-    expect(await failure(provider, MODEL)).toMatchObject({ errorClass: 'transient', kind: 'connection' });
+    expect(await failure(provider, MODEL)).toMatchObject({
+      errorClass: 'transient',
+      kind: 'connection',
+    });
   });
 
   it('turns a body that is not JSON into a transient malformed error', async () => {
     fake.script('openai', MODEL, malformed());
-    expect(await failure(provider, MODEL)).toMatchObject({ errorClass: 'transient', kind: 'malformed' });
+    expect(await failure(provider, MODEL)).toMatchObject({
+      errorClass: 'transient',
+      kind: 'malformed',
+    });
   });
 
   it('maps empty content, unknown finish reasons and missing usage', async () => {
@@ -150,7 +215,12 @@ describe('OpenAI adapter through the openai SDK', () => {
   });
 
   it('without a key fails as misconfigured naming the variable', async () => {
-    const keyless = new OpenAIProvider({ settings: fakeSettings(fake.baseUrls.openai, { apiKey: undefined, apiKeyEnv: ['OPENAI_API_KEY'] }) });
+    const keyless = new OpenAIProvider({
+      settings: fakeSettings(fake.baseUrls.openai, {
+        apiKey: undefined,
+        apiKeyEnv: ['OPENAI_API_KEY'],
+      }),
+    });
     const error = await failure(keyless, MODEL);
     expect(error).toMatchObject({ errorClass: 'misconfigured' });
     expect(error.message).toContain('set OPENAI_API_KEY or providers.openai.api_key');

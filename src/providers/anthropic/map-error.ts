@@ -34,7 +34,8 @@ function bodyMessage(error: APIError): string {
     const inner = (body as { error?: unknown }).error;
     if (typeof inner === 'object' && inner !== null) {
       const { type, message } = inner as { type?: unknown; message?: unknown };
-      if (typeof message === 'string') return typeof type === 'string' ? `${type}: ${message}` : message;
+      if (typeof message === 'string')
+        return typeof type === 'string' ? `${type}: ${message}` : message;
     }
   }
   return error.message;
@@ -50,13 +51,17 @@ export function mapAnthropicError({ ctx, error, timeoutMs, signal }: MapErrorArg
   if (error instanceof APIConnectionError) {
     return connectionFailure(ctx, networkDetail(error.cause ?? error), error);
   }
-  if (error instanceof APIError && typeof error.status === 'number') {
-    return statusFailure(ctx, {
-      status: error.status,
-      message: bodyMessage(error),
-      retryAfterMs: parseRetryAfter(error.headers),
-      cause: error,
-    });
+  if (error instanceof APIError) {
+    // instanceof narrows to APIError<any, any, any>; pin the SDK's declared defaults instead.
+    const apiError = error as APIError;
+    if (typeof apiError.status === 'number') {
+      return statusFailure(ctx, {
+        status: apiError.status,
+        message: bodyMessage(apiError),
+        retryAfterMs: parseRetryAfter(apiError.headers),
+        cause: error,
+      });
+    }
   }
   if (isJsonSyntaxError(error)) return malformedFailure(ctx, error.message, error);
   // Remaining SDK errors are raised before any request: bad options or missing credentials.

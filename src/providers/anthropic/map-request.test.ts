@@ -13,7 +13,9 @@ describe('Anthropic mapRequest', () => {
     const params = mapRequest('m', {
       system: 'sys',
       messages: [{ role: 'user', content: 'hi' }],
-      tools: [{ name: 't', description: 'd', input_schema: { properties: { a: { type: 'string' } } } }],
+      tools: [
+        { name: 't', description: 'd', input_schema: { properties: { a: { type: 'string' } } } },
+      ],
       tool_choice: 'auto',
       max_tokens: 10,
       temperature: 1.5,
@@ -23,7 +25,13 @@ describe('Anthropic mapRequest', () => {
       system: 'sys',
       max_tokens: 10,
       stop_sequences: ['END'],
-      tools: [{ name: 't', description: 'd', input_schema: { type: 'object', properties: { a: { type: 'string' } } } }],
+      tools: [
+        {
+          name: 't',
+          description: 'd',
+          input_schema: { type: 'object', properties: { a: { type: 'string' } } },
+        },
+      ],
       tool_choice: { type: 'auto' },
     });
     expect(params).not.toHaveProperty('temperature');

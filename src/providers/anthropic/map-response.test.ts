@@ -15,10 +15,20 @@ describe('Anthropic mapResponse', () => {
         { type: 'text', text: 'b' },
       ],
       stop_reason: 'tool_use',
-      usage: { input_tokens: 5, output_tokens: 2, cache_read_input_tokens: 3, cache_creation_input_tokens: 1 },
+      usage: {
+        input_tokens: 5,
+        output_tokens: 2,
+        cache_read_input_tokens: 3,
+        cache_creation_input_tokens: 1,
+      },
     });
     expect(completion).toEqual({
-      output: { text: 'ab', tool_calls: [{ id: 'tu', name: 't', arguments: { q: 1 } }], stop_reason: 'tool_use', raw_stop_reason: 'tool_use' },
+      output: {
+        text: 'ab',
+        tool_calls: [{ id: 'tu', name: 't', arguments: { q: 1 } }],
+        stop_reason: 'tool_use',
+        raw_stop_reason: 'tool_use',
+      },
       usage: { input_tokens: 9, output_tokens: 2, cached_input_tokens: 3 },
     });
   });
@@ -30,12 +40,17 @@ describe('Anthropic mapResponse', () => {
     } catch (error) {
       thrown = error;
     }
-    expect(isProviderError(thrown) && thrown.kind === 'malformed' && thrown.errorClass === 'transient').toBe(true);
+    expect(
+      isProviderError(thrown) && thrown.kind === 'malformed' && thrown.errorClass === 'transient',
+    ).toBe(true);
   });
 
   it('reads missing usage as null and omits zero cache reads', () => {
     expect(mapUsage(undefined)).toBeNull();
-    expect(mapUsage({ input_tokens: 1, output_tokens: 2, cache_read_input_tokens: null })).toEqual({ input_tokens: 1, output_tokens: 2 });
+    expect(mapUsage({ input_tokens: 1, output_tokens: 2, cache_read_input_tokens: null })).toEqual({
+      input_tokens: 1,
+      output_tokens: 2,
+    });
   });
 
   it.each([

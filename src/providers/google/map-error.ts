@@ -44,9 +44,14 @@ export function readGeminiErrorBody(text: string): GeminiErrorBody {
   } catch {
     return { message: text, retryAfterMs: null };
   }
-  const inner = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : null;
+  const inner =
+    typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : null;
   if (typeof inner !== 'object' || inner === null) return { message: text, retryAfterMs: null };
-  const { message, status, details } = inner as { message?: unknown; status?: unknown; details?: unknown };
+  const { message, status, details } = inner as {
+    message?: unknown;
+    status?: unknown;
+    details?: unknown;
+  };
   let retryAfterMs: number | null = null;
   if (Array.isArray(details)) {
     for (const detail of details as unknown[]) {

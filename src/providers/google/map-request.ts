@@ -85,7 +85,8 @@ export function mapRequest(model: string, request: CompletionRequest): GenerateC
     // One call must be one request: the SDK would otherwise follow continuation tokens.
     automaticContinuation: false,
   };
-  if (request.system !== undefined && request.system !== '') config.systemInstruction = request.system;
+  if (request.system !== undefined && request.system !== '')
+    config.systemInstruction = request.system;
   if (request.tools && request.tools.length > 0) {
     config.tools = [{ functionDeclarations: request.tools.map(mapTool) }];
     if (request.tool_choice !== undefined) config.toolConfig = mapToolChoice(request.tool_choice);

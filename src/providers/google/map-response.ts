@@ -58,7 +58,12 @@ export function mapResponse(ctx: FailureContext, body: unknown): Completion {
     const feedback = body.promptFeedback;
     if (isRecord(feedback) && typeof feedback.blockReason === 'string') {
       return {
-        output: { text: '', tool_calls: [], stop_reason: 'content_filter', raw_stop_reason: feedback.blockReason },
+        output: {
+          text: '',
+          tool_calls: [],
+          stop_reason: 'content_filter',
+          raw_stop_reason: feedback.blockReason,
+        },
         usage,
       };
     }

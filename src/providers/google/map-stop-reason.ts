@@ -15,7 +15,10 @@ const FILTERED = new Set([
  * Gemini `finishReason` → unified. Gemini says STOP even when it made function calls, so the
  * calls decide `tool_use`.
  */
-export function mapGeminiStopReason(raw: string | null | undefined, hasToolCalls: boolean): StopReason {
+export function mapGeminiStopReason(
+  raw: string | null | undefined,
+  hasToolCalls: boolean,
+): StopReason {
   if (raw === 'STOP' || raw === 'FINISH_REASON_UNSPECIFIED' || raw === null || raw === undefined) {
     if (hasToolCalls) return 'tool_use';
     return raw === 'STOP' ? 'end_turn' : 'other';

@@ -32,7 +32,8 @@ function bodyMessage(error: APIError): string {
   const body: unknown = error.error;
   if (typeof body === 'object' && body !== null) {
     const { message, code } = body as { message?: unknown; code?: unknown };
-    if (typeof message === 'string') return typeof code === 'string' ? `${code}: ${message}` : message;
+    if (typeof message === 'string')
+      return typeof code === 'string' ? `${code}: ${message}` : message;
   }
   return error.message;
 }
@@ -47,13 +48,17 @@ export function mapOpenAIError({ ctx, error, timeoutMs, signal }: MapErrorArgs):
   if (error instanceof APIConnectionError) {
     return connectionFailure(ctx, networkDetail(error.cause ?? error), error);
   }
-  if (error instanceof APIError && typeof error.status === 'number') {
-    return statusFailure(ctx, {
-      status: error.status,
-      message: bodyMessage(error),
-      retryAfterMs: parseRetryAfter(error.headers),
-      cause: error,
-    });
+  if (error instanceof APIError) {
+    // instanceof narrows to APIError<any, any, any>; pin the SDK's declared defaults instead.
+    const apiError = error as APIError;
+    if (typeof apiError.status === 'number') {
+      return statusFailure(ctx, {
+        status: apiError.status,
+        message: bodyMessage(apiError),
+        retryAfterMs: parseRetryAfter(apiError.headers),
+        cause: error,
+      });
+    }
   }
   if (isJsonSyntaxError(error)) return malformedFailure(ctx, error.message, error);
   // Remaining SDK errors are raised before any request: bad options or missing credentials.

@@ -29,7 +29,10 @@ function mapMessage(message: Message): MessageParam {
   }
 }
 
-export function mapMessages(system: string | undefined, messages: readonly Message[]): MessageParam[] {
+export function mapMessages(
+  system: string | undefined,
+  messages: readonly Message[],
+): MessageParam[] {
   const mapped: MessageParam[] = [];
   if (system !== undefined && system !== '') mapped.push({ role: 'system', content: system });
   for (const message of messages) mapped.push(mapMessage(message));
@@ -47,7 +50,9 @@ export function mapTool(tool: Tool): OpenAI.Chat.Completions.ChatCompletionFunct
   };
 }
 
-export function mapToolChoice(choice: ToolChoice): OpenAI.Chat.Completions.ChatCompletionToolChoiceOption {
+export function mapToolChoice(
+  choice: ToolChoice,
+): OpenAI.Chat.Completions.ChatCompletionToolChoiceOption {
   if (typeof choice === 'object') return { type: 'function', function: { name: choice.name } };
   return choice;
 }

@@ -24,7 +24,9 @@ describe('OpenAI mappers', () => {
   });
 
   it('sends tool_choice only with tools', () => {
-    expect(mapRequest('m', { messages: [{ role: 'user', content: 'hi' }], tool_choice: 'required' })).not.toHaveProperty('tool_choice');
+    expect(
+      mapRequest('m', { messages: [{ role: 'user', content: 'hi' }], tool_choice: 'required' }),
+    ).not.toHaveProperty('tool_choice');
     expect(mapToolChoice('required')).toBe('required');
     expect(mapToolChoice({ name: 'x' })).toEqual({ type: 'function', function: { name: 'x' } });
   });
@@ -53,14 +55,27 @@ describe('OpenAI mappers', () => {
 
   it('rejects arguments that are JSON but not an object', () => {
     const error = thrownBy(() =>
-      mapResponse(ctx, { choices: [{ finish_reason: 'tool_calls', message: { tool_calls: [{ id: 'c', function: { name: 'a', arguments: '[1]' } }] } }] }),
+      mapResponse(ctx, {
+        choices: [
+          {
+            finish_reason: 'tool_calls',
+            message: { tool_calls: [{ id: 'c', function: { name: 'a', arguments: '[1]' } }] },
+          },
+        ],
+      }),
     );
     expect(isProviderError(error) && error.kind === 'malformed').toBe(true);
   });
 
   it('surfaces a refusal as content_filter text', () => {
-    const completion = mapResponse(ctx, { choices: [{ finish_reason: 'stop', message: { content: null, refusal: 'I cannot help.' } }] });
-    expect(completion.output).toMatchObject({ text: 'I cannot help.', stop_reason: 'content_filter', raw_stop_reason: 'stop' });
+    const completion = mapResponse(ctx, {
+      choices: [{ finish_reason: 'stop', message: { content: null, refusal: 'I cannot help.' } }],
+    });
+    expect(completion.output).toMatchObject({
+      text: 'I cannot help.',
+      stop_reason: 'content_filter',
+      raw_stop_reason: 'stop',
+    });
   });
 
   it('throws malformed without choices', () => {

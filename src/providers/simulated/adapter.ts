@@ -39,7 +39,12 @@ export class SimulatedProvider implements Provider {
   private readonly isDownOutside: ((model: string) => boolean) | undefined;
   private readonly outages = new Set<string>();
 
-  constructor({ settings, name = 'simulated', random = Math.random, isDown }: SimulatedProviderOptions) {
+  constructor({
+    settings,
+    name = 'simulated',
+    random = Math.random,
+    isDown,
+  }: SimulatedProviderOptions) {
     this.name = name;
     this.settings = settings;
     this.random = random;
@@ -53,15 +58,24 @@ export class SimulatedProvider implements Provider {
   }
 
   isDown(model: string): boolean {
-    return this.outages.has(ALL_MODELS) || this.outages.has(model) || (this.isDownOutside?.(model) ?? false);
+    return (
+      this.outages.has(ALL_MODELS) ||
+      this.outages.has(model) ||
+      (this.isDownOutside?.(model) ?? false)
+    );
   }
 
   async complete({ model, request, timeoutMs, signal }: CompleteArgs): Promise<Completion> {
     const ctx: FailureContext = { provider: this.name, model };
     if (signal?.aborted) throw abortedFailure(ctx);
     // A provider that is down answers at once; it does not make the caller wait.
-    if (this.isDown(model)) throw statusFailure(ctx, { status: 503, message: 'unavailable: simulated outage' });
-    const outcome = await simulateLatency({ latencyMs: this.settings.latencyMs, timeoutMs, signal });
+    if (this.isDown(model))
+      throw statusFailure(ctx, { status: 503, message: 'unavailable: simulated outage' });
+    const outcome = await simulateLatency({
+      latencyMs: this.settings.latencyMs,
+      timeoutMs,
+      signal,
+    });
     if (outcome === 'aborted') throw abortedFailure(ctx);
     if (outcome === 'timeout') throw timeoutFailure(ctx, timeoutMs);
     if (this.settings.failureRate > 0 && this.random() < this.settings.failureRate) {

@@ -39,15 +39,21 @@ function lastPrompt(messages: readonly Message[]): string {
 function forcedToolCall(model: string, request: CompletionRequest): ToolCall | null {
   const tools = request.tools ?? [];
   const choice = request.tool_choice;
-  if (tools.length === 0 || choice === undefined || choice === 'auto' || choice === 'none') return null;
+  if (tools.length === 0 || choice === undefined || choice === 'auto' || choice === 'none')
+    return null;
   const name = typeof choice === 'object' ? choice.name : tools[0]?.name;
   if (name === undefined) return null;
-  const digest = createHash('sha256').update(`${model}\u0000${JSON.stringify(request.messages)}`).digest('hex');
+  const digest = createHash('sha256')
+    .update(`${model}\u0000${JSON.stringify(request.messages)}`)
+    .digest('hex');
   return { id: `sim_${digest.slice(0, 24)}`, name, arguments: {} };
 }
 
 /** Cuts at the earliest stop sequence, then at `max_tokens`, the way a real model stops. */
-function applyLimits(text: string, request: CompletionRequest): { text: string; stop: StopReason; raw: string } {
+function applyLimits(
+  text: string,
+  request: CompletionRequest,
+): { text: string; stop: StopReason; raw: string } {
   let cut = text;
   let stop: StopReason = 'end_turn';
   let raw = 'end_turn';
@@ -59,7 +65,8 @@ function applyLimits(text: string, request: CompletionRequest): { text: string; 
       raw = 'stop_sequence';
     }
   }
-  const maxChars = request.max_tokens === undefined ? Infinity : request.max_tokens * CHARS_PER_TOKEN;
+  const maxChars =
+    request.max_tokens === undefined ? Infinity : request.max_tokens * CHARS_PER_TOKEN;
   if (cut.length > maxChars) {
     cut = cut.slice(0, maxChars);
     stop = 'max_tokens';
@@ -77,7 +84,12 @@ export function simulatedCompletion(model: string, request: CompletionRequest): 
   const call = forcedToolCall(model, request);
   if (call) {
     return {
-      output: { text: '', tool_calls: [call], stop_reason: 'tool_use', raw_stop_reason: 'tool_use' },
+      output: {
+        text: '',
+        tool_calls: [call],
+        stop_reason: 'tool_use',
+        raw_stop_reason: 'tool_use',
+      },
       usage: { input_tokens, output_tokens: estimateTokens(JSON.stringify(call).length) },
     };
   }

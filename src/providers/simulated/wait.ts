@@ -12,7 +12,11 @@ export interface WaitOptions {
  * Waits like a provider would, ending early on the caller's timeout or abort. Zero latency
  * resolves without a timer: benchmarks run the simulated provider at full speed.
  */
-export function simulateLatency({ latencyMs, timeoutMs, signal }: WaitOptions): Promise<WaitOutcome> | WaitOutcome {
+export function simulateLatency({
+  latencyMs,
+  timeoutMs,
+  signal,
+}: WaitOptions): Promise<WaitOutcome> | WaitOutcome {
   if (signal?.aborted) return 'aborted';
   if (latencyMs <= 0) return 'elapsed';
   const timedOut = timeoutMs > 0 && timeoutMs < latencyMs;

@@ -23,7 +23,8 @@ const ERROR_TYPE: Record<number, string> = {
 
 /** Anthropic Messages API: POST /v1/messages; the SDK's baseURL is the server root. */
 export const anthropicWire: WireFormat = {
-  route: (method, path, body) => (method === 'POST' && path === '/v1/messages' ? modelFromBody(body) : null),
+  route: (method, path, body) =>
+    method === 'POST' && path === '/v1/messages' ? modelFromBody(body) : null,
   success(model, reply, callNumber) {
     const content: unknown[] = [];
     if (reply.text !== '') content.push({ type: 'text', text: reply.text });

@@ -8,7 +8,8 @@ export interface FakeUsage {
 }
 
 /** How the reply ends, written in each provider's own words by its wire format. */
-export type FakeStop = 'end' | 'max_tokens' | 'stop_sequence' | 'tool' | 'content_filter' | 'unknown';
+export type FakeStop =
+  'end' | 'max_tokens' | 'stop_sequence' | 'tool' | 'content_filter' | 'unknown';
 
 interface Timed {
   /** Wait this long before answering. Default 0. */
@@ -18,7 +19,13 @@ interface Timed {
 export type Behaviour = Timed &
   (
     | { kind: 'text'; text?: string; usage?: FakeUsage | null; stop?: FakeStop }
-    | { kind: 'tool_call'; name: string; arguments?: Record<string, unknown>; id?: string; text?: string }
+    | {
+        kind: 'tool_call';
+        name: string;
+        arguments?: Record<string, unknown>;
+        id?: string;
+        text?: string;
+      }
     /** A tool call whose arguments are not a JSON object (OpenAI: broken JSON string). */
     | { kind: 'bad_tool_arguments'; name: string }
     /** A 2xx with no text and no tool calls. */
@@ -49,7 +56,10 @@ export type Behaviour = Timed &
     | { kind: 'malformed' }
   );
 
-export const ok = (text = 'Hello from the fake provider.', usage?: FakeUsage | null): Behaviour => ({
+export const ok = (
+  text = 'Hello from the fake provider.',
+  usage?: FakeUsage | null,
+): Behaviour => ({
   kind: 'text',
   text,
   ...(usage === undefined ? {} : { usage }),
@@ -59,7 +69,10 @@ export const toolCall = (name: string, args: Record<string, unknown> = {}): Beha
   name,
   arguments: args,
 });
-export const status = (code: number, options: { message?: string; retryAfterSeconds?: number } = {}): Behaviour => ({
+export const status = (
+  code: number,
+  options: { message?: string; retryAfterSeconds?: number } = {},
+): Behaviour => ({
   kind: 'status',
   status: code,
   ...options,
@@ -94,7 +107,11 @@ export function replyOf(behaviour: Behaviour, callNumber: number): ReplySpec | n
       return {
         text: behaviour.text ?? '',
         toolCalls: [
-          { id: behaviour.id ?? `toolu_fake_${callNumber}`, name: behaviour.name, arguments: behaviour.arguments ?? {} },
+          {
+            id: behaviour.id ?? `toolu_fake_${callNumber}`,
+            name: behaviour.name,
+            arguments: behaviour.arguments ?? {},
+          },
         ],
         stop: 'tool',
         usage: DEFAULT_USAGE,
@@ -102,14 +119,21 @@ export function replyOf(behaviour: Behaviour, callNumber: number): ReplySpec | n
     case 'bad_tool_arguments':
       return {
         text: '',
-        toolCalls: [{ id: `toolu_fake_${callNumber}`, name: behaviour.name, arguments: '{"city": "Par' }],
+        toolCalls: [
+          { id: `toolu_fake_${callNumber}`, name: behaviour.name, arguments: '{"city": "Par' },
+        ],
         stop: 'tool',
         usage: DEFAULT_USAGE,
       };
     case 'empty':
       return { text: '', toolCalls: [], stop: 'end', usage: DEFAULT_USAGE };
     case 'unknown_stop':
-      return { text: behaviour.text ?? 'odd ending', toolCalls: [], stop: 'unknown', usage: DEFAULT_USAGE };
+      return {
+        text: behaviour.text ?? 'odd ending',
+        toolCalls: [],
+        stop: 'unknown',
+        usage: DEFAULT_USAGE,
+      };
     case 'no_usage':
       return { text: behaviour.text ?? 'no usage here', toolCalls: [], stop: 'end', usage: null };
     default:

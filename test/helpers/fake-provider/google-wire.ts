@@ -34,7 +34,8 @@ export const googleWire: WireFormat = {
     const parts: unknown[] = [];
     if (reply.text !== '') parts.push({ text: reply.text });
     // Gemini function calls carry no id, so none is sent.
-    for (const call of reply.toolCalls) parts.push({ functionCall: { name: call.name, args: call.arguments } });
+    for (const call of reply.toolCalls)
+      parts.push({ functionCall: { name: call.name, args: call.arguments } });
     return {
       candidates: [{ content: { role: 'model', parts }, finishReason: STOP[reply.stop], index: 0 }],
       ...(reply.usage === null
@@ -57,7 +58,12 @@ export const googleWire: WireFormat = {
     const details =
       retryAfterSeconds === undefined
         ? undefined
-        : [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryAfterSeconds}s` }];
+        : [
+            {
+              '@type': 'type.googleapis.com/google.rpc.RetryInfo',
+              retryDelay: `${retryAfterSeconds}s`,
+            },
+          ];
     return {
       error: {
         code: status,
@@ -67,6 +73,7 @@ export const googleWire: WireFormat = {
       },
     };
   },
-  contextLengthMessage: 'The input token count (1212345) exceeds the maximum number of tokens allowed (1048576).',
+  contextLengthMessage:
+    'The input token count (1212345) exceeds the maximum number of tokens allowed (1048576).',
   retryAfterHeader: false,
 };

@@ -22,7 +22,8 @@ const ERROR: Record<number, { type: string; code: string | null }> = {
 
 /** OpenAI Chat Completions: POST /v1/chat/completions; the SDK's baseURL is `${url}/v1`. */
 export const openaiWire: WireFormat = {
-  route: (method, path, body) => (method === 'POST' && path === '/v1/chat/completions' ? modelFromBody(body) : null),
+  route: (method, path, body) =>
+    method === 'POST' && path === '/v1/chat/completions' ? modelFromBody(body) : null,
   success(model, reply, callNumber) {
     const message: Record<string, unknown> = {
       role: 'assistant',
@@ -35,7 +36,8 @@ export const openaiWire: WireFormat = {
         type: 'function',
         function: {
           name: call.name,
-          arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+          arguments:
+            typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
         },
       }));
     }

@@ -67,9 +67,18 @@ function parseJson(text: string): unknown {
   }
 }
 
-function sendJson(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(code, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -88,7 +97,11 @@ export async function startFakeProvider(): Promise<FakeProvider> {
 
   function nextBehaviour(provider: FakeProviderName, model: string): Behaviour {
     const queued = queues.get(key(provider, model))?.shift();
-    return queued ?? defaults.get(key(provider, model)) ?? defaults.get(key(provider, ANY_MODEL)) ?? { kind: 'text' };
+    return (
+      queued ??
+      defaults.get(key(provider, model)) ??
+      defaults.get(key(provider, ANY_MODEL)) ?? { kind: 'text' }
+    );
   }
 
   function act(res: ServerResponse, wire: WireFormat, model: string, behaviour: Behaviour): void {
@@ -100,12 +113,21 @@ export async function startFakeProvider(): Promise<FakeProvider> {
         const retry = behaviour.retryAfterSeconds;
         const headers: Record<string, string> =
           retry !== undefined && wire.retryAfterHeader ? { 'retry-after': String(retry) } : {};
-        return sendJson(res, behaviour.status, wire.error(behaviour.status, message, behaviour.errorType, retry), headers);
+        return sendJson(
+          res,
+          behaviour.status,
+          wire.error(behaviour.status, message, behaviour.errorType, retry),
+          headers,
+        );
       }
       case 'context_length':
         return sendJson(res, 400, wire.error(400, wire.contextLengthMessage, undefined));
       case 'down':
-        return sendJson(res, 503, wire.error(503, 'The service is temporarily unavailable (fake outage).', undefined));
+        return sendJson(
+          res,
+          503,
+          wire.error(503, 'The service is temporarily unavailable (fake outage).', undefined),
+        );
       case 'hang':
         hanging.add(res);
         res.on('close', () => hanging.delete(res));
@@ -173,7 +195,11 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     },
     calls: (provider, model) => counts.get(key(provider, model)) ?? 0,
     requests: (provider, model) =>
-      recorded.filter((r) => (provider === undefined || r.provider === provider) && (model === undefined || r.model === model)),
+      recorded.filter(
+        (r) =>
+          (provider === undefined || r.provider === provider) &&
+          (model === undefined || r.model === model),
+      ),
     reset() {
       queues.clear();
       defaults.clear();
@@ -184,7 +210,9 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     },
     close() {
       for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      return new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
     },
   };
 }
