@@ -117,9 +117,9 @@ export function buildConfig(
   const env = options.env ?? {};
   if (!isMapping(data)) {
     const expected = 'a mapping of config blocks (levels:, providers:, fallback:, ...)';
-    throw new ConfigError(source, [
-      problem('', expected, describeValue(data === null ? undefined : data)),
-    ]);
+    const found =
+      data === null || data === undefined ? 'nothing (an empty config)' : describeValue(data);
+    throw new ConfigError(source, [problem('', expected, found)]);
   }
   const interpolated = interpolate(data, env);
   if (interpolated.problems.length > 0) throw new ConfigError(source, interpolated.problems);

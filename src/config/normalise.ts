@@ -16,7 +16,8 @@ import {
 } from './defaults.js';
 import { problem, type ConfigProblem } from './errors.js';
 import type { Env } from './interpolate.js';
-import { budgets, complexityMap, flatLevels, ladderLevels, prices } from './normalise-levels.js';
+import { flatLevels, ladderLevels } from './normalise-levels.js';
+import { budgets, complexityMap, prices } from './normalise-refs.js';
 import { describeValue } from './path.js';
 import { API_KEY_ENV, DEFAULT_PROVIDER_TIMEOUT_MS, isKnownProvider } from './providers.js';
 import type { CommonInput, FlatFormInput, LadderFormInput, ProvidersMapInput } from './schema.js';
@@ -196,7 +197,8 @@ export function normalise(
     parsed.form === 'flat'
       ? flatLevels(parsed.value.providers, problems)
       : ladderLevels(parsed.value.levels, problems);
-  const providersInput = parsed.form === 'ladder' ? parsed.value.providers : undefined;
+  const providersInput =
+    parsed.form === 'ladder' ? (parsed.value.providers ?? undefined) : undefined;
   const sim = providersInput?.simulated;
   const config: LadderConfig = {
     source: ctx.source,

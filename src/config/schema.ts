@@ -50,10 +50,10 @@ export const simulatedBlockSchema = z.strictObject({
 
 /** The ladder form's `providers:` map: known providers only, so a typo is caught. */
 export const providersMapSchema = z.strictObject({
-  anthropic: providerBlockSchema.optional(),
-  openai: providerBlockSchema.optional(),
-  google: providerBlockSchema.optional(),
-  simulated: simulatedBlockSchema.optional(),
+  anthropic: providerBlockSchema.nullish(),
+  openai: providerBlockSchema.nullish(),
+  google: providerBlockSchema.nullish(),
+  simulated: simulatedBlockSchema.nullish(),
 });
 
 /**
@@ -70,24 +70,27 @@ export const levelSchema = z.strictObject({
   message: str('a message string').optional(),
 });
 
-/** Blocks both forms accept besides `providers` and `levels`. */
+/**
+ * Blocks both forms accept besides `providers` and `levels`. `null` counts as absent: a block whose
+ * keys are all commented out (`breaker:` alone on its line) parses as null and means "defaults".
+ */
 const commonBlocks = {
-  redis: redisSchema.optional(),
-  fallback: fallbackSchema.optional(),
-  breaker: breakerSchema.optional(),
-  cache: ttlSchema.optional(),
-  results: ttlSchema.optional(),
-  worker: workerSchema.optional(),
-  api: apiSchema.optional(),
-  budgets: budgetsSchema.optional(),
-  prices: pricesSchema.optional(),
-  complexity: complexitySchema.optional(),
+  redis: redisSchema.nullish(),
+  fallback: fallbackSchema.nullish(),
+  breaker: breakerSchema.nullish(),
+  cache: ttlSchema.nullish(),
+  results: ttlSchema.nullish(),
+  worker: workerSchema.nullish(),
+  api: apiSchema.nullish(),
+  budgets: budgetsSchema.nullish(),
+  prices: pricesSchema.nullish(),
+  complexity: complexitySchema.nullish(),
 };
 
 /** The ladder form. */
 export const ladderFormSchema = z.strictObject({
   ...commonBlocks,
-  providers: providersMapSchema.optional(),
+  providers: providersMapSchema.nullish(),
   levels: z
     .array(levelSchema, { error: 'a list of levels' })
     .min(1, { error: 'a list of at least one level' }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildConfig } from '../../src/config/load.js';
+import { buildConfig, parseConfig } from '../../src/config/load.js';
 import { configError, ladder } from './helpers.js';
 
 describe('defaults', () => {
@@ -51,6 +51,15 @@ describe('defaults', () => {
       name: 'static',
       message: 'Service temporarily limited',
     });
+  });
+
+  it('reads a block left empty (all its keys commented out) as defaults', () => {
+    const config = parseConfig({
+      text: 'providers:\n  openai:\nlevels:\n  - name: a\n    targets: [openai/gpt-4o]\nbreaker:\n# failure_rate: 1\n',
+      env: { OPENAI_API_KEY: 'k' },
+    });
+    expect(config.breaker.failureRate).toBe(0.5);
+    expect(config.providers.openai?.apiKey).toBe('k');
   });
 
   it('converts seconds to ms where LadderConfig says ms', () => {
