@@ -17,6 +17,10 @@ export interface CompletionOutput {
 }
 
 export interface Usage {
+  /**
+   * Every input token, cached ones included (adapters add Anthropic's cache reads and writes, which
+   * its API counts apart), so cost = (input - cached) * input price + cached * cached-input price.
+   */
   input_tokens: number;
   output_tokens: number;
   /** Input tokens served from the provider's prompt cache (billed at the cached-input price). */

@@ -56,7 +56,8 @@ describe('fake provider server', () => {
       const res = await post(`${server.url}/v1beta/models/${model}:generateContent`, {
         contents: [],
       });
-      return { status: res.status, body: (await res.json()) as unknown };
+      const body: unknown = await res.json();
+      return { status: res.status, body };
     };
     expect(JSON.stringify((await call('flash')).body)).toContain('scripted');
     expect(JSON.stringify((await call('flash')).body)).toContain('default for flash');

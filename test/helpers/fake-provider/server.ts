@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { anthropicWire } from './anthropic-wire.js';
 import { replyOf, type Behaviour, type FakeProviderName } from './behaviours.js';
 import { googleWire } from './google-wire.js';
+import { parseJson, readBody, sendJson } from './http-util.js';
 import { openaiWire } from './openai-wire.js';
 import type { WireFormat } from './wire-format.js';
 
@@ -49,38 +50,6 @@ export interface FakeProvider {
 }
 
 const key = (provider: string, model: string): string => `${provider}\u0000${model}`;
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function sendJson(
-  res: ServerResponse,
-  code: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(code, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-}
 
 /**
  * A scriptable stand-in for the three providers' HTTP APIs on 127.0.0.1, so tests drive the real
