@@ -44,7 +44,6 @@ export class MemoryBreakerStore implements BreakerStore {
     };
   }
 
-  async close(): Promise<void> {
-    this.listeners.clear();
-  }
+  /** Nothing to release: the map may be shared by other instances, listeners leave by unsubscribing. */
+  async close(): Promise<void> {}
 }
