@@ -89,7 +89,8 @@ export class RedisLadderOps implements LadderOps {
     }
   }
 
-  private async levelQueues(): Promise<LevelQueues> {
+  /** The level queues (for Bull Board); shares this client's connection. */
+  async levelQueues(): Promise<LevelQueues> {
     if (!this.queues) {
       const definition = await this.definition();
       this.queues ??= new LevelQueues(this.options.redis, this.options.prefix, definition.levels);
@@ -222,6 +223,11 @@ export class RedisLadderOps implements LadderOps {
   async breaker(target: string, action: BreakerAction): Promise<void> {
     if (!this.options.breakers) throw new Error('this client has no breaker access');
     await this.guard(() => this.options.breakers!.force(target, action));
+  }
+
+  /** Throws when Redis does not answer. */
+  async ping(): Promise<void> {
+    await this.guard(() => this.options.redis.ping());
   }
 
   async close(): Promise<void> {

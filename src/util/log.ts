@@ -11,6 +11,8 @@ export function createLogger(target: string, level: string = process.env.LOG_LEV
     level,
     base: { target },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Readable levels ("warn", not 40); the ladder's own levels are logged as `ladder_level`.
+    formatters: { level: (label) => ({ level: label }) },
     redact: {
       paths: ['apiKey', 'api_key', '*.apiKey', '*.api_key', 'headers.authorization', 'token'],
       censor: '[redacted]',

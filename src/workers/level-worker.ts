@@ -31,7 +31,7 @@ export function createLevelWorker(options: LevelWorkerOptions): Worker<unknown, 
     maxStalledCount: 10,
     autorun: false,
   });
-  worker.on('error', (error) => ctx.logger.error({ level: level.name, err: error.message }, 'worker error'));
+  worker.on('error', (error) => ctx.logger.error({ ladder_level: level.name, err: error.message }, 'worker error'));
   worker.on('failed', (job, error) => {
     if (!job?.id) return;
     void recordBullmqFailure(ctx, level, job, error).catch((e: unknown) =>

@@ -132,7 +132,7 @@ async function moveDown(
     attempts,
     timing: { ...record.timing, started_at: record.timing.started_at ?? new Date(s.startedAtMs).toISOString() },
   });
-  ctx.logger.info({ job_id: record.id, level: level.name, to: target.name }, 'job moved down the ladder');
+  ctx.logger.info({ job_id: record.id, ladder_level: level.name, to: target.name }, 'job moved down the ladder');
   return { status: 'rerouted', to: target.level };
 }
 
@@ -141,7 +141,7 @@ async function finish(ctx: WorkerContext, result: JobResult): Promise<void> {
   if (!written.written) return;
   ctx.observer.jobFinished?.(result);
   ctx.logger.info(
-    { job_id: result.id, level: result.level_name, status: result.status, source: result.source, provider_target: result.provider ? `${result.provider}/${result.model}` : undefined, degraded: result.degraded },
+    { job_id: result.id, ladder_level: result.level_name, status: result.status, source: result.source, provider_target: result.provider ? `${result.provider}/${result.model}` : undefined, degraded: result.degraded },
     result.status === 'completed' ? 'job completed' : 'job failed',
   );
 }

@@ -100,7 +100,7 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
           error: error.message.slice(0, 500), latency_ms: latencyMs, at: stamp(),
         });
         ctx.logger.warn(
-          { job_id: input.jobId, level: level.name, provider_target: target.id, class: error.errorClass, status: error.status, kind: error.kind },
+          { job_id: input.jobId, ladder_level: level.name, provider_target: target.id, class: error.errorClass, status: error.status, kind: error.kind },
           'provider call failed',
         );
         // The job's own deadline cutting a call short says nothing about the provider's health.

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parseConfig } from '../../config/load.js';
+import type { LadderConfig } from '../../config/types.js';
+import { openRedisOps } from '../../producer/open-redis-ops.js';
+import { parsePositiveInt, onShutdown, type CommonOptions } from '../context.js';
+import { cliConfig } from '../context.js';
+import { findRedis } from '../find-redis.js';
+import { serve } from './serve.js';
+
+const SAMPLE_PROMPTS = [
+  { content: 'Summarise invoice 42 for the customer.', complexity: 'complex' },
+  { content: 'Route this ticket: "my card was charged twice".', complexity: 'simple' },
+  { content: 'Draft a polite reply declining the meeting.', complexity: 'standard' },
+  { content: 'What is the capital of France?', complexity: 'simple' },
+  { content: 'Plan a three-step migration from cron to queues.', complexity: 'complex' },
+] as const;
+
+const DEMO_CONFIG = new URL('../../../examples/simulated.yaml', import.meta.url);
+
+interface DemoOptions extends CommonOptions {
+  port?: string;
+  rate?: string;
+}
+
+function demoConfig(options: DemoOptions): LadderConfig {
+  if (options.config || process.env.LADDER_CONFIG) return cliConfig(options);
+  return parseConfig({ text: readFileSync(DEMO_CONFIG, 'utf8'), source: 'examples/simulated.yaml', env: process.env });
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('run everything on the simulated provider with a trickle of sample jobs (no API keys)')
+    .option('-p, --port <port>', 'HTTP port (default PORT, else 3000)')
+    .option('--rate <jobs>', 'sample jobs per second (default 2)')
+    .option('--config <path>', 'use this config instead of the built-in simulated ladder')
+    .action(async (options: DemoOptions) => {
+      const base = demoConfig(options);
+      const redis = await findRedis(base.redis.url);
+      process.stderr.write(`${redis.how}\n`);
+      const config: LadderConfig = { ...base, redis: { ...base.redis, url: redis.url } };
+      const running = await serve(config, { port: options.port ? parsePositiveInt(options.port, '--port') : undefined, workers: true });
+      const producer = await openRedisOps({ url: config.redis.url, prefix: config.redis.prefix, config });
+      const rate = options.rate ? parsePositiveInt(options.rate, '--rate') : 2;
+      let n = 0;
+      const trickle = setInterval(() => {
+        const sample = SAMPLE_PROMPTS[n++ % SAMPLE_PROMPTS.length]!;
+        producer
+          .enqueue({ request: { messages: [{ role: 'user', content: `${sample.content} (#${n})` }], max_tokens: 200 }, complexity: sample.complexity, metadata: { agent: 'demo' } })
+          .catch((error: unknown) => process.stderr.write(`demo enqueue failed: ${String(error)}\n`));
+      }, Math.max(10, Math.round(1000 / rate)));
+      const first = config.levels.find((l) => l.kind === 'llm');
+      const target = first?.kind === 'llm' ? first.targets[0]?.id : undefined;
+      const url = running.api.url;
+      process.stderr.write(
+        [
+          '',
+          'llm-ladder demo is running on the simulated provider.',
+          `  ladder page   ${url}/admin/ladder   (force a breaker open with its buttons)`,
+          `  Bull Board    ${url}/admin/queues`,
+          `  API           ${url}/v1/ladder   docs ${url}/docs`,
+          '',
+          'Take the top level down and watch jobs degrade, then bring it back:',
+          `  npx ladder breaker open ${target ?? 'provider/model'} --url ${url}`,
+          `  npx ladder breaker auto ${target ?? 'provider/model'} --url ${url}`,
+          `  npx ladder enqueue "Hello" --wait --url ${url}`,
+          '',
+          'Ctrl-C stops it.',
+          '',
+        ].join('\n'),
+      );
+      onShutdown(async () => {
+        clearInterval(trickle);
+        await producer.close();
+        await running.close();
+        await redis.stop?.();
+      });
+    });
+}

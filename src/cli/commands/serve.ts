@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import type { LadderConfig } from '../../config/types.js';
+import { openRedisOps } from '../../producer/open-redis-ops.js';
+import { startApiServer, type ApiServer } from '../../server/api-server.js';
+import { metricsObserver } from '../../server/observer.js';
+import { createLogger } from '../../util/log.js';
+import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime.js';
+import { cliConfig, onShutdown, parsePositiveInt, type CommonOptions } from '../context.js';
+
+interface ServeOptions extends CommonOptions {
+  port?: string;
+}
+
+export interface Running {
+  api: ApiServer;
+  runtime?: WorkerRuntime;
+  close(): Promise<void>;
+}
+
+/** The API (and with `workers`, a worker pool per level) in this process. */
+export async function serve(config: LadderConfig, options: { port?: number; workers: boolean }): Promise<Running> {
+  const logger = createLogger(options.workers ? 'start' : 'api');
+  const runtime = options.workers
+    ? await startWorkerRuntime({ config, logger: createLogger('worker'), observer: metricsObserver })
+    : undefined;
+  const ops = await openRedisOps({ url: config.redis.url, prefix: config.redis.prefix, config });
+  const api = await startApiServer({ config, ops, port: options.port, logger });
+  return {
+    api,
+    runtime,
+    async close() {
+      await api.close();
+      await runtime?.close();
+      await ops.close();
+    },
+  };
+}
+
+function portOf(options: ServeOptions): number | undefined {
+  return options.port === undefined ? undefined : parsePositiveInt(options.port, '--port');
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('start')
+    .description('run the API, the dashboard and a worker pool for every level in one process')
+    .option('-p, --port <port>', 'HTTP port (default api.port, else PORT, else 3000)')
+    .option('--config <path>', 'config file (else LADDER_CONFIG, else ./ladder.yaml)')
+    .action(async (options: ServeOptions) => {
+      const running = await serve(cliConfig(options), { port: portOf(options), workers: true });
+      onShutdown(() => running.close());
+    });
+
+  program
+    .command('api')
+    .description('run the HTTP API and the dashboard only (workers run with `ladder worker`)')
+    .option('-p, --port <port>', 'HTTP port (default api.port, else PORT, else 3000)')
+    .option('--config <path>', 'config file (else LADDER_CONFIG, else ./ladder.yaml)')
+    .action(async (options: ServeOptions) => {
+      const running = await serve(cliConfig(options), { port: portOf(options), workers: false });
+      onShutdown(() => running.close());
+    });
+}

@@ -1,0 +1,49 @@
+import { loadConfig, resolveConfigPath } from '../config/load.js';
+import type { LadderConfig } from '../config/types.js';
+
+/** Options every command takes. */
+export interface CommonOptions {
+  config?: string;
+}
+
+/** `--config PATH`, else `LADDER_CONFIG`, else `./ladder.yaml`; read once, here, from process.env. */
+export function cliConfig(options: CommonOptions): LadderConfig {
+  const path = resolveConfigPath({ flag: options.config, env: process.env, cwd: process.cwd() });
+  return loadConfig({ path, env: process.env });
+}
+
+/** A user-facing failure: printed without a stack, with this exit code. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** Runs `stop` once on SIGTERM or SIGINT, then exits 0 (or 1 if stopping failed). */
+export function onShutdown(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`${JSON.stringify({ level: 'info', target: 'cli', msg: `${signal}: shutting down` })}\n`);
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}
+
+export function parsePositiveInt(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`${name} must be a whole number above 0, got "${value}"`, 2);
+  return n;
+}

@@ -1,0 +1,74 @@
+import type { Redis } from 'ioredis';
+import type { BreakerAction } from '../breaker/types.js';
+import { loadConfig } from '../config/load.js';
+import type { LadderConfig } from '../config/types.js';
+import type { JobResult } from '../ladder/result.js';
+import type { LadderState } from '../ladder/state.js';
+import { HttpLadderOps } from './http-client.js';
+import type { EnqueueAnswer, LadderOps, ResultOptions } from './ladder-ops.js';
+import { openRedisOps } from './open-redis-ops.js';
+
+export type LadderClientOptions =
+  /** Over Redis; the ladder's definition is read from Redis (published by any started process). */
+  | { redis: string | Redis; prefix?: string }
+  /** Over the HTTP API. */
+  | { url: string; token?: string }
+  /** Over Redis, with the Redis URL, prefix and ladder taken from a config file or object. */
+  | { config: string | LadderConfig };
+
+/**
+ * The TypeScript client: the same methods over Redis or HTTP.
+ *
+ * ```ts
+ * const ladder = new LadderClient({ redis: 'redis://127.0.0.1:6379' });
+ * const { id } = await ladder.enqueue({ request: { messages: [{ role: 'user', content: 'Hi' }] } });
+ * const result = await ladder.result(id, { timeoutMs: 60_000 });
+ * ```
+ */
+export class LadderClient implements LadderOps {
+  private readonly ops: Promise<LadderOps>;
+
+  constructor(options: LadderClientOptions) {
+    this.ops = LadderClient.open(options);
+    // Connection errors surface on the first call that needs the connection.
+    this.ops.catch(() => undefined);
+  }
+
+  private static async open(options: LadderClientOptions): Promise<LadderOps> {
+    if ('url' in options) return new HttpLadderOps({ url: options.url, token: options.token });
+    if ('config' in options) {
+      const config =
+        typeof options.config === 'string'
+          ? loadConfig({ path: options.config, env: process.env })
+          : options.config;
+      return openRedisOps({ url: config.redis.url, prefix: config.redis.prefix, config });
+    }
+    return openRedisOps({ url: options.redis, prefix: options.prefix ?? 'ladder' });
+  }
+
+  async enqueue(job: unknown): Promise<EnqueueAnswer> {
+    return (await this.ops).enqueue(job);
+  }
+  async enqueueMany(jobs: readonly unknown[]): Promise<EnqueueAnswer[]> {
+    return (await this.ops).enqueueMany(jobs);
+  }
+  async get(id: string): Promise<JobResult | null> {
+    return (await this.ops).get(id);
+  }
+  async result(id: string, options?: ResultOptions): Promise<JobResult | null> {
+    return (await this.ops).result(id, options);
+  }
+  async cancel(id: string): Promise<JobResult | null> {
+    return (await this.ops).cancel(id);
+  }
+  async ladder(): Promise<LadderState> {
+    return (await this.ops).ladder();
+  }
+  async breaker(target: string, action: BreakerAction): Promise<void> {
+    return (await this.ops).breaker(target, action);
+  }
+  async close(): Promise<void> {
+    const ops = await this.ops.catch(() => undefined);
+    await ops?.close();
+  }
+}

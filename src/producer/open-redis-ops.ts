@@ -1,0 +1,58 @@
+import type { Redis } from 'ioredis';
+import { createRedisBreakers } from '../breaker/redis-breakers.js';
+import type { LadderConfig } from '../config/types.js';
+import { definitionFromConfig, publishDefinition } from '../ladder/definition.js';
+import { createKeys } from '../ladder/keys.js';
+import { createLogger } from '../util/log.js';
+import { connectRedis, createRedis } from '../util/redis.js';
+import { RedisLadderOps } from './redis-ops.js';
+
+const DEFAULT_BREAKER = {
+  failureThreshold: 5,
+  windowMs: 60_000,
+  failureRate: 0.5,
+  minimumCalls: 10,
+  resetTimeoutMs: 60_000,
+  maxResetTimeoutMs: 600_000,
+  halfOpenMaxCalls: 1,
+  halfOpenSuccesses: 1,
+};
+
+/**
+ * Opens LadderOps over Redis with its own connections: a fail-fast producer connection, and the
+ * breakers (read and forced by operators). With a config, the ladder's definition is published.
+ */
+export async function openRedisOps(input: {
+  url: string | Redis;
+  prefix: string;
+  config?: LadderConfig;
+}): Promise<RedisLadderOps> {
+  const redis = typeof input.url === 'string' ? createRedis(input.url, 'producer') : input.url;
+  const owned = typeof input.url === 'string' ? [redis] : [];
+  await connectRedis(redis);
+  const keys = createKeys(input.prefix);
+  if (input.config) await publishDefinition(redis, keys, definitionFromConfig(input.config));
+  // Breakers run Lua scripts that must not fail fast mid-transition, so they get a patient connection.
+  const breakerRedis = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+  owned.push(breakerRedis);
+  const breakers = await createRedisBreakers({
+    redis: breakerRedis,
+    keys,
+    config: input.config?.breaker ?? DEFAULT_BREAKER,
+    logger: createLogger('breaker', process.env.LOG_LEVEL ?? 'warn'),
+  });
+  const ops = new RedisLadderOps({
+    redis,
+    prefix: input.prefix,
+    owned,
+    breakers,
+    resultsTtlSeconds: input.config?.results.ttlSeconds,
+    definition: input.config ? definitionFromConfig(input.config) : undefined,
+  });
+  const close = ops.close.bind(ops);
+  ops.close = async () => {
+    await breakers.close();
+    await close();
+  };
+  return ops;
+}

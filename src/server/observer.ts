@@ -1,0 +1,15 @@
+import { recordJobFinished, recordProviderCall } from '../metrics/record.js';
+import type { WorkerObserver } from '../workers/context.js';
+
+/** Feeds this process's Prometheus registry from its own workers. */
+export const metricsObserver: WorkerObserver = {
+  providerCall: (call) =>
+    recordProviderCall({
+      provider: call.target.provider,
+      model: call.target.model,
+      latencyMs: call.latencyMs,
+      errorClass: call.errorClass,
+      usage: call.usage,
+    }),
+  jobFinished: (result) => recordJobFinished(result),
+};
