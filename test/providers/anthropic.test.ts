@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AnthropicProvider } from '../../src/providers/anthropic/adapter.js';
 import {
   contextLength,
@@ -226,5 +226,18 @@ describe('Anthropic adapter through @anthropic-ai/sdk', () => {
     expect(error.errorClass).toBe('misconfigured');
     expect(error.message).toContain('set ANTHROPIC_API_KEY or providers.anthropic.api_key');
     expect(fake.calls('anthropic', MODEL)).toBe(0);
+  });
+
+  it('falls back to ANTHROPIC_BASE_URL when no base URL is configured', async () => {
+    vi.stubEnv('ANTHROPIC_BASE_URL', fake.baseUrls.anthropic);
+    try {
+      const fromEnv = new AnthropicProvider({
+        settings: fakeSettings(fake.url, { baseUrl: undefined }),
+      });
+      await fromEnv.complete({ model: MODEL, request: HELLO, timeoutMs: 5_000 });
+      expect(fake.calls('anthropic', MODEL)).toBe(1);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GoogleProvider } from '../../src/providers/google/adapter.js';
 import {
   contextLength,
@@ -204,5 +204,18 @@ describe('Google adapter through @google/genai', () => {
     expect(odd.output).toMatchObject({ stop_reason: 'other', raw_stop_reason: 'MYSTERY_REASON' });
     const noUsage = await provider.complete({ model: MODEL, request: HELLO, timeoutMs: 5_000 });
     expect(noUsage.usage).toBeNull();
+  });
+
+  it('falls back to GOOGLE_GEMINI_BASE_URL when no base URL is configured', async () => {
+    vi.stubEnv('GOOGLE_GEMINI_BASE_URL', fake.baseUrls.google);
+    try {
+      const fromEnv = new GoogleProvider({
+        settings: fakeSettings(fake.url, { baseUrl: undefined }),
+      });
+      await fromEnv.complete({ model: MODEL, request: HELLO, timeoutMs: 5_000 });
+      expect(fake.calls('google', MODEL)).toBe(1);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

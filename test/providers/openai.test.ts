@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OpenAIProvider } from '../../src/providers/openai/adapter.js';
 import {
   contextLength,
@@ -224,5 +224,18 @@ describe('OpenAI adapter through the openai SDK', () => {
     const error = await failure(keyless, MODEL);
     expect(error).toMatchObject({ errorClass: 'misconfigured' });
     expect(error.message).toContain('set OPENAI_API_KEY or providers.openai.api_key');
+  });
+
+  it('falls back to OPENAI_BASE_URL when no base URL is configured', async () => {
+    vi.stubEnv('OPENAI_BASE_URL', fake.baseUrls.openai);
+    try {
+      const fromEnv = new OpenAIProvider({
+        settings: fakeSettings(fake.url, { baseUrl: undefined }),
+      });
+      await fromEnv.complete({ model: MODEL, request: HELLO, timeoutMs: 5_000 });
+      expect(fake.calls('openai', MODEL)).toBe(1);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
