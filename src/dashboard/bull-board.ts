@@ -33,6 +33,8 @@ export function bullBoardRouter(queues: readonly Queue[], options: BullBoardOpti
     options: {
       uiConfig: {
         boardTitle: 'llm-ladder',
+        // The docs icon links to GitHub Pages; deployments are often offline.
+        hideDocsLink: true,
         miscLinks: [{ text: 'Ladder', url: options.ladderPageUrl ?? '/admin/ladder' }],
       },
     },
