@@ -29,10 +29,11 @@ function metaFor(ctx: WorkerContext, level: LevelConfig, job: JobInput, given: L
 
 /** Runs one BullMQ job at one level: serve it here, move it down, or end it. */
 export async function processJob(ctx: WorkerContext, level: LevelConfig, job: Job): Promise<JobSummary> {
-  const id = job.id ?? '';
   const startedAtMs = ctx.clock.now();
   const { input, meta: givenMeta } = splitJobData(job.data);
   const parsed = parseJob(input);
+  // The job's own id names its record; BullMQ's id is the same unless a raw producer chose another.
+  const id = (parsed.ok ? parsed.job.id : undefined) ?? job.id ?? '';
   const enqueuedAt = givenMeta?.enqueued_at ?? job.timestamp;
   const meta: LadderJobMeta | string = parsed.ok
     ? metaFor(ctx, level, parsed.job, givenMeta, enqueuedAt)
