@@ -18,8 +18,19 @@ export interface StoredBreaker {
   errors: string[];
 }
 
-const STATE_NAMES: readonly BreakerStateName[] = ['closed', 'open', 'half_open', 'forced_open', 'forced_closed'];
-const ERROR_CLASSES: readonly ErrorClass[] = ['transient', 'caller', 'context_length', 'misconfigured'];
+const STATE_NAMES: readonly BreakerStateName[] = [
+  'closed',
+  'open',
+  'half_open',
+  'forced_open',
+  'forced_closed',
+];
+const ERROR_CLASSES: readonly ErrorClass[] = [
+  'transient',
+  'caller',
+  'context_length',
+  'misconfigured',
+];
 
 function num(fields: Record<string, string>, name: string): number {
   const value = Number(fields[name] ?? '0');
@@ -44,7 +55,12 @@ function parseError(raw: string): BreakerErrorRecord | null {
   try {
     const value = JSON.parse(raw) as Partial<BreakerErrorRecord>;
     const errorClass = ERROR_CLASSES.find((c) => c === value.class);
-    if (typeof value.at !== 'string' || errorClass === undefined || typeof value.message !== 'string') return null;
+    if (
+      typeof value.at !== 'string' ||
+      errorClass === undefined ||
+      typeof value.message !== 'string'
+    )
+      return null;
     return {
       at: value.at,
       class: errorClass,
@@ -57,7 +73,11 @@ function parseError(raw: string): BreakerErrorRecord | null {
 }
 
 /** The typed state from what Redis holds; an absent hash is a closed breaker with nothing counted. */
-export function decodeState(stored: StoredBreaker, nowMs: number, config: PolicyConfig): BreakerState {
+export function decodeState(
+  stored: StoredBreaker,
+  nowMs: number,
+  config: PolicyConfig,
+): BreakerState {
   const { fields } = stored;
   const base = {
     sinceMs: num(fields, 'since'),
@@ -72,11 +92,19 @@ export function decodeState(stored: StoredBreaker, nowMs: number, config: Policy
     case undefined:
       return { ...initialState(), buckets: base.buckets, lastErrors: base.lastErrors };
     case 'closed': {
-      const streak = (fields.streak ?? '').split(',').filter((s) => s !== '').map(Number);
+      const streak = (fields.streak ?? '')
+        .split(',')
+        .filter((s) => s !== '')
+        .map(Number);
       return { name, ...base, streak };
     }
     case 'open':
-      return { name, ...base, reopenCount: num(fields, 'reopen_count'), halfOpenAtMs: num(fields, 'half_open_at') };
+      return {
+        name,
+        ...base,
+        reopenCount: num(fields, 'reopen_count'),
+        halfOpenAtMs: num(fields, 'half_open_at'),
+      };
     case 'half_open':
       return {
         name,

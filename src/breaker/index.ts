@@ -9,4 +9,8 @@ export { MemoryBreakerStore } from './memory-store.js';
 export { RedisBreakerStore } from './redis-store.js';
 export { StoreBreakers } from './store-breakers.js';
 export { createRedisBreakers, type RedisBreakersOptions } from './redis-breakers.js';
-export { createMemoryBreakers, createMemoryBreakerStore, type MemoryBreakersOptions } from './memory-breakers.js';
+export {
+  createMemoryBreakers,
+  createMemoryBreakerStore,
+  type MemoryBreakersOptions,
+} from './memory-breakers.js';

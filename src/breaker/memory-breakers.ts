@@ -23,7 +23,10 @@ export interface MemoryBreakersOptions {
   successBatchSize?: number;
 }
 
-export function createMemoryBreakerStore(config: BreakerConfig, policy?: PolicyOverrides): MemoryBreakerStore {
+export function createMemoryBreakerStore(
+  config: BreakerConfig,
+  policy?: PolicyOverrides,
+): MemoryBreakerStore {
   return new MemoryBreakerStore(policyConfig(config, policy));
 }
 

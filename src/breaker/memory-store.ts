@@ -16,7 +16,12 @@ export class MemoryBreakerStore implements BreakerStore {
   constructor(private readonly config: PolicyConfig) {}
 
   async apply(target: string, event: BreakerEvent, nowMs: number): Promise<Decision> {
-    const decision = applyEvent(this.states.get(target) ?? initialState(), event, nowMs, this.config);
+    const decision = applyEvent(
+      this.states.get(target) ?? initialState(),
+      event,
+      nowMs,
+      this.config,
+    );
     this.states.set(target, decision.state);
     if (decision.transition) {
       const announced: StoreTransition = {
@@ -34,7 +39,10 @@ export class MemoryBreakerStore implements BreakerStore {
 
   async read(target: string, nowMs: number): Promise<BreakerState> {
     const state = this.states.get(target) ?? initialState();
-    return { ...state, buckets: pruneWindow(state.buckets, nowMs, this.config.windowMs, this.config.bucketMs) };
+    return {
+      ...state,
+      buckets: pruneWindow(state.buckets, nowMs, this.config.windowMs, this.config.bucketMs),
+    };
   }
 
   async subscribe(listener: (transition: StoreTransition) => void): Promise<() => Promise<void>> {

@@ -26,9 +26,19 @@ function check(ok: boolean, name: string, value: number, expected: string): void
 /** Fills the defaults and rejects values the rules cannot work with, naming the bad value. */
 export function policyConfig(config: BreakerConfig, overrides: PolicyOverrides = {}): PolicyConfig {
   const int = (n: number, min: number): boolean => Number.isInteger(n) && n >= min;
-  check(int(config.failureThreshold, 1), 'failureThreshold', config.failureThreshold, 'an integer ≥ 1');
+  check(
+    int(config.failureThreshold, 1),
+    'failureThreshold',
+    config.failureThreshold,
+    'an integer ≥ 1',
+  );
   check(int(config.windowMs, 1), 'windowMs', config.windowMs, 'an integer ≥ 1');
-  check(config.failureRate > 0 && config.failureRate <= 1, 'failureRate', config.failureRate, 'in (0, 1]');
+  check(
+    config.failureRate > 0 && config.failureRate <= 1,
+    'failureRate',
+    config.failureRate,
+    'in (0, 1]',
+  );
   check(int(config.minimumCalls, 1), 'minimumCalls', config.minimumCalls, 'an integer ≥ 1');
   check(int(config.resetTimeoutMs, 1), 'resetTimeoutMs', config.resetTimeoutMs, 'an integer ≥ 1');
   check(
@@ -37,8 +47,18 @@ export function policyConfig(config: BreakerConfig, overrides: PolicyOverrides =
     config.maxResetTimeoutMs,
     `an integer ≥ resetTimeoutMs (${config.resetTimeoutMs})`,
   );
-  check(int(config.halfOpenMaxCalls, 1), 'halfOpenMaxCalls', config.halfOpenMaxCalls, 'an integer ≥ 1');
-  check(int(config.halfOpenSuccesses, 1), 'halfOpenSuccesses', config.halfOpenSuccesses, 'an integer ≥ 1');
+  check(
+    int(config.halfOpenMaxCalls, 1),
+    'halfOpenMaxCalls',
+    config.halfOpenMaxCalls,
+    'an integer ≥ 1',
+  );
+  check(
+    int(config.halfOpenSuccesses, 1),
+    'halfOpenSuccesses',
+    config.halfOpenSuccesses,
+    'an integer ≥ 1',
+  );
   const full: PolicyConfig = {
     ...config,
     probeLeaseMs: overrides.probeLeaseMs ?? Math.max(config.resetTimeoutMs, 60_000),

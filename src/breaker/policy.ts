@@ -33,8 +33,10 @@ export function applyEvent(
     case 'release':
       return release(state, event.probe);
     case 'force':
-      if (event.action === 'open') return force(state, 'forced_open', 'forced open by operator', nowMs);
-      if (event.action === 'close') return force(state, 'forced_closed', 'forced closed by operator', nowMs);
+      if (event.action === 'open')
+        return force(state, 'forced_open', 'forced open by operator', nowMs);
+      if (event.action === 'close')
+        return force(state, 'forced_closed', 'forced closed by operator', nowMs);
       if (state.name === 'forced_open' || state.name === 'forced_closed') {
         return moved(state, closedFresh(state, nowMs), 'released by operator');
       }
@@ -46,7 +48,12 @@ function same(state: BreakerState, grant: Decision['grant'] = null): Decision {
   return { state, transition: null, grant };
 }
 
-function moved(from: BreakerState, to: BreakerState, reason: string, grant: Decision['grant'] = null): Decision {
+function moved(
+  from: BreakerState,
+  to: BreakerState,
+  reason: string,
+  grant: Decision['grant'] = null,
+): Decision {
   return { state: to, transition: { from: from.name, to: to.name, reason }, grant };
 }
 
@@ -56,9 +63,17 @@ function closedFresh(state: BreakerState, nowMs: number): ClosedState {
 }
 
 /** Each re-open without a success doubles the timeout; a longer Retry-After stretches it; both capped. */
-export function openTimeoutMs(reopenCount: number, retryAfterMs: number | null, config: PolicyConfig): number {
-  const backoff = Math.min(config.resetTimeoutMs * 2 ** Math.min(reopenCount, 30), config.maxResetTimeoutMs);
-  if (retryAfterMs !== null && retryAfterMs > backoff) return Math.min(retryAfterMs, config.maxResetTimeoutMs);
+export function openTimeoutMs(
+  reopenCount: number,
+  retryAfterMs: number | null,
+  config: PolicyConfig,
+): number {
+  const backoff = Math.min(
+    config.resetTimeoutMs * 2 ** Math.min(reopenCount, 30),
+    config.maxResetTimeoutMs,
+  );
+  if (retryAfterMs !== null && retryAfterMs > backoff)
+    return Math.min(retryAfterMs, config.maxResetTimeoutMs);
   return backoff;
 }
 
@@ -91,7 +106,8 @@ function halfOpened(state: OpenState, probes: number, nowMs: number): HalfOpenSt
 
 /** Probe slots held longer than the lease belong to calls whose process died: take them back. */
 function reclaimProbes(state: HalfOpenState, nowMs: number, config: PolicyConfig): HalfOpenState {
-  if (state.probes > 0 && nowMs >= state.probeAtMs + config.probeLeaseMs) return { ...state, probes: 0 };
+  if (state.probes > 0 && nowMs >= state.probeAtMs + config.probeLeaseMs)
+    return { ...state, probes: 0 };
   return state;
 }
 
@@ -185,32 +201,55 @@ function failure(
   return same(counted);
 }
 
-function closedFailure(state: ClosedState, fail: BreakerFailure, nowMs: number, config: PolicyConfig): Decision {
+function closedFailure(
+  state: ClosedState,
+  fail: BreakerFailure,
+  nowMs: number,
+  config: PolicyConfig,
+): Decision {
   const streak = [...state.streak.filter((t) => t > nowMs - config.windowMs), nowMs].slice(
     -config.failureThreshold,
   );
   const next: ClosedState = { ...state, streak };
   const open = (reason: string): Decision =>
-    moved(state, opened(next, { reopenCount: 0, retryAfterMs: fail.retryAfterMs, nowMs, config }), reason);
+    moved(
+      state,
+      opened(next, { reopenCount: 0, retryAfterMs: fail.retryAfterMs, nowMs, config }),
+      reason,
+    );
   if (fail.errorClass === 'misconfigured') return open(`misconfigured ${describeFailure(fail)}`);
   if (streak.length >= config.failureThreshold) {
     return open(`${config.failureThreshold} consecutive failures within ${config.windowMs} ms`);
   }
-  const { calls, failures } = windowTotals(pruneWindow(next.buckets, nowMs, config.windowMs, config.bucketMs));
+  const { calls, failures } = windowTotals(
+    pruneWindow(next.buckets, nowMs, config.windowMs, config.bucketMs),
+  );
   if (calls >= config.minimumCalls && failures / calls >= config.failureRate) {
-    return open(`failure rate ${failures}/${calls} reached ${config.failureRate} after ${calls} calls`);
+    return open(
+      `failure rate ${failures}/${calls} reached ${config.failureRate} after ${calls} calls`,
+    );
   }
   return same(next);
 }
 
 function release(state: BreakerState, probe: boolean): Decision {
-  if (state.name === 'half_open' && probe) return same({ ...state, probes: Math.max(0, state.probes - 1) });
+  if (state.name === 'half_open' && probe)
+    return same({ ...state, probes: Math.max(0, state.probes - 1) });
   return same(state);
 }
 
-function force(state: BreakerState, to: 'forced_open' | 'forced_closed', reason: string, nowMs: number): Decision {
+function force(
+  state: BreakerState,
+  to: 'forced_open' | 'forced_closed',
+  reason: string,
+  nowMs: number,
+): Decision {
   if (state.name === to) return same(state);
-  const next: BreakerState = { name: to, sinceMs: nowMs, buckets: state.buckets, lastErrors: state.lastErrors };
+  const next: BreakerState = {
+    name: to,
+    sinceMs: nowMs,
+    buckets: state.buckets,
+    lastErrors: state.lastErrors,
+  };
   return moved(state, next, reason);
 }
-

@@ -4,7 +4,13 @@ import type { BreakerState, Decision, Grant } from './state.js';
 import type { StoreTransition } from './store.js';
 import type { BreakerStateName } from './types.js';
 
-const NAMES: readonly BreakerStateName[] = ['closed', 'open', 'half_open', 'forced_open', 'forced_closed'];
+const NAMES: readonly BreakerStateName[] = [
+  'closed',
+  'open',
+  'half_open',
+  'forced_open',
+  'forced_closed',
+];
 
 function stateName(value: unknown): BreakerStateName | null {
   return NAMES.find((n) => n === value) ?? null;
@@ -23,7 +29,8 @@ export function pairsToRecord(flat: string[]): Record<string, string> {
 
 /** The answer of `apply-3.lua`: grant, transition and the state after the event. */
 export function decodeApplyReply(reply: unknown, nowMs: number, config: PolicyConfig): Decision {
-  if (!Array.isArray(reply) || reply.length !== 7) throw new Error('breaker script: unexpected reply');
+  if (!Array.isArray(reply) || reply.length !== 7)
+    throw new Error('breaker script: unexpected reply');
   const [grant, from, to, reason, fields, window, errors] = reply as unknown[];
   const stored: StoredBreaker = {
     fields: pairsToRecord(strings(fields)),
@@ -65,5 +72,5 @@ export function decodeAnnouncement(message: string, config: PolicyConfig): Store
   const record: Record<string, string> = {};
   for (const [k, v] of Object.entries(fields)) if (typeof v === 'string') record[k] = v;
   const state: BreakerState = decodeState({ fields: record, window: {}, errors: [] }, atMs, config);
-  return { target: parsed.target, from, to, reason: String(parsed.reason ?? ''), atMs, state };
+  return { target: parsed.target, from, to, reason: typeof parsed.reason === 'string' ? parsed.reason : '', atMs, state };
 }

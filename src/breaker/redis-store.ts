@@ -38,7 +38,11 @@ export class RedisBreakerStore implements BreakerStore {
   }
 
   private keysOf(target: string): string[] {
-    return [this.keys.breaker(target), this.keys.breakerWindow(target), this.keys.breakerErrors(target)];
+    return [
+      this.keys.breaker(target),
+      this.keys.breakerWindow(target),
+      this.keys.breakerErrors(target),
+    ];
   }
 
   private argsOf(target: string, event: BreakerEvent, nowMs: number): string[] {
@@ -76,14 +80,23 @@ export class RedisBreakerStore implements BreakerStore {
   }
 
   async apply(target: string, event: BreakerEvent, nowMs: number): Promise<Decision> {
-    const reply = await applyScript.run(this.redis, this.keysOf(target), this.argsOf(target, event, nowMs));
+    const reply = await applyScript.run(
+      this.redis,
+      this.keysOf(target),
+      this.argsOf(target, event, nowMs),
+    );
     return decodeApplyReply(reply, nowMs, this.config);
   }
 
   async read(target: string, nowMs: number): Promise<BreakerState> {
     const [stateKey, windowKey, errorsKey] = this.keysOf(target) as [string, string, string];
     // One round trip; MULTI keeps the three reads consistent with each other.
-    const results = await this.redis.multi().hgetall(stateKey).hgetall(windowKey).lrange(errorsKey, 0, -1).exec();
+    const results = await this.redis
+      .multi()
+      .hgetall(stateKey)
+      .hgetall(windowKey)
+      .lrange(errorsKey, 0, -1)
+      .exec();
     if (!results) throw new Error('breaker read: transaction aborted');
     const values = results.map(([error, value]) => {
       if (error) throw error;

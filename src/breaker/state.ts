@@ -1,4 +1,9 @@
-import type { BreakerAction, BreakerErrorRecord, BreakerFailure, BreakerStateName } from './types.js';
+import type {
+  BreakerAction,
+  BreakerErrorRecord,
+  BreakerFailure,
+  BreakerStateName,
+} from './types.js';
 
 /**
  * One slice of the sliding window. The window is bucketed (as cockatiel's SamplingBreaker) so that
@@ -55,7 +60,8 @@ export interface ForcedClosedState extends StateBase {
 }
 
 /** A breaker's whole state: serialisable, keyed by the state name. */
-export type BreakerState = ClosedState | OpenState | HalfOpenState | ForcedOpenState | ForcedClosedState;
+export type BreakerState =
+  ClosedState | OpenState | HalfOpenState | ForcedOpenState | ForcedClosedState;
 
 /** Something that happened to a breaker. */
 export type BreakerEvent =

@@ -88,7 +88,10 @@ export class StoreBreakers implements Breakers {
       const decision = await this.apply(target, { type: 'acquire' });
       return decision.grant ? { target, probe: decision.grant === 'probe' } : null;
     } catch (error) {
-      this.logger.warn({ breaker: target, err: String(error) }, 'probe acquire failed; call refused');
+      this.logger.warn(
+        { breaker: target, err: String(error) },
+        'probe acquire failed; call refused',
+      );
       return null;
     }
   }
@@ -98,7 +101,9 @@ export class StoreBreakers implements Breakers {
     const nowMs = this.now();
     if (permit.probe) {
       // A probe's success may close the breaker: it goes at once.
-      this.track(this.apply(permit.target, { type: 'success', probe: true, count: 1, atMs: nowMs }));
+      this.track(
+        this.apply(permit.target, { type: 'success', probe: true, count: 1, atMs: nowMs }),
+      );
       return;
     }
     const pending = this.pending.get(permit.target) ?? { count: 0, atMs: nowMs };
@@ -120,7 +125,10 @@ export class StoreBreakers implements Breakers {
     try {
       await this.apply(permit.target, { type: 'failure', probe: permit.probe, failure: normal });
     } catch (error) {
-      this.logger.warn({ breaker: permit.target, err: String(error) }, 'breaker failure not recorded');
+      this.logger.warn(
+        { breaker: permit.target, err: String(error) },
+        'breaker failure not recorded',
+      );
     }
     await flushed;
   }
@@ -175,7 +183,10 @@ export class StoreBreakers implements Breakers {
     if ((this.seen.get(target) ?? 0) === seenBefore) this.setView(target, decision.state);
     if (decision.transition) {
       const { from, to, reason } = decision.transition;
-      this.logger.info({ breaker: target, from, to, reason }, `breaker ${target}: ${from} -> ${to}`);
+      this.logger.info(
+        { breaker: target, from, to, reason },
+        `breaker ${target}: ${from} -> ${to}`,
+      );
     }
     return decision;
   }
@@ -196,7 +207,10 @@ export class StoreBreakers implements Breakers {
   }
 
   private resync(): void {
-    this.logger.info({ targets: this.views.size }, 'breaker announcements resumed; reloading states');
+    this.logger.info(
+      { targets: this.views.size },
+      'breaker announcements resumed; reloading states',
+    );
     for (const target of this.views.keys()) this.track(this.load(target));
   }
 
@@ -210,7 +224,10 @@ export class StoreBreakers implements Breakers {
       try {
         listener(event);
       } catch (error) {
-        this.logger.error({ breaker: target, err: String(error) }, 'breaker transition listener threw');
+        this.logger.error(
+          { breaker: target, err: String(error) },
+          'breaker transition listener threw',
+        );
       }
     }
   }
@@ -245,9 +262,17 @@ export class StoreBreakers implements Breakers {
     if (!pending) return;
     this.pending.delete(target);
     try {
-      await this.apply(target, { type: 'success', probe: false, count: pending.count, atMs: pending.atMs });
+      await this.apply(target, {
+        type: 'success',
+        probe: false,
+        count: pending.count,
+        atMs: pending.atMs,
+      });
     } catch (error) {
-      this.logger.warn({ breaker: target, err: String(error), count: pending.count }, 'breaker successes lost');
+      this.logger.warn(
+        { breaker: target, err: String(error), count: pending.count },
+        'breaker successes lost',
+      );
     }
   }
 

@@ -24,7 +24,10 @@ export interface BreakerStore {
    * Delivers every transition of every target, from any process. `onResync` is called when
    * announcements may have been missed (a reconnect): the listener should read states again.
    */
-  subscribe(listener: (transition: StoreTransition) => void, onResync?: () => void): Promise<() => Promise<void>>;
+  subscribe(
+    listener: (transition: StoreTransition) => void,
+    onResync?: () => void,
+  ): Promise<() => Promise<void>>;
   /** Releases what the store created (never a client it was given). */
   close(): Promise<void>;
 }

@@ -20,13 +20,18 @@ export function countInWindow(
   const found = kept.find((b) => b.startMs === startMs);
   const next = found
     ? kept.map((b) =>
-        b === found ? { ...b, calls: b.calls + opts.calls, failures: b.failures + opts.failures } : b,
+        b === found
+          ? { ...b, calls: b.calls + opts.calls, failures: b.failures + opts.failures }
+          : b,
       )
     : [...kept, { startMs, calls: opts.calls, failures: opts.failures }];
   return next.sort((a, b) => a.startMs - b.startMs);
 }
 
-export function windowTotals(buckets: readonly WindowBucket[]): { calls: number; failures: number } {
+export function windowTotals(buckets: readonly WindowBucket[]): {
+  calls: number;
+  failures: number;
+} {
   let calls = 0;
   let failures = 0;
   for (const b of buckets) {

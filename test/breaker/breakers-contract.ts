@@ -50,7 +50,11 @@ export function describeBreakersContract(name: string, makeWorld: MakeWorld): vo
       return { clock, target, process };
     }
 
-    async function failTimes(breakers: StoreBreakers, target: string, times: number): Promise<void> {
+    async function failTimes(
+      breakers: StoreBreakers,
+      target: string,
+      times: number,
+    ): Promise<void> {
       for (let i = 0; i < times; i++) {
         const permit = await breakers.acquire(target);
         if (!permit) throw new Error('refused');
@@ -61,7 +65,8 @@ export function describeBreakersContract(name: string, makeWorld: MakeWorld): vo
     it('a closed breaker answers acquire locally, with no round trip', async () => {
       const { target, process } = await setup();
       const a = await process();
-      for (let i = 0; i < 20; i++) expect(await a.breakers.acquire(target)).toEqual({ target, probe: false });
+      for (let i = 0; i < 20; i++)
+        expect(await a.breakers.acquire(target)).toEqual({ target, probe: false });
       expect(a.store.events).toEqual([]);
       expect(a.breakers.state(target)).toBe('closed');
     });
@@ -83,7 +88,9 @@ export function describeBreakersContract(name: string, makeWorld: MakeWorld): vo
         half_open_at: new Date(clock.ms + 1_000).toISOString(),
       });
       expect(snapshot.last_errors).toHaveLength(3);
-      await expect.poll(() => a.transitions.map((t) => t.to), { timeout: LEARN_WITHIN_MS }).toEqual(['open']);
+      await expect
+        .poll(() => a.transitions.map((t) => t.to), { timeout: LEARN_WITHIN_MS })
+        .toEqual(['open']);
       expect(a.transitions[0]?.reason).toBe('3 consecutive failures within 10000 ms');
     });
 
@@ -99,7 +106,9 @@ export function describeBreakersContract(name: string, makeWorld: MakeWorld): vo
       expect(a.breakers.state(target)).toBe('half_open');
       a.breakers.recordSuccess(p1!);
       a.breakers.recordSuccess(p2!);
-      await expect.poll(() => a.breakers.state(target), { timeout: LEARN_WITHIN_MS }).toBe('closed');
+      await expect
+        .poll(() => a.breakers.state(target), { timeout: LEARN_WITHIN_MS })
+        .toBe('closed');
       await expect
         .poll(() => a.transitions.map((t) => t.to), { timeout: LEARN_WITHIN_MS })
         .toEqual(['open', 'half_open', 'closed']);
@@ -116,7 +125,9 @@ export function describeBreakersContract(name: string, makeWorld: MakeWorld): vo
       expect(again?.probe).toBe(true);
       await a.breakers.recordFailure(again!, transient());
       expect(a.breakers.state(target)).toBe('open');
-      expect((await a.breakers.snapshot(target)).half_open_at).toBe(new Date(clock.ms + 2_000).toISOString());
+      expect((await a.breakers.snapshot(target)).half_open_at).toBe(
+        new Date(clock.ms + 2_000).toISOString(),
+      );
     });
 
     it('batches successes of a closed breaker, and counts them before a later failure', async () => {
@@ -161,7 +172,9 @@ export function describeBreakersContract(name: string, makeWorld: MakeWorld): vo
       await failTimes(a.breakers, target, 2);
       await failTimes(b.breakers, target, 1);
       expect(b.breakers.state(target)).toBe('open');
-      await expect.poll(() => a.breakers.state(target), { timeout: LEARN_WITHIN_MS, interval: 5 }).toBe('open');
+      await expect
+        .poll(() => a.breakers.state(target), { timeout: LEARN_WITHIN_MS, interval: 5 })
+        .toBe('open');
       await expect.poll(() => a.transitions.length, { timeout: LEARN_WITHIN_MS }).toBe(1);
       expect(b.transitions).toHaveLength(1);
       expect(await a.breakers.acquire(target)).toBeNull();
@@ -172,7 +185,9 @@ export function describeBreakersContract(name: string, makeWorld: MakeWorld): vo
       const a = await process();
       const b = await process();
       await a.breakers.force(target, 'open');
-      await expect.poll(() => b.breakers.state(target), { timeout: LEARN_WITHIN_MS, interval: 5 }).toBe('forced_open');
+      await expect
+        .poll(() => b.breakers.state(target), { timeout: LEARN_WITHIN_MS, interval: 5 })
+        .toBe('forced_open');
       expect(await b.breakers.acquire(target)).toBeNull();
       await a.breakers.force(target, 'close');
       await expect
@@ -181,7 +196,9 @@ export function describeBreakersContract(name: string, makeWorld: MakeWorld): vo
       await failTimes(b.breakers, target, 5);
       expect(b.breakers.state(target)).toBe('forced_closed');
       await b.breakers.force(target, 'auto');
-      await expect.poll(() => a.breakers.state(target), { timeout: LEARN_WITHIN_MS, interval: 5 }).toBe('closed');
+      await expect
+        .poll(() => a.breakers.state(target), { timeout: LEARN_WITHIN_MS, interval: 5 })
+        .toBe('closed');
       expect(a.transitions.map((t) => `${t.from}>${t.to}:${t.reason}`)).toEqual([
         'closed>forced_open:forced open by operator',
         'forced_open>forced_closed:forced closed by operator',
@@ -196,8 +213,12 @@ export function describeBreakersContract(name: string, makeWorld: MakeWorld): vo
       await failTimes(a.breakers, target, 3);
       // The timers wait for the real delay (50 ms); the clock they read is the test's.
       clock.tick(50);
-      await expect.poll(() => b.breakers.state(target), { timeout: 1_000, interval: 5 }).toBe('half_open');
-      await expect.poll(() => a.transitions.map((t) => t.to), { timeout: 1_000 }).toEqual(['open', 'half_open']);
+      await expect
+        .poll(() => b.breakers.state(target), { timeout: 1_000, interval: 5 })
+        .toBe('half_open');
+      await expect
+        .poll(() => a.transitions.map((t) => t.to), { timeout: 1_000 })
+        .toEqual(['open', 'half_open']);
       expect(b.transitions.map((t) => t.to)).toEqual(['open', 'half_open']);
     });
 
@@ -208,7 +229,11 @@ export function describeBreakersContract(name: string, makeWorld: MakeWorld): vo
       for (let i = 0; i < 4; i++) a.breakers.recordSuccess(permit!);
       await a.breakers.close();
       const b = await process();
-      expect(await b.breakers.snapshot(target)).toMatchObject({ state: 'closed', calls: 4, failures: 0 });
+      expect(await b.breakers.snapshot(target)).toMatchObject({
+        state: 'closed',
+        calls: 4,
+        failures: 0,
+      });
     });
   });
 }

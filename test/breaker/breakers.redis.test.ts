@@ -15,7 +15,12 @@ describeBreakersContract('redis', async (config) => {
     store: () => {
       const redis = new Redis(inject('redisUrl'));
       clients.push(redis);
-      return new RedisBreakerStore({ redis, keys, config: policyConfig(config), logger: createLogger('breaker', 'silent') });
+      return new RedisBreakerStore({
+        redis,
+        keys,
+        config: policyConfig(config),
+        logger: createLogger('breaker', 'silent'),
+      });
     },
     cleanup: async () => {
       await Promise.all(clients.map((c) => c.quit()));

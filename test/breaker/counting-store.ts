@@ -2,7 +2,9 @@ import type { BreakerEvent } from '../../src/breaker/state.js';
 import type { BreakerStore } from '../../src/breaker/store.js';
 
 /** Wraps a store to count round trips: the hot path must not pay one per call. */
-export function countingStore(inner: BreakerStore): BreakerStore & { events: BreakerEvent[]; reads: number } {
+export function countingStore(
+  inner: BreakerStore,
+): BreakerStore & { events: BreakerEvent[]; reads: number } {
   const wrapper = {
     events: [] as BreakerEvent[],
     reads: 0,

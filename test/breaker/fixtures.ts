@@ -18,10 +18,19 @@ export const baseConfig: BreakerConfig = {
 export const T0 = 1_700_000_000_000;
 
 export function transient(overrides: Partial<BreakerFailure> = {}): BreakerFailure {
-  return { errorClass: 'transient', status: 503, message: 'unavailable', retryAfterMs: null, ...overrides };
+  return {
+    errorClass: 'transient',
+    status: 503,
+    message: 'unavailable',
+    retryAfterMs: null,
+    ...overrides,
+  };
 }
 
-export function failureOf(errorClass: BreakerFailure['errorClass'], status: number): BreakerFailure {
+export function failureOf(
+  errorClass: BreakerFailure['errorClass'],
+  status: number,
+): BreakerFailure {
   return { errorClass, status, message: `${errorClass} ${status}`, retryAfterMs: null };
 }
 

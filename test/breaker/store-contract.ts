@@ -31,7 +31,10 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       const acquire = (nowMs: number) => apply({ type: 'acquire' }, nowMs);
       const read = (nowMs: number) => store.read(target, nowMs);
       /** Opens the breaker with consecutive failures at `nowMs`; returns when it half-opens. */
-      const open = async (nowMs: number, failure: BreakerFailure = transient()): Promise<number> => {
+      const open = async (
+        nowMs: number,
+        failure: BreakerFailure = transient(),
+      ): Promise<number> => {
         for (let i = 0; i < baseConfig.failureThreshold; i++) await fail(nowMs, failure);
         const state = await read(nowMs);
         if (state.name !== 'open') throw new Error(`expected open, got ${state.name}`);
@@ -57,7 +60,11 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
           to: 'open',
           reason: '3 consecutive failures within 10000 ms',
         });
-        expect(third.state).toMatchObject({ name: 'open', sinceMs: T0 + 2, halfOpenAtMs: T0 + 2 + 1000 });
+        expect(third.state).toMatchObject({
+          name: 'open',
+          sinceMs: T0 + 2,
+          halfOpenAtMs: T0 + 2 + 1000,
+        });
       });
 
       it('a success ends the run of failures', async () => {
@@ -121,12 +128,18 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         await b.succeed(T0, 3);
         await b.fail(T0);
         expect(windowTotals((await b.read(T0 + 1)).buckets)).toEqual({ calls: 4, failures: 1 });
-        expect(windowTotals((await b.read(T0 + 11_000)).buckets)).toEqual({ calls: 0, failures: 0 });
+        expect(windowTotals((await b.read(T0 + 11_000)).buckets)).toEqual({
+          calls: 0,
+          failures: 0,
+        });
       });
 
       it('a misconfigured target opens at once', async () => {
         const b = await setup();
-        const decision = await b.fail(T0, { ...failureOf('misconfigured', 404), message: 'model not found' });
+        const decision = await b.fail(T0, {
+          ...failureOf('misconfigured', 404),
+          message: 'model not found',
+        });
         expect(decision.transition).toEqual({
           from: 'closed',
           to: 'open',
@@ -148,7 +161,8 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
 
       it('keeps the last five errors, newest first', async () => {
         const b = await setup({ failureThreshold: 100, minimumCalls: 100 });
-        for (let i = 0; i < 7; i++) await b.fail(T0 + i, transient({ status: 500 + i, message: `e${i}` }));
+        for (let i = 0; i < 7; i++)
+          await b.fail(T0 + i, transient({ status: 500 + i, message: `e${i}` }));
         const state = await b.read(T0 + 10);
         expect(state.lastErrors.map((e) => e.message)).toEqual(['e6', 'e5', 'e4', 'e3', 'e2']);
         expect(state.lastErrors[0]).toEqual({
@@ -168,7 +182,11 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         expect((await b.acquire(at - 1)).grant).toBeNull();
         const probe = await b.acquire(at);
         expect(probe.grant).toBe('probe');
-        expect(probe.transition).toEqual({ from: 'open', to: 'half_open', reason: 'reset timeout elapsed' });
+        expect(probe.transition).toEqual({
+          from: 'open',
+          to: 'half_open',
+          reason: 'reset timeout elapsed',
+        });
         expect(probe.state).toMatchObject({ name: 'half_open', probes: 1, successes: 0 });
       });
 
@@ -240,9 +258,17 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         const at = await halfOpen(b);
         await b.acquire(at);
         await b.acquire(at);
-        expect((await b.succeed(at + 1, 1, true)).state).toMatchObject({ name: 'half_open', successes: 1, probes: 1 });
+        expect((await b.succeed(at + 1, 1, true)).state).toMatchObject({
+          name: 'half_open',
+          successes: 1,
+          probes: 1,
+        });
         const second = await b.succeed(at + 2, 1, true);
-        expect(second.transition).toEqual({ from: 'half_open', to: 'closed', reason: '2 probe(s) succeeded' });
+        expect(second.transition).toEqual({
+          from: 'half_open',
+          to: 'closed',
+          reason: '2 probe(s) succeeded',
+        });
         const state = await b.read(at + 3);
         expect(state).toMatchObject({ name: 'closed', sinceMs: at + 2, streak: [] });
         expect(windowTotals(state.buckets)).toEqual({ calls: 0, failures: 0 });
@@ -252,7 +278,10 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       it('a success that is not a probe does not close', async () => {
         const b = await setup();
         const at = await halfOpen(b);
-        expect((await b.succeed(at + 1, 5)).state).toMatchObject({ name: 'half_open', successes: 0 });
+        expect((await b.succeed(at + 1, 5)).state).toMatchObject({
+          name: 'half_open',
+          successes: 0,
+        });
       });
 
       it('a probe failure re-opens, doubling the timeout up to the cap', async () => {
@@ -296,12 +325,20 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         const b = await setup();
         await b.fail(T0);
         const forced = await b.apply({ type: 'force', action: 'open' }, T0 + 1);
-        expect(forced.transition).toEqual({ from: 'closed', to: 'forced_open', reason: 'forced open by operator' });
+        expect(forced.transition).toEqual({
+          from: 'closed',
+          to: 'forced_open',
+          reason: 'forced open by operator',
+        });
         expect((await b.acquire(T0 + 100_000)).grant).toBeNull();
         expect((await b.apply({ type: 'tick' }, T0 + 100_000)).transition).toBeNull();
         expect((await b.apply({ type: 'force', action: 'open' }, T0 + 2)).transition).toBeNull();
         const auto = await b.apply({ type: 'force', action: 'auto' }, T0 + 3);
-        expect(auto.transition).toEqual({ from: 'forced_open', to: 'closed', reason: 'released by operator' });
+        expect(auto.transition).toEqual({
+          from: 'forced_open',
+          to: 'closed',
+          reason: 'released by operator',
+        });
         const state = await b.read(T0 + 4);
         expect(state).toMatchObject({ name: 'closed', sinceMs: T0 + 3, streak: [] });
         expect(windowTotals(state.buckets)).toEqual({ calls: 0, failures: 0 });
@@ -311,11 +348,17 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         const b = await setup();
         await b.open(T0);
         const forced = await b.apply({ type: 'force', action: 'close' }, T0 + 1);
-        expect(forced.transition).toEqual({ from: 'open', to: 'forced_closed', reason: 'forced closed by operator' });
+        expect(forced.transition).toEqual({
+          from: 'open',
+          to: 'forced_closed',
+          reason: 'forced closed by operator',
+        });
         for (let i = 0; i < 10; i++) await b.fail(T0 + 2, failureOf('misconfigured', 401));
         expect((await b.acquire(T0 + 3)).grant).toBe('call');
         expect((await b.read(T0 + 3)).name).toBe('forced_closed');
-        expect((await b.apply({ type: 'force', action: 'auto' }, T0 + 4)).state.name).toBe('closed');
+        expect((await b.apply({ type: 'force', action: 'auto' }, T0 + 4)).state.name).toBe(
+          'closed',
+        );
       });
 
       it('auto does nothing to a breaker that is not forced', async () => {

@@ -18,5 +18,10 @@ afterAll(async () => {
 describeStoreContract('redis', async (config) => {
   // A hash-tagged prefix, as on Redis Cluster: every key of a script shares one slot.
   const keys = createKeys(`{${randomPrefix()}}`);
-  return new RedisBreakerStore({ redis, keys, config: policyConfig(config), logger: createLogger('breaker', 'silent') });
+  return new RedisBreakerStore({
+    redis,
+    keys,
+    config: policyConfig(config),
+    logger: createLogger('breaker', 'silent'),
+  });
 });
