@@ -115,6 +115,12 @@ describe('auth on (tokens configured)', () => {
       expect((await rawRequest(api.port, 'GET', '/admin/queues/', basic())).status).toBe(200);
     });
 
+    it('/admin leads to the ladder page', async () => {
+      const res = await rawRequest(api.port, 'GET', '/admin', basic());
+      expect(res.status).toBe(302);
+      expect(res.headers.location).toBe('/admin/ladder');
+    });
+
     it('refuses wrong or malformed basic credentials', async () => {
       for (const headers of [
         basic('wrong'),
