@@ -14,7 +14,11 @@ interface Mapped {
 }
 
 function hasMarker(error: unknown, marker: string): boolean {
-  return typeof error === 'object' && error !== null && (error as Record<string, unknown>)[marker] === true;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as Record<string, unknown>)[marker] === true
+  );
 }
 
 /** body-parser errors carry `type` and `status`; their messages may quote the body, so we use ours. */
@@ -39,7 +43,10 @@ export function mapError(error: unknown): Mapped {
     const { problems, headers, details, body } = error.options;
     return {
       status: error.status,
-      body: { ...body, error: { message: error.message, ...details, ...(problems ? { problems } : {}) } },
+      body: {
+        ...body,
+        error: { message: error.message, ...details, ...(problems ? { problems } : {}) },
+      },
       headers,
     };
   }
@@ -47,29 +54,47 @@ export function mapError(error: unknown): Mapped {
     // ops reports level names it does not know; in a batch the path is made relative to the body.
     const index = error.index;
     const problems: ApiProblem[] = error.problems.map((p) =>
-      index === undefined ? { ...p } : { index, path: `jobs.${index}.${p.path}`, message: p.message },
+      index === undefined
+        ? { ...p }
+        : { index, path: `jobs.${index}.${p.path}`, message: p.message },
     );
     return { status: 400, body: { error: { message: 'invalid job', problems } } };
   }
   if (hasMarker(error, 'isQueueFullError')) {
-    const { level, depth, retryAfterMs } = error as { level: string; depth: number; retryAfterMs: number };
+    const { level, depth, retryAfterMs } = error as {
+      level: string;
+      depth: number;
+      retryAfterMs: number;
+    };
     const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
     return {
       status: 429,
-      body: { error: { message: `queue ${level} is full, retry later`, level, depth, retry_after_ms: retryAfterMs } },
+      body: {
+        error: {
+          message: `queue ${level} is full, retry later`,
+          level,
+          depth,
+          retry_after_ms: retryAfterMs,
+        },
+      },
       headers: { 'Retry-After': String(seconds) },
     };
   }
   if (hasMarker(error, 'isLadderUnavailableError')) {
     return {
       status: 503,
-      body: { error: { message: 'the ladder is unavailable (Redis cannot be reached), retry later' } },
+      body: {
+        error: { message: 'the ladder is unavailable (Redis cannot be reached), retry later' },
+      },
       headers: { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_S) },
     };
   }
   const parser = bodyParserError(error);
   if (parser !== null && parser.status >= 400 && parser.status < 500) {
-    return { status: parser.status, body: { error: { message: BODY_MESSAGES[parser.type] ?? 'bad request body' } } };
+    return {
+      status: parser.status,
+      body: { error: { message: BODY_MESSAGES[parser.type] ?? 'bad request body' } },
+    };
   }
   return { status: 500, body: { error: { message: 'internal error' } } };
 }

@@ -12,11 +12,16 @@ const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }
 
 /** The job schema comes from the zod schema itself, so the document cannot drift from validation. */
 function jobSchema(): Schema {
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(jobInputSchema, { unrepresentable: 'any' });
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(jobInputSchema, {
+    unrepresentable: 'any',
+  });
   return schema;
 }
 
-const errorClass = { type: 'string', enum: ['transient', 'caller', 'context_length', 'misconfigured'] };
+const errorClass = {
+  type: 'string',
+  enum: ['transient', 'caller', 'context_length', 'misconfigured'],
+};
 
 const attempt: Schema = {
   type: 'object',
@@ -27,7 +32,10 @@ const attempt: Schema = {
     provider: str,
     model: str,
     outcome: { type: 'string', enum: ['ok', 'error', 'skipped'] },
-    reason: { type: 'string', enum: ['breaker_open', 'budget', 'level_down', 'cache_miss', 'deadline'] },
+    reason: {
+      type: 'string',
+      enum: ['breaker_open', 'budget', 'level_down', 'cache_miss', 'deadline'],
+    },
     class: { type: 'string', enum: [...errorClass.enum, 'deadline'] },
     status: nullable(int),
     error: str,
@@ -55,7 +63,10 @@ const result: Schema = {
       properties: {
         text: str,
         tool_calls: { type: 'array', items: { type: 'object' } },
-        stop_reason: { type: 'string', enum: ['end_turn', 'max_tokens', 'stop_sequence', 'tool_use', 'content_filter', 'other'] },
+        stop_reason: {
+          type: 'string',
+          enum: ['end_turn', 'max_tokens', 'stop_sequence', 'tool_use', 'content_filter', 'other'],
+        },
         raw_stop_reason: nullable(str),
       },
     },
@@ -66,7 +77,10 @@ const result: Schema = {
     cost_usd: nullable(num),
     error: {
       type: 'object',
-      properties: { message: str, class: { type: 'string', enum: [...errorClass.enum, 'deadline', 'invalid'] } },
+      properties: {
+        message: str,
+        class: { type: 'string', enum: [...errorClass.enum, 'deadline', 'invalid'] },
+      },
     },
     attempts: { type: 'array', items: ref('Attempt') },
     metadata: { type: 'object' },
@@ -91,20 +105,29 @@ const enqueueAnswer: Schema = {
     status: result.properties && (result.properties as Record<string, Schema>).status,
     level: int,
     level_name: str,
-    created: { type: 'boolean', description: 'false when the id was already known (idempotent enqueue)' },
+    created: {
+      type: 'boolean',
+      description: 'false when the id was already known (idempotent enqueue)',
+    },
   },
 };
 
 const breaker: Schema = {
   type: 'object',
   properties: {
-    state: { type: 'string', enum: ['closed', 'open', 'half_open', 'forced_open', 'forced_closed'] },
+    state: {
+      type: 'string',
+      enum: ['closed', 'open', 'half_open', 'forced_open', 'forced_closed'],
+    },
     since: str,
     calls: int,
     failures: int,
     last_errors: {
       type: 'array',
-      items: { type: 'object', properties: { at: str, class: errorClass, status: nullable(int), message: str } },
+      items: {
+        type: 'object',
+        properties: { at: str, class: errorClass, status: nullable(int), message: str },
+      },
     },
     half_open_at: nullable(str),
   },
@@ -124,7 +147,11 @@ const level: Schema = {
     },
     budget: nullable({
       type: 'object',
-      properties: { period: { type: 'string', enum: ['day', 'month'] }, limit_usd: num, spent_usd: num },
+      properties: {
+        period: { type: 'string', enum: ['day', 'month'] },
+        limit_usd: num,
+        spent_usd: num,
+      },
     }),
     targets: {
       type: 'array',

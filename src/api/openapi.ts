@@ -48,7 +48,11 @@ function paths(): Doc {
         summary: 'Enqueue many jobs, all or nothing',
         requestBody: {
           required: true,
-          ...json({ type: 'object', required: ['jobs'], properties: { jobs: { type: 'array', items: ref('Job') } } }),
+          ...json({
+            type: 'object',
+            required: ['jobs'],
+            properties: { jobs: { type: 'array', items: ref('Job') } },
+          }),
         },
         responses: {
           '202': answer('Accepted', {
@@ -69,7 +73,11 @@ function paths(): Doc {
       get: {
         summary: 'A job and its result (long-poll with ?wait)',
         parameters: [idParam, waitParam],
-        responses: { '200': answer('The record', ref('Result')), '404': errorAnswer('Unknown or expired'), ...common },
+        responses: {
+          '200': answer('The record', ref('Result')),
+          '404': errorAnswer('Unknown or expired'),
+          ...common,
+        },
       },
       delete: {
         summary: 'Cancel a job that has not started',
@@ -83,7 +91,10 @@ function paths(): Doc {
       },
     },
     '/v1/ladder': {
-      get: { summary: 'Levels, queue depths and breakers', responses: { '200': answer('Ladder state', ref('Ladder')), ...common } },
+      get: {
+        summary: 'Levels, queue depths and breakers',
+        responses: { '200': answer('Ladder state', ref('Ladder')), ...common },
+      },
     },
     '/v1/breakers/{provider}/{model}': {
       post: {
@@ -95,12 +106,27 @@ function paths(): Doc {
         ],
         requestBody: {
           required: true,
-          ...json({ type: 'object', required: ['action'], properties: { action: { type: 'string', enum: ['open', 'close', 'auto'] } } }),
+          ...json({
+            type: 'object',
+            required: ['action'],
+            properties: { action: { type: 'string', enum: ['open', 'close', 'auto'] } },
+          }),
         },
-        responses: { '200': answer('Done'), '400': errorAnswer('Bad action'), '404': errorAnswer('Unknown target'), ...common },
+        responses: {
+          '200': answer('Done'),
+          '400': errorAnswer('Bad action'),
+          '404': errorAnswer('Unknown target'),
+          ...common,
+        },
       },
     },
-    '/healthz': { get: { summary: 'The process is alive', security: open, responses: { '200': answer('Alive') } } },
+    '/healthz': {
+      get: {
+        summary: 'The process is alive',
+        security: open,
+        responses: { '200': answer('Alive') },
+      },
+    },
     '/readyz': {
       get: {
         summary: 'Redis reachable and config loaded',
@@ -111,13 +137,43 @@ function paths(): Doc {
     '/metrics': {
       get: {
         summary: 'Prometheus metrics',
-        responses: { '200': { description: 'Text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } }, ...common },
+        responses: {
+          '200': {
+            description: 'Text exposition format',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+          ...common,
+        },
       },
     },
-    '/openapi.json': { get: { summary: 'This document', security: open, responses: { '200': answer('OpenAPI 3.1') } } },
-    '/docs': { get: { summary: 'The endpoint list as a page', security: open, responses: { '200': answer('HTML') } } },
-    '/admin/queues': { get: { summary: 'Bull Board (read-only), basic auth accepted', security: [{ bearer: [] }, { basic: [] }], responses: { '200': answer('HTML') } } },
-    '/admin/ladder': { get: { summary: 'The ladder page, basic auth accepted', security: [{ bearer: [] }, { basic: [] }], responses: { '200': answer('HTML') } } },
+    '/openapi.json': {
+      get: {
+        summary: 'This document',
+        security: open,
+        responses: { '200': answer('OpenAPI 3.1') },
+      },
+    },
+    '/docs': {
+      get: {
+        summary: 'The endpoint list as a page',
+        security: open,
+        responses: { '200': answer('HTML') },
+      },
+    },
+    '/admin/queues': {
+      get: {
+        summary: 'Bull Board (read-only), basic auth accepted',
+        security: [{ bearer: [] }, { basic: [] }],
+        responses: { '200': answer('HTML') },
+      },
+    },
+    '/admin/ladder': {
+      get: {
+        summary: 'The ladder page, basic auth accepted',
+        security: [{ bearer: [] }, { basic: [] }],
+        responses: { '200': answer('HTML') },
+      },
+    },
   };
 }
 
@@ -128,15 +184,24 @@ export function openApiDocument(version = '0.1.0'): Doc {
     info: {
       title: 'llm-ladder',
       version,
-      description: 'Queue-based LLM job processor with a degradation ladder. JSON fields are snake_case.',
+      description:
+        'Queue-based LLM job processor with a degradation ladder. JSON fields are snake_case.',
     },
     security: secured,
     paths: paths(),
     components: {
       schemas: componentSchemas(),
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'A token from api.tokens or LADDER_API_TOKENS' },
-        basic: { type: 'http', scheme: 'basic', description: 'On /admin only: the token as password' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A token from api.tokens or LADDER_API_TOKENS',
+        },
+        basic: {
+          type: 'http',
+          scheme: 'basic',
+          description: 'On /admin only: the token as password',
+        },
       },
     },
   };

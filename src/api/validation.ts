@@ -57,13 +57,19 @@ export function validateBatchBody(body: unknown, maxBatch: number): JobInput[] {
   }
   if (jobs.length === 0 || jobs.length > maxBatch) {
     throw badRequest('invalid batch', [
-      { path: 'jobs', message: `a batch holds 1 to ${maxBatch} jobs (api.max_batch), got ${jobs.length}` },
+      {
+        path: 'jobs',
+        message: `a batch holds 1 to ${maxBatch} jobs (api.max_batch), got ${jobs.length}`,
+      },
     ]);
   }
   const problems = jobs.flatMap((job: unknown, index) => jobProblems(job, `jobs.${index}.`, index));
   if (problems.length > 0) {
     const bad = new Set(problems.map((p) => p.index)).size;
-    throw badRequest(`invalid batch: ${bad} of ${jobs.length} jobs are invalid, none was enqueued`, problems);
+    throw badRequest(
+      `invalid batch: ${bad} of ${jobs.length} jobs are invalid, none was enqueued`,
+      problems,
+    );
   }
   return jobs.map((job: unknown) => {
     const parsed = parseJob(job);

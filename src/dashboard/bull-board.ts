@@ -17,7 +17,10 @@ export interface BullBoardOptions {
  * Operators pause through `ladder breaker open` or `POST /v1/breakers/...` instead.
  * No auth of its own: the app's auth middleware runs in front of it.
  */
-export function bullBoardRouter(queues: readonly Queue[], options: BullBoardOptions = {}): RequestHandler {
+export function bullBoardRouter(
+  queues: readonly Queue[],
+  options: BullBoardOptions = {},
+): RequestHandler {
   const basePath = options.basePath ?? '/admin/queues';
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(basePath);

@@ -11,7 +11,13 @@ export const BULL_BOARD_PATH = '/admin/queues';
 export const LADDER_PAGE_PATH = '/admin/ladder';
 
 /** Mounts Bull Board and the ladder page under `/admin`; auth must already be in front. */
-export function mountDashboard(app: Express, deps: { ops: LadderOps; queues: readonly Queue[] }): void {
-  app.use(BULL_BOARD_PATH, bullBoardRouter(deps.queues, { basePath: BULL_BOARD_PATH, ladderPageUrl: LADDER_PAGE_PATH }));
+export function mountDashboard(
+  app: Express,
+  deps: { ops: LadderOps; queues: readonly Queue[] },
+): void {
+  app.use(
+    BULL_BOARD_PATH,
+    bullBoardRouter(deps.queues, { basePath: BULL_BOARD_PATH, ladderPageUrl: LADDER_PAGE_PATH }),
+  );
   app.use('/admin', ladderPageRouter(deps.ops));
 }

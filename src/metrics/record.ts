@@ -1,14 +1,28 @@
 import type { JobResult } from '../ladder/result.js';
 import type { Usage } from '../providers/contract.js';
 import type { ErrorClass } from '../providers/provider-error.js';
-import { costUsdTotal, jobsTotal, providerCallSeconds, providerErrorsTotal, tokensTotal } from './registry.js';
+import {
+  costUsdTotal,
+  jobsTotal,
+  providerCallSeconds,
+  providerErrorsTotal,
+  tokensTotal,
+} from './registry.js';
 
 /** Called by a worker once per job that reached a final status. */
 export function recordJobFinished(result: JobResult): void {
-  jobsTotal.inc({ outcome: result.status, level: result.level_name, source: result.source ?? 'none' });
+  jobsTotal.inc({
+    outcome: result.status,
+    level: result.level_name,
+    source: result.source ?? 'none',
+  });
   if (typeof result.cost_usd === 'number' && result.cost_usd > 0) {
     costUsdTotal.inc(
-      { level: result.level_name, provider: result.provider ?? 'none', model: result.model ?? 'none' },
+      {
+        level: result.level_name,
+        provider: result.provider ?? 'none',
+        model: result.model ?? 'none',
+      },
       result.cost_usd,
     );
   }
@@ -26,8 +40,12 @@ export interface ProviderCallRecord {
 /** Called by a worker after every provider call, successful or not. */
 export function recordProviderCall(call: ProviderCallRecord): void {
   const { provider, model } = call;
-  providerCallSeconds.observe({ provider, model, outcome: call.errorClass ?? 'ok' }, Math.max(0, call.latencyMs) / 1000);
-  if (call.errorClass !== null) providerErrorsTotal.inc({ provider, model, class: call.errorClass });
+  providerCallSeconds.observe(
+    { provider, model, outcome: call.errorClass ?? 'ok' },
+    Math.max(0, call.latencyMs) / 1000,
+  );
+  if (call.errorClass !== null)
+    providerErrorsTotal.inc({ provider, model, class: call.errorClass });
   const usage = call.usage;
   if (usage) {
     tokensTotal.inc({ provider, model, direction: 'input' }, usage.input_tokens);

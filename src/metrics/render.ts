@@ -3,7 +3,13 @@ import type { LadderState, LevelStateName } from '../ladder/state.js';
 import type { LadderOps } from '../producer/ladder-ops.js';
 import { breakerState, levelState, queueDepth, registry, stateUp } from './registry.js';
 
-const BREAKER_STATES: readonly BreakerStateName[] = ['closed', 'open', 'half_open', 'forced_open', 'forced_closed'];
+const BREAKER_STATES: readonly BreakerStateName[] = [
+  'closed',
+  'open',
+  'half_open',
+  'forced_open',
+  'forced_closed',
+];
 const LEVEL_STATES: readonly LevelStateName[] = ['live', 'down', 'paused', 'budget'];
 const DEPTH_STATES = ['waiting', 'active', 'delayed'] as const;
 
@@ -22,11 +28,16 @@ async function collectLadderGauges(ops: LadderOps): Promise<void> {
   queueDepth.reset();
   levelState.reset();
   for (const level of state.levels) {
-    for (const name of DEPTH_STATES) queueDepth.set({ level: level.name, state: name }, level.queue[name]);
-    for (const name of LEVEL_STATES) levelState.set({ level: level.name, state: name }, level.state === name ? 1 : 0);
+    for (const name of DEPTH_STATES)
+      queueDepth.set({ level: level.name, state: name }, level.queue[name]);
+    for (const name of LEVEL_STATES)
+      levelState.set({ level: level.name, state: name }, level.state === name ? 1 : 0);
     for (const target of level.targets) {
       for (const name of BREAKER_STATES) {
-        breakerState.set({ target: target.target, state: name }, target.breaker.state === name ? 1 : 0);
+        breakerState.set(
+          { target: target.target, state: name },
+          target.breaker.state === name ? 1 : 0,
+        );
       }
     }
   }

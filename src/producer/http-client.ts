@@ -3,7 +3,7 @@ import type { JobProblem } from '../ladder/job-schema.js';
 import { isFinal, type JobResult } from '../ladder/result.js';
 import type { LadderState } from '../ladder/state.js';
 import { JobValidationError, LadderUnavailableError, QueueFullError } from './errors.js';
-import type { EnqueueAnswer, LadderOps, ResultOptions } from './ladder-ops.js';
+import { catalogFromState, type EnqueueAnswer, type LadderCatalog, type LadderOps, type ResultOptions } from './ladder-ops.js';
 
 export interface HttpLadderOpsOptions {
   /** Base URL of the API, e.g. `http://127.0.0.1:3000`. */
@@ -31,7 +31,13 @@ export class HttpApiError extends Error {
 }
 
 interface ErrorBody {
-  error?: { message?: string; problems?: Array<JobProblem & { index?: number }>; level?: string; depth?: number; retry_after_ms?: number };
+  error?: {
+    message?: string;
+    problems?: Array<JobProblem & { index?: number }>;
+    level?: string;
+    depth?: number;
+    retry_after_ms?: number;
+  };
   job?: JobResult;
 }
 
@@ -46,7 +52,9 @@ function splitUrl(url: string): { base: string; password: string | undefined } {
   try {
     parsed = new URL(url);
   } catch {
-    throw new TypeError('HttpLadderOps: url must be an absolute http(s) URL, e.g. http://127.0.0.1:3000');
+    throw new TypeError(
+      'HttpLadderOps: url must be an absolute http(s) URL, e.g. http://127.0.0.1:3000',
+    );
   }
   const password = parsed.password === '' ? undefined : decodeURIComponent(parsed.password);
   parsed.username = '';
@@ -80,7 +88,9 @@ export class HttpLadderOps implements LadderOps {
   }
 
   async enqueueMany(jobs: readonly unknown[]): Promise<EnqueueAnswer[]> {
-    const answer = (await this.call('POST', '/v1/jobs/batch', { body: { jobs } })).json as { jobs: EnqueueAnswer[] };
+    const answer = (await this.call('POST', '/v1/jobs/batch', { body: { jobs } })).json as {
+      jobs: EnqueueAnswer[];
+    };
     return answer.jobs;
   }
 
@@ -104,14 +114,23 @@ export class HttpLadderOps implements LadderOps {
   }
 
   async cancel(id: string): Promise<JobResult | null> {
-    const answer = await this.call('DELETE', `/v1/jobs/${encodeURIComponent(id)}`, { allow404: true, allow409: true });
+    const answer = await this.call('DELETE', `/v1/jobs/${encodeURIComponent(id)}`, {
+      allow404: true,
+      allow409: true,
+    });
     if (answer.status === 404) return null;
     // 409: already running or final; the API sends the record along, as LadderOps.cancel answers.
-    return answer.status === 409 ? ((answer.json as ErrorBody).job ?? null) : (answer.json as JobResult);
+    return answer.status === 409
+      ? ((answer.json as ErrorBody).job ?? null)
+      : (answer.json as JobResult);
   }
 
   async ladder(): Promise<LadderState> {
     return (await this.call('GET', '/v1/ladder')).json as LadderState;
+  }
+
+  async catalog(): Promise<LadderCatalog> {
+    return catalogFromState(await this.ladder());
   }
 
   async breaker(target: string, action: BreakerAction): Promise<void> {
@@ -144,12 +163,18 @@ export class HttpLadderOps implements LadderOps {
         signal,
       });
     } catch (error) {
-      const reason = this.closing.signal.aborted ? 'the client was closed' : describeNetworkError(error);
-      throw new LadderUnavailableError(`the ladder API at ${this.base} cannot be reached: ${reason}`, { cause: error });
+      const reason = this.closing.signal.aborted
+        ? 'the client was closed'
+        : describeNetworkError(error);
+      throw new LadderUnavailableError(
+        `the ladder API at ${this.base} cannot be reached: ${reason}`,
+        { cause: error },
+      );
     }
     const json = await readJson(response);
     const status = response.status;
-    if (status < 300 || (status === 404 && opts.allow404) || (status === 409 && opts.allow409)) return { status, json };
+    if (status < 300 || (status === 404 && opts.allow404) || (status === 409 && opts.allow409))
+      return { status, json };
     throw this.toError(status, json as ErrorBody, response.headers);
   }
 
@@ -161,16 +186,29 @@ export class HttpLadderOps implements LadderOps {
       return new JobValidationError(problems, indexes.length === 1 ? indexes[0] : undefined);
     }
     if (status === 429) {
-      const retryAfterMs = body.error?.retry_after_ms ?? Number(headers.get('retry-after') ?? '1') * 1000;
-      return new QueueFullError(body.error?.level ?? 'unknown', body.error?.depth ?? 0, retryAfterMs);
+      const retryAfterMs =
+        body.error?.retry_after_ms ?? Number(headers.get('retry-after') ?? '1') * 1000;
+      return new QueueFullError(
+        body.error?.level ?? 'unknown',
+        body.error?.depth ?? 0,
+        retryAfterMs,
+      );
     }
     if (status === 502 || status === 503 || status === 504) {
-      return new LadderUnavailableError(`the ladder API at ${this.base} is unavailable (${status}): ${message}`);
+      return new LadderUnavailableError(
+        `the ladder API at ${this.base} is unavailable (${status}): ${message}`,
+      );
     }
     if (status === 401 || status === 403) {
-      return new HttpApiError(status, `the ladder API at ${this.base} refused the token (${status}): set LADDER_API_TOKEN`);
+      return new HttpApiError(
+        status,
+        `the ladder API at ${this.base} refused the token (${status}): set LADDER_API_TOKEN`,
+      );
     }
-    return new HttpApiError(status, `the ladder API at ${this.base} answered ${status}: ${message}`);
+    return new HttpApiError(
+      status,
+      `the ladder API at ${this.base} answered ${status}: ${message}`,
+    );
   }
 }
 
@@ -187,7 +225,8 @@ async function readJson(response: Response): Promise<unknown> {
 /** `connect ECONNREFUSED 127.0.0.1:3000` from undici's cause, or the error's own message. */
 function describeNetworkError(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  if (cause && typeof cause.code === 'string') return `${cause.code}${typeof cause.message === 'string' ? ` (${cause.message})` : ''}`;
+  if (cause && typeof cause.code === 'string')
+    return `${cause.code}${typeof cause.message === 'string' ? ` (${cause.message})` : ''}`;
   if (error instanceof Error && error.name === 'TimeoutError') return 'the request timed out';
   return error instanceof Error ? error.message : String(error);
 }

@@ -22,10 +22,17 @@ export function describeApiContract(name: string, setup: () => Promise<ContractH
     let harness: ContractHarness;
     let api: RunningApi;
 
-    const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
+    const call = async (
+      method: string,
+      path: string,
+      body?: unknown,
+    ): Promise<{ status: number; json: Record<string, unknown> }> => {
       const res = await fetch(api.url + path, {
         method,
-        headers: { ...bearer(), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        headers: {
+          ...bearer(),
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       return { status: res.status, json: (await res.json()) as Record<string, unknown> };
@@ -98,11 +105,16 @@ export function describeApiContract(name: string, setup: () => Promise<ContractH
     });
 
     it('POST /v1/jobs/batch answers the ids in order', async () => {
-      const got = await call('POST', '/v1/jobs/batch', { jobs: [validJob(), validJob({ level: 'basic' })] });
+      const got = await call('POST', '/v1/jobs/batch', {
+        jobs: [validJob(), validJob({ level: 'basic' })],
+      });
       expect(got.status).toBe(202);
       const ids = got.json.ids as string[];
       expect(ids).toHaveLength(2);
-      expect((got.json.jobs as Array<{ level_name: string }>).map((j) => j.level_name)).toEqual(['full', 'basic']);
+      expect((got.json.jobs as Array<{ level_name: string }>).map((j) => j.level_name)).toEqual([
+        'full',
+        'basic',
+      ]);
     });
 
     it('DELETE /v1/jobs/:id cancels a queued job, 409 with the record once final, 404 unknown', async () => {
@@ -135,12 +147,21 @@ export function describeApiContract(name: string, setup: () => Promise<ContractH
       const open = await call('POST', `/v1/breakers/${harness.target}`, { action: 'open' });
       expect(open.status).toBe(200);
       const ladder = await call('GET', '/v1/ladder');
-      const targets = (ladder.json.levels as Array<{ targets: Array<{ target: string; breaker: { state: string } }> }>)
-        .flatMap((l) => l.targets);
+      const targets = (
+        ladder.json.levels as Array<{
+          targets: Array<{ target: string; breaker: { state: string } }>;
+        }>
+      ).flatMap((l) => l.targets);
       expect(targets.find((t) => t.target === harness.target)?.breaker.state).toBe('forced_open');
-      expect((await call('POST', `/v1/breakers/${harness.target}`, { action: 'auto' })).status).toBe(200);
-      expect((await call('POST', '/v1/breakers/nobody/nothing', { action: 'open' })).status).toBe(404);
-      expect((await call('POST', `/v1/breakers/${harness.target}`, { action: 'explode' })).status).toBe(400);
+      expect(
+        (await call('POST', `/v1/breakers/${harness.target}`, { action: 'auto' })).status,
+      ).toBe(200);
+      expect((await call('POST', '/v1/breakers/nobody/nothing', { action: 'open' })).status).toBe(
+        404,
+      );
+      expect(
+        (await call('POST', `/v1/breakers/${harness.target}`, { action: 'explode' })).status,
+      ).toBe(400);
     });
   });
 }

@@ -5,7 +5,12 @@ import { bearer, startApi, validJob, type RunningApi } from './harness.js';
 
 describeApiContract('in-memory fake', async () => {
   const ops = new FakeLadderOps();
-  return { ops, finish: (id) => ops.finish(id), jobsStayQueued: true, target: 'anthropic/claude-opus-4-1' };
+  return {
+    ops,
+    finish: (id) => ops.finish(id),
+    jobsStayQueued: true,
+    target: 'anthropic/claude-opus-4-1',
+  };
 });
 
 describe('HTTP API over the fake: error mapping of ops', () => {
@@ -17,13 +22,20 @@ describe('HTTP API over the fake: error mapping of ops', () => {
   afterAll(async () => api.close());
 
   const post = (path: string, body: unknown): Promise<Response> =>
-    fetch(api.url + path, { method: 'POST', headers: { ...bearer(), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(api.url + path, {
+      method: 'POST',
+      headers: { ...bearer(), 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('a level name unknown to the ladder is a 400 naming `level`', async () => {
     const res = await post('/v1/jobs', validJob({ level: 'platinum' }));
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
-      error: { message: 'invalid job', problems: [{ path: 'level', message: 'unknown level platinum' }] },
+      error: {
+        message: 'invalid job',
+        problems: [{ path: 'level', message: 'unknown level platinum' }],
+      },
     });
   });
 
@@ -31,7 +43,9 @@ describe('HTTP API over the fake: error mapping of ops', () => {
     const res = await post('/v1/jobs/batch', { jobs: [validJob(), validJob({ level: 'nope' })] });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { problems: unknown[] } };
-    expect(body.error.problems).toEqual([{ index: 1, path: 'jobs.1.level', message: 'unknown level nope' }]);
+    expect(body.error.problems).toEqual([
+      { index: 1, path: 'jobs.1.level', message: 'unknown level nope' },
+    ]);
   });
 
   it('LadderUnavailableError is a 503 with Retry-After', async () => {
@@ -40,7 +54,9 @@ describe('HTTP API over the fake: error mapping of ops', () => {
       const res = await fetch(`${api.url}/v1/ladder`, { headers: bearer() });
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('5');
-      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/unavailable/);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+        /unavailable/,
+      );
     } finally {
       ops.unavailable = false;
     }
@@ -52,7 +68,9 @@ describe('HTTP API over the fake: error mapping of ops', () => {
       const res = await post('/v1/jobs', validJob());
       expect(res.status).toBe(429);
       expect(res.headers.get('retry-after')).toBe('3');
-      expect(await res.json()).toMatchObject({ error: { level: 'full', depth: 10_001, retry_after_ms: 2_500 } });
+      expect(await res.json()).toMatchObject({
+        error: { level: 'full', depth: 10_001, retry_after_ms: 2_500 },
+      });
     } finally {
       ops.queueFull = false;
     }
@@ -63,13 +81,19 @@ describe('HTTP API over the fake: error mapping of ops', () => {
     ops.start(id);
     const res = await fetch(`${api.url}/v1/jobs/${id}`, { method: 'DELETE', headers: bearer() });
     expect(res.status).toBe(409);
-    expect(await res.json()).toMatchObject({ job: { id, status: 'active' }, error: { message: expect.stringMatching(/active/) as unknown } });
+    expect(await res.json()).toMatchObject({
+      job: { id, status: 'active' },
+      error: { message: expect.stringMatching(/active/) as unknown },
+    });
   });
 
   it('a model with slashes reaches ops as one target', async () => {
     const res = await post('/v1/breakers/openrouter/meta-llama/llama-3-8b', { action: 'open' });
     expect(res.status).toBe(200);
-    expect(ops.breakerCalls.at(-1)).toEqual({ target: 'openrouter/meta-llama/llama-3-8b', action: 'open' });
+    expect(ops.breakerCalls.at(-1)).toEqual({
+      target: 'openrouter/meta-llama/llama-3-8b',
+      action: 'open',
+    });
   });
 
   it('?wait is capped at api.sync_timeout_ms', async () => {

@@ -17,7 +17,12 @@ describeApiContract('Redis LadderOps with workers', async () => {
     ],
   });
   const ladder = await startTestLadder(config);
-  return { ops: ladder.ops, jobsStayQueued: false, target: 'simulated/big', cleanup: () => ladder.close() };
+  return {
+    ops: ladder.ops,
+    jobsStayQueued: false,
+    target: 'simulated/big',
+    cleanup: () => ladder.close(),
+  };
 });
 
 describe('HTTP API over Redis LadderOps: what only the real ops decide', () => {
@@ -58,6 +63,10 @@ describe('HTTP API over Redis LadderOps: what only the real ops decide', () => {
       body: JSON.stringify(validJob()),
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'completed', level_name: 'full', source: 'llm' });
+    expect(await res.json()).toMatchObject({
+      status: 'completed',
+      level_name: 'full',
+      source: 'llm',
+    });
   });
 });

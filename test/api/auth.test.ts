@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authMode, credentialFrom, tokenMatcher } from '../../src/api/auth.js';
 import { isOpenPath, normalisePath } from '../../src/api/auth-path.js';
 import { FakeLadderOps } from './fake-ops.js';
-import { basic, bearer, rawRequest, startApi, TOKEN, validJob, type RunningApi } from './harness.js';
+import {
+  basic,
+  bearer,
+  rawRequest,
+  startApi,
+  TOKEN,
+  validJob,
+  type RunningApi,
+} from './harness.js';
 
 describe('auth on (tokens configured)', () => {
   const ops = new FakeLadderOps();
@@ -12,23 +20,36 @@ describe('auth on (tokens configured)', () => {
   });
   afterAll(async () => api.close());
 
-  it.each(['/healthz', '/readyz', '/openapi.json', '/docs', '/healthz/', '/healthz?x=1'])('%s is open', async (path) => {
-    expect((await rawRequest(api.port, 'GET', path)).status).toBe(200);
-  });
-
-  it.each(['/v1/ladder', '/v1/jobs/abc', '/metrics', '/admin/ladder', '/admin/queues', '/admin/ladder.json', '/nowhere'])(
-    '%s needs a token',
+  it.each(['/healthz', '/readyz', '/openapi.json', '/docs', '/healthz/', '/healthz?x=1'])(
+    '%s is open',
     async (path) => {
-      const res = await rawRequest(api.port, 'GET', path);
-      expect(res.status).toBe(401);
-      expect(JSON.parse(res.body)).toHaveProperty('error.message');
+      expect((await rawRequest(api.port, 'GET', path)).status).toBe(200);
     },
   );
 
+  it.each([
+    '/v1/ladder',
+    '/v1/jobs/abc',
+    '/metrics',
+    '/admin/ladder',
+    '/admin/queues',
+    '/admin/ladder.json',
+    '/nowhere',
+  ])('%s needs a token', async (path) => {
+    const res = await rawRequest(api.port, 'GET', path);
+    expect(res.status).toBe(401);
+    expect(JSON.parse(res.body)).toHaveProperty('error.message');
+  });
+
   it('accepts every configured token, as bearer with any scheme case', async () => {
     expect((await rawRequest(api.port, 'GET', '/v1/ladder', bearer())).status).toBe(200);
-    expect((await rawRequest(api.port, 'GET', '/v1/ladder', bearer('second-token'))).status).toBe(200);
-    expect((await rawRequest(api.port, 'GET', '/v1/ladder', { Authorization: `bearer ${TOKEN}` })).status).toBe(200);
+    expect((await rawRequest(api.port, 'GET', '/v1/ladder', bearer('second-token'))).status).toBe(
+      200,
+    );
+    expect(
+      (await rawRequest(api.port, 'GET', '/v1/ladder', { Authorization: `bearer ${TOKEN}` }))
+        .status,
+    ).toBe(200);
     expect((await rawRequest(api.port, 'GET', '/metrics', bearer())).status).toBe(200);
   });
 
@@ -49,9 +70,13 @@ describe('auth on (tokens configured)', () => {
   });
 
   it('never echoes the header or a token in a refusal', async () => {
-    const res = await rawRequest(api.port, 'GET', '/v1/ladder', { Authorization: 'Bearer leaked-secret-123' });
+    const res = await rawRequest(api.port, 'GET', '/v1/ladder', {
+      Authorization: 'Bearer leaked-secret-123',
+    });
     expect(res.body).not.toContain('leaked-secret-123');
-    const near = await rawRequest(api.port, 'GET', '/v1/ladder', { Authorization: `Bearer ${TOKEN}0` });
+    const near = await rawRequest(api.port, 'GET', '/v1/ladder', {
+      Authorization: `Bearer ${TOKEN}0`,
+    });
     expect(near.body).not.toContain(TOKEN);
     expect(JSON.stringify(near.headers)).not.toContain(TOKEN);
   });
@@ -89,8 +114,17 @@ describe('auth on (tokens configured)', () => {
     ['POST', '/V1/BREAKERS/anthropic/claude-opus-4-1'],
   ])('%s %s without a token is refused and enqueues nothing', async (method, path) => {
     const before = ops.enqueued;
-    const body = method === 'POST' ? JSON.stringify(path.toLowerCase().includes('breakers') ? { action: 'open' } : validJob()) : undefined;
-    const res = await rawRequest(api.port, method, path, body ? { 'Content-Type': 'application/json' } : {}, body);
+    const body =
+      method === 'POST'
+        ? JSON.stringify(path.toLowerCase().includes('breakers') ? { action: 'open' } : validJob())
+        : undefined;
+    const res = await rawRequest(
+      api.port,
+      method,
+      path,
+      body ? { 'Content-Type': 'application/json' } : {},
+      body,
+    );
     expect(res.status).toBe(401);
     expect(ops.enqueued).toBe(before);
     expect(ops.breakerCalls).toHaveLength(0);
@@ -110,7 +144,9 @@ describe('auth on (tokens configured)', () => {
 
     it('accepts basic auth with the token as password (any user name) and bearer', async () => {
       expect((await rawRequest(api.port, 'GET', '/admin/ladder', basic())).status).toBe(200);
-      expect((await rawRequest(api.port, 'GET', '/admin/ladder.json', basic(TOKEN, ''))).status).toBe(200);
+      expect(
+        (await rawRequest(api.port, 'GET', '/admin/ladder.json', basic(TOKEN, ''))).status,
+      ).toBe(200);
       expect((await rawRequest(api.port, 'GET', '/admin/ladder', bearer())).status).toBe(200);
       expect((await rawRequest(api.port, 'GET', '/admin/queues/', basic())).status).toBe(200);
     });
@@ -134,10 +170,22 @@ describe('auth on (tokens configured)', () => {
 
     it('breaker buttons need JSON, which a cross-site form cannot send', async () => {
       const path = '/admin/breakers/anthropic/claude-opus-4-1';
-      const form = await rawRequest(api.port, 'POST', path, { ...basic(), 'Content-Type': 'text/plain' }, '{"action":"open"}');
+      const form = await rawRequest(
+        api.port,
+        'POST',
+        path,
+        { ...basic(), 'Content-Type': 'text/plain' },
+        '{"action":"open"}',
+      );
       expect(form.status).toBe(415);
       expect(ops.breakerCalls).toHaveLength(0);
-      const ok = await rawRequest(api.port, 'POST', path, { ...basic(), 'Content-Type': 'application/json' }, '{"action":"open"}');
+      const ok = await rawRequest(
+        api.port,
+        'POST',
+        path,
+        { ...basic(), 'Content-Type': 'application/json' },
+        '{"action":"open"}',
+      );
       expect(ok.status).toBe(200);
       expect(ops.breakerCalls).toEqual([{ target: 'anthropic/claude-opus-4-1', action: 'open' }]);
       ops.breakerCalls.length = 0;
@@ -160,7 +208,10 @@ describe('auth off (no token configured)', () => {
 
   it('authMode says to listen on loopback only', () => {
     expect(authMode({ tokens: [] })).toMatchObject({ required: false, bindHost: '127.0.0.1' });
-    expect(authMode({ tokens: ['', '  '] })).toMatchObject({ required: false, bindHost: '127.0.0.1' });
+    expect(authMode({ tokens: ['', '  '] })).toMatchObject({
+      required: false,
+      bindHost: '127.0.0.1',
+    });
     expect(authMode({ tokens: ['t'] })).toMatchObject({ required: true, bindHost: '0.0.0.0' });
     expect(authMode({ tokens: ['secret-abc'] }).message).not.toContain('secret-abc');
   });

@@ -12,7 +12,8 @@ describe('health, readiness, metrics, OpenAPI and docs', () => {
         if (ready instanceof Error) throw ready;
         return ready;
       },
-      metrics: async () => '# HELP ladder_jobs_total Jobs\n# TYPE ladder_jobs_total counter\nladder_jobs_total{outcome="completed"} 3\n',
+      metrics: async () =>
+        '# HELP ladder_jobs_total Jobs\n# TYPE ladder_jobs_total counter\nladder_jobs_total{outcome="completed"} 3\n',
     });
   });
   afterAll(async () => api.close());
@@ -26,7 +27,9 @@ describe('health, readiness, metrics, OpenAPI and docs', () => {
 
   it('/readyz follows the readiness check, 503 when not ready', async () => {
     ready = { ok: true };
-    expect(JSON.parse((await rawRequest(api.port, 'GET', '/readyz')).body)).toEqual({ status: 'ready' });
+    expect(JSON.parse((await rawRequest(api.port, 'GET', '/readyz')).body)).toEqual({
+      status: 'ready',
+    });
     ready = { ok: false, detail: 'redis unreachable' };
     const down = await rawRequest(api.port, 'GET', '/readyz');
     expect(down.status).toBe(503);
@@ -58,14 +61,33 @@ describe('health, readiness, metrics, OpenAPI and docs', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
-        '/v1/jobs', '/v1/jobs/batch', '/v1/jobs/{id}', '/v1/ladder', '/v1/breakers/{provider}/{model}',
-        '/healthz', '/readyz', '/metrics', '/openapi.json', '/docs',
+        '/v1/jobs',
+        '/v1/jobs/batch',
+        '/v1/jobs/{id}',
+        '/v1/ladder',
+        '/v1/breakers/{provider}/{model}',
+        '/healthz',
+        '/readyz',
+        '/metrics',
+        '/openapi.json',
+        '/docs',
       ]),
     );
     expect(Object.keys(doc.paths['/v1/jobs/{id}'] ?? {})).toEqual(['get', 'delete']);
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Job', 'Result', 'Ladder', 'Level', 'Breaker', 'Error']));
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['Job', 'Result', 'Ladder', 'Level', 'Breaker', 'Error']),
+    );
     expect(Object.keys(doc.components.schemas.Job?.properties ?? {})).toEqual(
-      expect.arrayContaining(['id', 'request', 'level', 'complexity', 'floor', 'deadline_ms', 'cache', 'metadata']),
+      expect.arrayContaining([
+        'id',
+        'request',
+        'level',
+        'complexity',
+        'floor',
+        'deadline_ms',
+        'cache',
+        'metadata',
+      ]),
     );
     // Every $ref points at a schema that exists.
     for (const [, name] of res.body.matchAll(/"#\/components\/schemas\/([A-Za-z]+)"/g)) {

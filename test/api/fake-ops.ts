@@ -2,16 +2,33 @@ import type { BreakerAction, BreakerSnapshot } from '../../src/breaker/types.js'
 import { parseJob } from '../../src/ladder/job-schema.js';
 import { isFinal, type JobResult } from '../../src/ladder/result.js';
 import type { LadderState, LevelState } from '../../src/ladder/state.js';
-import { JobValidationError, LadderUnavailableError, QueueFullError } from '../../src/producer/errors.js';
+import {
+  JobValidationError,
+  LadderUnavailableError,
+  QueueFullError,
+} from '../../src/producer/errors.js';
 import type { EnqueueAnswer, LadderOps, ResultOptions } from '../../src/producer/ladder-ops.js';
 
 const NOW = '2025-01-01T00:00:00.000Z';
 
-function breaker(state: BreakerSnapshot['state'], extra: Partial<BreakerSnapshot> = {}): BreakerSnapshot {
-  return { state, since: NOW, calls: 10, failures: 0, last_errors: [], half_open_at: null, ...extra };
+function breaker(
+  state: BreakerSnapshot['state'],
+  extra: Partial<BreakerSnapshot> = {},
+): BreakerSnapshot {
+  return {
+    state,
+    since: NOW,
+    calls: 10,
+    failures: 0,
+    last_errors: [],
+    half_open_at: null,
+    ...extra,
+  };
 }
 
-function level(partial: Pick<LevelState, 'level' | 'name' | 'kind'> & Partial<LevelState>): LevelState {
+function level(
+  partial: Pick<LevelState, 'level' | 'name' | 'kind'> & Partial<LevelState>,
+): LevelState {
   return {
     state: 'live',
     queue: { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 },
@@ -26,27 +43,42 @@ export function sampleLadder(): LadderState {
   return {
     levels: [
       level({
-        level: 1, name: 'full', kind: 'llm', served_last_hour: 42,
+        level: 1,
+        name: 'full',
+        kind: 'llm',
+        served_last_hour: 42,
         queue: { waiting: 3, active: 2, delayed: 1, completed: 120, failed: 1 },
         budget: { period: 'day', limit_usd: 50, spent_usd: 12.4 },
         targets: [{ target: 'anthropic/claude-opus-4-1', breaker: breaker('closed') }],
       }),
       level({
-        level: 2, name: 'reduced', kind: 'llm', state: 'live',
+        level: 2,
+        name: 'reduced',
+        kind: 'llm',
+        state: 'live',
         targets: [
           {
             target: 'anthropic/claude-sonnet-4',
             breaker: breaker('open', {
               failures: 5,
               half_open_at: new Date(Date.now() + 45_000).toISOString(),
-              last_errors: [{ at: NOW, class: 'transient', status: 529, message: '<img src=x onerror=alert(1)>overloaded' }],
+              last_errors: [
+                {
+                  at: NOW,
+                  class: 'transient',
+                  status: 529,
+                  message: '<img src=x onerror=alert(1)>overloaded',
+                },
+              ],
             }),
           },
           { target: 'openai/gpt-4o', breaker: breaker('closed') },
         ],
       }),
       level({
-        level: 3, name: 'basic', kind: 'llm',
+        level: 3,
+        name: 'basic',
+        kind: 'llm',
         targets: [{ target: 'openrouter/meta-llama/llama-3-8b', breaker: breaker('half_open') }],
       }),
       level({ level: 4, name: 'cached', kind: 'cache' }),
@@ -67,11 +99,13 @@ export class FakeLadderOps implements LadderOps {
   private readonly waiters = new Set<() => void>();
 
   async enqueue(job: unknown): Promise<EnqueueAnswer> {
-    return (await this.enqueueMany([job]).catch((error: unknown) => {
-      // A single job is not "index 0 of a batch".
-      if (error instanceof JobValidationError) throw new JobValidationError(error.problems);
-      throw error;
-    }))[0] as EnqueueAnswer;
+    return (
+      await this.enqueueMany([job]).catch((error: unknown) => {
+        // A single job is not "index 0 of a batch".
+        if (error instanceof JobValidationError) throw new JobValidationError(error.problems);
+        throw error;
+      })
+    )[0] as EnqueueAnswer;
   }
 
   async enqueueMany(jobs: readonly unknown[]): Promise<EnqueueAnswer[]> {
@@ -81,17 +115,31 @@ export class FakeLadderOps implements LadderOps {
       if (!result.ok) throw new JobValidationError(result.problems, index);
       const ref = result.job.level ?? 1;
       const entry = this.state.levels.find((l) => l.level === ref || l.name === ref);
-      if (!entry) throw new JobValidationError([{ path: 'level', message: `unknown level ${ref}` }], index);
+      if (!entry)
+        throw new JobValidationError([{ path: 'level', message: `unknown level ${ref}` }], index);
       return { job: result.job, entry };
     });
     return parsed.map(({ job, entry }) => {
       const known = job.id === undefined ? undefined : this.records.get(job.id);
-      if (known) return { id: known.id, status: known.status, level: known.level, level_name: known.level_name, created: false };
+      if (known)
+        return {
+          id: known.id,
+          status: known.status,
+          level: known.level,
+          level_name: known.level_name,
+          created: false,
+        };
       const id = job.id ?? `job-${++this.counter}-x`;
       this.enqueued++;
       this.records.set(id, {
-        id, status: 'queued', level: entry.level, level_name: entry.name, entry_level: entry.level,
-        floor: 5, attempts: [], timing: { enqueued_at: new Date().toISOString() },
+        id,
+        status: 'queued',
+        level: entry.level,
+        level_name: entry.name,
+        entry_level: entry.level,
+        floor: 5,
+        attempts: [],
+        timing: { enqueued_at: new Date().toISOString() },
       });
       return { id, status: 'queued', level: entry.level, level_name: entry.name, created: true };
     });
@@ -137,7 +185,8 @@ export class FakeLadderOps implements LadderOps {
   async breaker(target: string, action: BreakerAction): Promise<void> {
     this.guard();
     this.breakerCalls.push({ target, action });
-    const state = action === 'open' ? 'forced_open' : action === 'close' ? 'forced_closed' : 'closed';
+    const state =
+      action === 'open' ? 'forced_open' : action === 'close' ? 'forced_closed' : 'closed';
     for (const l of this.state.levels) {
       for (const t of l.targets) if (t.target === target) t.breaker = breaker(state);
     }
@@ -148,9 +197,20 @@ export class FakeLadderOps implements LadderOps {
   /** Test control: the job ends with a completed result. */
   finish(id: string, patch: Partial<JobResult> = {}): void {
     this.update(id, {
-      status: 'completed', provider: 'anthropic', model: 'claude-opus-4-1', source: 'llm', degraded: false,
-      output: { text: 'done', tool_calls: [], stop_reason: 'end_turn', raw_stop_reason: 'end_turn' },
-      usage: { input_tokens: 10, output_tokens: 5 }, cost_usd: 0.001, ...patch,
+      status: 'completed',
+      provider: 'anthropic',
+      model: 'claude-opus-4-1',
+      source: 'llm',
+      degraded: false,
+      output: {
+        text: 'done',
+        tool_calls: [],
+        stop_reason: 'end_turn',
+        raw_stop_reason: 'end_turn',
+      },
+      usage: { input_tokens: 10, output_tokens: 5 },
+      cost_usd: 0.001,
+      ...patch,
     });
   }
 

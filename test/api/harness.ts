@@ -11,8 +11,13 @@ export const TOKEN = 'test-token-5b0c1d';
 
 export function apiConfig(overrides: Partial<ApiConfig> = {}): ApiConfig {
   return {
-    port: 0, tokens: [TOKEN], maxBodyBytes: 64 * 1024, maxBatch: 5, maxQueueDepth: null,
-    syncTimeoutMs: 2_000, ...overrides,
+    port: 0,
+    tokens: [TOKEN],
+    maxBodyBytes: 64 * 1024,
+    maxBatch: 5,
+    maxQueueDepth: null,
+    syncTimeoutMs: 2_000,
+    ...overrides,
   };
 }
 
@@ -74,7 +79,11 @@ export function rawRequest(
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
     });
     req.on('error', reject);
@@ -83,12 +92,17 @@ export function rawRequest(
   });
 }
 
-export const bearer = (token: string = TOKEN): Record<string, string> => ({ Authorization: `Bearer ${token}` });
+export const bearer = (token: string = TOKEN): Record<string, string> => ({
+  Authorization: `Bearer ${token}`,
+});
 
 export function basic(password: string = TOKEN, user = 'admin'): Record<string, string> {
   return { Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
 }
 
 export function validJob(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { request: { messages: [{ role: 'user', content: 'Summarise invoice 42' }], max_tokens: 64 }, ...extra };
+  return {
+    request: { messages: [{ role: 'user', content: 'Summarise invoice 42' }], max_tokens: 64 },
+    ...extra,
+  };
 }

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isJobValidationError, JobValidationError, LadderUnavailableError, QueueFullError } from '../../src/producer/errors.js';
+import {
+  isJobValidationError,
+  JobValidationError,
+  LadderUnavailableError,
+  QueueFullError,
+} from '../../src/producer/errors.js';
 import { HttpApiError, HttpLadderOps } from '../../src/producer/http-client.js';
 import { freePort } from '../helpers/redis-server.js';
 import { FakeLadderOps } from './fake-ops.js';
@@ -20,13 +25,25 @@ describe('HttpLadderOps against the API', () => {
 
   it('enqueue, get, cancel and ladder round-trip', async () => {
     const answer = await client.enqueue(validJob({ id: 'client-1' }));
-    expect(answer).toEqual({ id: 'client-1', status: 'queued', level: 1, level_name: 'full', created: true });
+    expect(answer).toEqual({
+      id: 'client-1',
+      status: 'queued',
+      level: 1,
+      level_name: 'full',
+      created: true,
+    });
     expect((await client.enqueue(validJob({ id: 'client-1' }))).created).toBe(false);
     expect(await client.get('client-1')).toMatchObject({ id: 'client-1', status: 'queued' });
     expect(await client.get('nobody')).toBeNull();
     expect(await client.cancel('client-1')).toMatchObject({ status: 'cancelled' });
     expect(await client.cancel('nobody')).toBeNull();
-    expect((await client.ladder()).levels.map((l) => l.name)).toEqual(['full', 'reduced', 'basic', 'cached', 'static']);
+    expect((await client.ladder()).levels.map((l) => l.name)).toEqual([
+      'full',
+      'reduced',
+      'basic',
+      'cached',
+      'static',
+    ]);
   });
 
   it('cancel of a running job answers the record, as LadderOps.cancel does', async () => {
@@ -57,13 +74,20 @@ describe('HttpLadderOps against the API', () => {
 
   it('breaker posts to /v1/breakers/provider/model, slashes kept', async () => {
     await client.breaker('openrouter/meta-llama/llama-3-8b', 'open');
-    expect(ops.breakerCalls.at(-1)).toEqual({ target: 'openrouter/meta-llama/llama-3-8b', action: 'open' });
+    expect(ops.breakerCalls.at(-1)).toEqual({
+      target: 'openrouter/meta-llama/llama-3-8b',
+      action: 'open',
+    });
   });
 
   it('400 becomes JobValidationError with the problems', async () => {
-    const error = await client.enqueue({ request: { messages: [{ role: 'robot' }] } }).catch((e: unknown) => e);
+    const error = await client
+      .enqueue({ request: { messages: [{ role: 'robot' }] } })
+      .catch((e: unknown) => e);
     expect(isJobValidationError(error)).toBe(true);
-    expect((error as JobValidationError).problems.map((p) => p.path)).toContain('request.messages.0.role');
+    expect((error as JobValidationError).problems.map((p) => p.path)).toContain(
+      'request.messages.0.role',
+    );
   });
 
   it('a batch 400 keeps the index of the bad job', async () => {
@@ -97,7 +121,10 @@ describe('HttpLadderOps against the API', () => {
 describe('HttpLadderOps with no API listening', () => {
   it('connection refused is LadderUnavailableError saying where, without credentials', async () => {
     const port = await freePort();
-    const client = new HttpLadderOps({ url: `http://user:pw-secret@127.0.0.1:${port}`, token: 'tok-secret' });
+    const client = new HttpLadderOps({
+      url: `http://user:pw-secret@127.0.0.1:${port}`,
+      token: 'tok-secret',
+    });
     const error = await client.enqueue(validJob()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LadderUnavailableError);
     const message = (error as Error).message;

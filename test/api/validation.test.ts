@@ -15,9 +15,19 @@ describe('request validation: every refusal is JSON and enqueues nothing', () =>
   });
   afterAll(async () => api.close());
 
-  async function send(path: string, body: string, contentType = 'application/json'): Promise<{ status: number; json: ErrorJson }> {
+  async function send(
+    path: string,
+    body: string,
+    contentType = 'application/json',
+  ): Promise<{ status: number; json: ErrorJson }> {
     const before = ops.enqueued;
-    const res = await rawRequest(api.port, 'POST', path, { ...bearer(), 'Content-Type': contentType }, body);
+    const res = await rawRequest(
+      api.port,
+      'POST',
+      path,
+      { ...bearer(), 'Content-Type': contentType },
+      body,
+    );
     if (res.status >= 400) expect(ops.enqueued).toBe(before);
     return { status: res.status, json: JSON.parse(res.body) as ErrorJson };
   }
@@ -27,7 +37,13 @@ describe('request validation: every refusal is JSON and enqueues nothing', () =>
     const { status, json } = await send(
       '/v1/jobs',
       JSON.stringify({
-        request: { messages: [{ role: 'robot', content: 'x' }, { role: 'user', content: 5 }], max_tokens: -1 },
+        request: {
+          messages: [
+            { role: 'robot', content: 'x' },
+            { role: 'user', content: 5 },
+          ],
+          max_tokens: -1,
+        },
         floor: 'x'.repeat(100),
         surprise: true,
       }),
@@ -35,7 +51,13 @@ describe('request validation: every refusal is JSON and enqueues nothing', () =>
     expect(status).toBe(400);
     expect(json.error.message).toBe('invalid job');
     expect(paths(json)).toEqual(
-      expect.arrayContaining(['request.messages.0.role', 'request.messages.1.content', 'request.max_tokens', 'floor', '(root)']),
+      expect.arrayContaining([
+        'request.messages.0.role',
+        'request.messages.1.content',
+        'request.max_tokens',
+        'floor',
+        '(root)',
+      ]),
     );
     for (const p of json.error.problems ?? []) expect(p.message.length).toBeGreaterThan(0);
   });
@@ -43,18 +65,29 @@ describe('request validation: every refusal is JSON and enqueues nothing', () =>
   it('missing request, wrong top-level type, empty messages', async () => {
     expect(paths((await send('/v1/jobs', '{}')).json)).toContain('request');
     expect((await send('/v1/jobs', '[1,2]')).status).toBe(400);
-    expect(paths((await send('/v1/jobs', JSON.stringify({ request: { messages: [] } }))).json)).toContain('request.messages');
+    expect(
+      paths((await send('/v1/jobs', JSON.stringify({ request: { messages: [] } }))).json),
+    ).toContain('request.messages');
   });
 
   it('bad ids: all digits, a colon', async () => {
-    expect(paths((await send('/v1/jobs', JSON.stringify(validJob({ id: '12345' })))).json)).toEqual(['id']);
-    expect(paths((await send('/v1/jobs', JSON.stringify(validJob({ id: 'a:b' })))).json)).toEqual(['id']);
+    expect(paths((await send('/v1/jobs', JSON.stringify(validJob({ id: '12345' })))).json)).toEqual(
+      ['id'],
+    );
+    expect(paths((await send('/v1/jobs', JSON.stringify(validJob({ id: 'a:b' })))).json)).toEqual([
+      'id',
+    ]);
   });
 
   it('nesting deeper than the limit is a 400, not a stack overflow', async () => {
     let schema: unknown = {};
     for (let i = 0; i < MAX_JSON_DEPTH + 5; i++) schema = { a: schema };
-    const job = validJob({ request: { messages: [{ role: 'user', content: 'x' }], tools: [{ name: 't', input_schema: schema }] } });
+    const job = validJob({
+      request: {
+        messages: [{ role: 'user', content: 'x' }],
+        tools: [{ name: 't', input_schema: schema }],
+      },
+    });
     const { status, json } = await send('/v1/jobs', JSON.stringify(job));
     expect(status).toBe(400);
     expect(json.error.problems?.[0]?.message).toMatch(/nested deeper/);
@@ -67,7 +100,9 @@ describe('request validation: every refusal is JSON and enqueues nothing', () =>
   });
 
   it('a body over api.max_body_bytes is a 413 with a JSON error', async () => {
-    const big = JSON.stringify(validJob({ request: { messages: [{ role: 'user', content: 'x'.repeat(10_000) }] } }));
+    const big = JSON.stringify(
+      validJob({ request: { messages: [{ role: 'user', content: 'x'.repeat(10_000) }] } }),
+    );
     const { status, json } = await send('/v1/jobs', big);
     expect(status).toBe(413);
     expect(json.error.message).toMatch(/max_body_bytes/);
@@ -102,14 +137,21 @@ describe('request validation: every refusal is JSON and enqueues nothing', () =>
       expect(json.error.message).toMatch(/2 of 3 jobs are invalid/);
       const problems = json.error.problems ?? [];
       expect(problems.filter((p) => p.index === 0)).toHaveLength(0);
-      expect(problems).toContainEqual(expect.objectContaining({ index: 1, path: 'jobs.1.request.messages' }));
+      expect(problems).toContainEqual(
+        expect.objectContaining({ index: 1, path: 'jobs.1.request.messages' }),
+      );
       expect(problems).toContainEqual(expect.objectContaining({ index: 2, path: 'jobs.2.(root)' }));
     });
 
     it('more than api.max_batch jobs is a 400', async () => {
-      const { status, json } = await send('/v1/jobs/batch', JSON.stringify({ jobs: Array.from({ length: 4 }, () => validJob()) }));
+      const { status, json } = await send(
+        '/v1/jobs/batch',
+        JSON.stringify({ jobs: Array.from({ length: 4 }, () => validJob()) }),
+      );
       expect(status).toBe(400);
-      expect(json.error.problems).toEqual([{ path: 'jobs', message: expect.stringMatching(/1 to 3 jobs/) as unknown }]);
+      expect(json.error.problems).toEqual([
+        { path: 'jobs', message: expect.stringMatching(/1 to 3 jobs/) as unknown },
+      ]);
     });
 
     it('an empty batch, or no jobs array, is a 400', async () => {

@@ -23,14 +23,28 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
   beforeAll(async () => {
     redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
     queues = LEVELS.map((name) => new Queue(name, { connection: redis, prefix }));
-    await queues[0]?.add('completion', { request: { messages: [{ role: 'user', content: 'hi' }] } }, { jobId: 'dash-1' });
+    await queues[0]?.add(
+      'completion',
+      { request: { messages: [{ role: 'user', content: 'hi' }] } },
+      { jobId: 'dash-1' },
+    );
     api = await startApi({ ops, queues });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
-    context = await browser.newContext({ httpCredentials: { username: 'operator', password: TOKEN } });
+    context = await browser.newContext({
+      httpCredentials: { username: 'operator', password: TOKEN },
+    });
   });
 
   afterAll(async () => {
@@ -62,7 +76,10 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${api.url}/admin/queues`);
     for (const name of LEVELS) {
-      await page.locator(`a[title="${name}"][href="/admin/queues/queue/${name}"]`).first().waitFor({ timeout: 15_000 });
+      await page
+        .locator(`a[title="${name}"][href="/admin/queues/queue/${name}"]`)
+        .first()
+        .waitFor({ timeout: 15_000 });
     }
     expect(await page.title()).toBe('llm-ladder');
     // Read-only: no button in Bull Board may pause a queue (the breaker owns that flag).
@@ -106,16 +123,24 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     expect(rows).toEqual(LEVELS.map((name, i) => ({ level: String(i + 1), name, badge: 'live' })));
 
     const full = page.locator('section.level[data-level="1"]');
-    await expect.poll(() => full.locator('.stats').textContent()).toMatch(/waiting 3.*active 2.*delayed 1.*served last hour 42.*\$12\.40 \/ \$50\.00/);
+    await expect
+      .poll(() => full.locator('.stats').textContent())
+      .toMatch(/waiting 3.*active 2.*delayed 1.*served last hour 42.*\$12\.40 \/ \$50\.00/);
 
     const sonnet = page.locator('.target[data-target="anthropic/claude-sonnet-4"]');
     expect(await sonnet.getAttribute('data-breaker-state')).toBe('open');
     expect(await sonnet.locator('.light').getAttribute('class')).toBe('light open');
     expect(await sonnet.locator('.countdown').textContent()).toMatch(/^half-open in \d+ s$/);
     // The provider's error text is shown as text: the markup in it never becomes an element.
-    expect(await sonnet.locator('.err').textContent()).toBe('529 [transient] <img src=x onerror=alert(1)>overloaded');
+    expect(await sonnet.locator('.err').textContent()).toBe(
+      '529 [transient] <img src=x onerror=alert(1)>overloaded',
+    );
     expect(await page.locator('img').count()).toBe(0);
-    expect(await page.locator('.target[data-target="openrouter/meta-llama/llama-3-8b"]').getAttribute('data-breaker-state')).toBe('half_open');
+    expect(
+      await page
+        .locator('.target[data-target="openrouter/meta-llama/llama-3-8b"]')
+        .getAttribute('data-breaker-state'),
+    ).toBe('half_open');
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -127,12 +152,22 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     await opus.waitFor();
     expect(await opus.getAttribute('data-breaker-state')).toBe('closed');
     await opus.locator('button[data-action="open"]').click();
-    await expect.poll(() => ops.breakerCalls).toContainEqual({ target: 'anthropic/claude-opus-4-1', action: 'open' });
     await expect
-      .poll(() => page.locator('.target[data-target="anthropic/claude-opus-4-1"]').getAttribute('data-breaker-state'))
+      .poll(() => ops.breakerCalls)
+      .toContainEqual({ target: 'anthropic/claude-opus-4-1', action: 'open' });
+    await expect
+      .poll(() =>
+        page
+          .locator('.target[data-target="anthropic/claude-opus-4-1"]')
+          .getAttribute('data-breaker-state'),
+      )
       .toBe('forced_open');
-    await page.locator('.target[data-target="anthropic/claude-opus-4-1"] button[data-action="auto"]').click();
-    await expect.poll(() => ops.breakerCalls.at(-1)).toEqual({ target: 'anthropic/claude-opus-4-1', action: 'auto' });
+    await page
+      .locator('.target[data-target="anthropic/claude-opus-4-1"] button[data-action="auto"]')
+      .click();
+    await expect
+      .poll(() => ops.breakerCalls.at(-1))
+      .toEqual({ target: 'anthropic/claude-opus-4-1', action: 'auto' });
     await page.close();
   });
 });

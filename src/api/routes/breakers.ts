@@ -10,7 +10,11 @@ function targetFrom(params: Record<string, unknown>): string {
   const provider = params.provider;
   const model = params.model;
   // A `*model` wildcard arrives as its segments; join them back.
-  const modelText = Array.isArray(model) ? model.map(String).join('/') : typeof model === 'string' ? model : '';
+  const modelText = Array.isArray(model)
+    ? model.map(String).join('/')
+    : typeof model === 'string'
+      ? model
+      : '';
   if (typeof provider !== 'string' || provider === '' || modelText === '') {
     throw new HttpError(404, 'expected /breakers/<provider>/<model>');
   }
@@ -29,7 +33,9 @@ export function breakerHandler(ops: LadderOps): RequestHandler {
     const state = await ops.ladder();
     const known = state.levels.flatMap((level) => level.targets.map((t) => t.target));
     if (!known.includes(target)) {
-      throw new HttpError(404, `no target ${target} in the ladder`, { details: { known_targets: known } });
+      throw new HttpError(404, `no target ${target} in the ladder`, {
+        details: { known_targets: known },
+      });
     }
     await ops.breaker(target, action);
     res.status(200).json({ target, action });

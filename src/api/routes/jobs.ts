@@ -3,7 +3,13 @@ import type { ApiConfig } from '../../config/types.js';
 import { isFinal } from '../../ladder/result.js';
 import type { LadderOps } from '../../producer/ladder-ops.js';
 import { HttpError } from '../http-error.js';
-import { parseJobId, parseWaitMs, requireJson, validateBatchBody, validateJobBody } from '../validation.js';
+import {
+  parseJobId,
+  parseWaitMs,
+  requireJson,
+  validateBatchBody,
+  validateJobBody,
+} from '../validation.js';
 
 export interface JobsRouteDeps {
   ops: LadderOps;
@@ -26,7 +32,10 @@ export function jobsRouter({ ops, config }: JobsRouteDeps): Router {
         return;
       }
     }
-    res.status(202).location(`/v1/jobs/${encodeURIComponent(answer.id)}`).json(answer);
+    res
+      .status(202)
+      .location(`/v1/jobs/${encodeURIComponent(answer.id)}`)
+      .json(answer);
   });
 
   router.post('/jobs/batch', requireJson, async (req, res) => {
@@ -39,7 +48,9 @@ export function jobsRouter({ ops, config }: JobsRouteDeps): Router {
     const id = parseJobId(req.params.id);
     const waitMs = parseWaitMs(req, config.syncTimeoutMs);
     const record =
-      waitMs !== null && waitMs > 0 ? await ops.result(id, { timeoutMs: waitMs }) : await ops.get(id);
+      waitMs !== null && waitMs > 0
+        ? await ops.result(id, { timeoutMs: waitMs })
+        : await ops.get(id);
     if (record === null) throw new HttpError(404, `no job ${id} (unknown, or its result expired)`);
     res.status(200).json(record);
   });
@@ -49,9 +60,13 @@ export function jobsRouter({ ops, config }: JobsRouteDeps): Router {
     const record = await ops.cancel(id);
     if (record === null) throw new HttpError(404, `no job ${id} (unknown, or its result expired)`);
     if (record.status !== 'cancelled') {
-      throw new HttpError(409, `job ${id} is ${record.status}: only a queued job can be cancelled`, {
-        body: { job: record },
-      });
+      throw new HttpError(
+        409,
+        `job ${id} is ${record.status}: only a queued job can be cancelled`,
+        {
+          body: { job: record },
+        },
+      );
     }
     res.status(200).json(record);
   });
