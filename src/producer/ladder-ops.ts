@@ -1,4 +1,5 @@
 import type { BreakerAction } from '../breaker/types.js';
+import type { LevelConfig } from '../config/types.js';
 import type { JobInput } from '../ladder/job-schema.js';
 import type { JobResult } from '../ladder/result.js';
 import type { LadderState } from '../ladder/state.js';
@@ -13,6 +14,51 @@ export interface EnqueueAnswer {
   created: boolean;
 }
 
+export interface EnqueueOptions {
+  /**
+   * `provider/model` to try first at the entry level (the OpenAI-compatible `model` field). Honoured
+   * by the Redis implementation; the HTTP API has no field for it, so over HTTP it is ignored.
+   */
+  prefer?: string;
+}
+
+/** One level as the OpenAI-compatible `model` field sees it: a name, and targets to prefer. */
+export interface CatalogLevel {
+  level: number;
+  name: string;
+  kind: LevelConfig['kind'];
+  /** `provider/model` ids, in priority order; empty for cache and static levels. */
+  targets: string[];
+}
+
+/** What a `model` may name: the levels and their targets (complexities are fixed names). */
+export interface LadderCatalog {
+  levels: CatalogLevel[];
+}
+
+export function catalogFromLevels(levels: readonly LevelConfig[]): LadderCatalog {
+  return {
+    levels: levels.map((l) => ({
+      level: l.level,
+      name: l.name,
+      kind: l.kind,
+      targets: l.kind === 'llm' ? l.targets.map((t) => t.id) : [],
+    })),
+  };
+}
+
+/** From `GET /v1/ladder`, for clients that have no definition at hand. */
+export function catalogFromState(state: LadderState): LadderCatalog {
+  return {
+    levels: state.levels.map((l) => ({
+      level: l.level,
+      name: l.name,
+      kind: l.kind,
+      targets: l.targets.map((t) => t.target),
+    })),
+  };
+}
+
 export interface ResultOptions {
   /** How long to wait for a final result. Default 30000. */
   timeoutMs?: number;
@@ -24,7 +70,7 @@ export interface ResultOptions {
  */
 export interface LadderOps {
   /** Validates and enqueues one job; throws JobValidationError before anything is enqueued. */
-  enqueue(job: unknown): Promise<EnqueueAnswer>;
+  enqueue(job: unknown, options?: EnqueueOptions): Promise<EnqueueAnswer>;
   /** All or nothing: every job is validated before any is enqueued. */
   enqueueMany(jobs: readonly unknown[]): Promise<EnqueueAnswer[]>;
   /** The record now, or null when the id is unknown (or expired). */
@@ -34,6 +80,11 @@ export interface LadderOps {
   /** Cancels a job that has not started; answers the record after the attempt. */
   cancel(id: string): Promise<JobResult | null>;
   ladder(): Promise<LadderState>;
+  /**
+   * Levels and targets without queue or breaker reads (cheap enough per request). Optional: when
+   * absent, callers derive it from `ladder()` with `catalogFromState`.
+   */
+  catalog?(): Promise<LadderCatalog>;
   breaker(target: string, action: BreakerAction): Promise<void>;
   close(): Promise<void>;
 }

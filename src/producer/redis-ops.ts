@@ -9,7 +9,7 @@ import { ResultStore } from '../results/result-store.js';
 import { ResultWaiter } from '../results/result-waiter.js';
 import { describeRedisUrl } from '../util/redis.js';
 import { LadderUnavailableError, QueueFullError } from './errors.js';
-import type { EnqueueAnswer, LadderOps, ResultOptions } from './ladder-ops.js';
+import { catalogFromLevels, type EnqueueAnswer, type EnqueueOptions, type LadderCatalog, type LadderOps, type ResultOptions } from './ladder-ops.js';
 import { prepareJob, type PreparedJob } from './prepare-job.js';
 import { JOB_NAME, LevelQueues } from './queues.js';
 import { readLadderState } from './read-state.js';
@@ -115,7 +115,7 @@ export class RedisLadderOps implements LadderOps {
     return { id: job.id, status: record.status, level: record.level, level_name: record.level_name, created };
   }
 
-  async enqueue(raw: unknown, options: { prefer?: string } = {}): Promise<EnqueueAnswer> {
+  async enqueue(raw: unknown, options: EnqueueOptions = {}): Promise<EnqueueAnswer> {
     return this.guard(async () => {
       const definition = await this.definition();
       const job = prepareJob({ raw, definition, availability: this.options.availability ?? ALWAYS_AVAILABLE, nowMs: this.now(), prefer: options.prefer });
@@ -218,6 +218,11 @@ export class RedisLadderOps implements LadderOps {
       const state = await readLadderState({ definition, queues, breakers: this.options.breakers, availability: this.options.availability ?? ALWAYS_AVAILABLE, now: this.now() });
       return this.options.decorateState ? this.options.decorateState(state) : state;
     });
+  }
+
+  /** From the cached definition: no queue or breaker reads. */
+  async catalog(): Promise<LadderCatalog> {
+    return this.guard(async () => catalogFromLevels((await this.definition()).levels));
   }
 
   async breaker(target: string, action: BreakerAction): Promise<void> {
