@@ -23,9 +23,43 @@ export interface AvailabilityContext {
  */
 export interface LevelAvailability {
   unavailable(level: LevelConfig, context: AvailabilityContext): Unavailable | null;
+  /**
+   * The exact check a worker makes as it starts a job at a level, where a stale local view would
+   * let concurrent workers overspend (budgets ask Redis). Absent: the worker does not check.
+   */
+  admit?(level: LevelConfig, context: AvailabilityContext): Promise<Unavailable | null>;
 }
 
 export const ALWAYS_AVAILABLE: LevelAvailability = { unavailable: () => null };
+
+/**
+ * Several availabilities as one (breaker level-down, operator pause, budgets): a level is
+ * unavailable when any part says so, with the first part's reason; `admit` asks every part that has one.
+ */
+export function combineAvailability(...parts: (LevelAvailability | undefined)[]): LevelAvailability {
+  const present = parts.filter((p): p is LevelAvailability => p !== undefined);
+  const admitting = present.filter((p) => p.admit !== undefined);
+  return {
+    unavailable(level, context) {
+      for (const part of present) {
+        const why = part.unavailable(level, context);
+        if (why !== null) return why;
+      }
+      return null;
+    },
+    ...(admitting.length === 0
+      ? {}
+      : {
+          async admit(level: LevelConfig, context: AvailabilityContext) {
+            for (const part of admitting) {
+              const why = await part.admit!(level, context);
+              if (why !== null) return why;
+            }
+            return null;
+          },
+        }),
+  };
+}
 
 /** First level at or below `from` (and not below `floor`) that is available, with the skipped ones. */
 export function firstAvailableLevel(input: {

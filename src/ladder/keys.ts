@@ -23,8 +23,20 @@ export interface Keys {
   breakerChannel(): string;
   /** Level flags: who paused a level (`breaker`, `operator`). */
   levelState(level: string): string;
+  /** Hash level name → who paused its queue: `breaker` or `operator` (no TTL: owned by the ladder). */
+  levelPauses(): string;
+  /** Short lock taken by the process that pauses, resumes or sweeps a level. */
+  levelLock(level: string): string;
   /** Pub/sub channel announcing level state changes. */
   levelChannel(): string;
+  /** Cost and traffic totals of one UTC hour (`2026112514`), a hash; TTL 8 days. */
+  statsHour(hour: string): string;
+  /** Cost and traffic totals of one UTC day (`20261125`), a hash; TTL 400 days. */
+  statsDay(day: string): string;
+  /** Budget spend of one period (`2026-11-25` or `2026-11`), a hash of nano-USD by level and agent. */
+  budgetSpend(period: string): string;
+  /** One target's breaker transitions (sorted set scored by time), for time spent open; TTL 8 days. */
+  breakerLog(target: string): string;
   /** Any other ladder-owned key, under the prefix. */
   custom(...parts: string[]): string;
 }
@@ -43,6 +55,12 @@ export function createKeys(prefix: string): Keys {
     breakerChannel: () => k('ladder', 'breaker-events'),
     levelState: (level) => k('ladder', 'level', level),
     levelChannel: () => k('ladder', 'level-events'),
+    levelPauses: () => k('ladder', 'level-pauses'),
+    levelLock: (level) => k('ladder', 'level', level, 'lock'),
+    statsHour: (hour) => k('ladder', 'stats', 'h', hour),
+    statsDay: (day) => k('ladder', 'stats', 'd', day),
+    budgetSpend: (period) => k('ladder', 'budget', period),
+    breakerLog: (target) => k('ladder', 'breaker', target, 'log'),
     custom: (...parts) => k('ladder', ...parts),
   };
 }
