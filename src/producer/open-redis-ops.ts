@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { LevelView } from '../breaker/level-view.js';
 import { createRedisBreakers } from '../breaker/redis-breakers.js';
 import type { LadderConfig } from '../config/types.js';
 import { definitionFromConfig, publishDefinition } from '../ladder/definition.js';
@@ -49,8 +50,15 @@ export async function openRedisOps(input: {
     resultsTtlSeconds: input.config?.results.ttlSeconds,
     definition: input.config ? definitionFromConfig(input.config) : undefined,
   });
+  // A producer skips down and paused levels itself, from the same local view the workers keep.
+  const definition = await ops.definition().catch(() => undefined);
+  const view = definition
+    ? await new LevelView({ levels: definition.levels, breakers, queues: await ops.levelQueues(), redis: breakerRedis, keys }).start()
+    : undefined;
+  if (view) ops.useAvailability(view);
   const close = ops.close.bind(ops);
   ops.close = async () => {
+    view?.stop();
     await breakers.close();
     await close();
   };

@@ -47,6 +47,7 @@ export class RedisLadderOps implements LadderOps {
   private definitionPromise: Promise<LadderDefinition> | undefined;
   private readonly now: () => number;
   private depthCache = new Map<string, { depth: number; at: number }>();
+  private availability: LevelAvailability;
 
   constructor(private readonly options: RedisOpsOptions) {
     this.keys = createKeys(options.prefix);
@@ -55,6 +56,7 @@ export class RedisLadderOps implements LadderOps {
     if (!options.subscriber) (options.owned ??= []).push(subscriber);
     this.waiter = new ResultWaiter(subscriber, this.keys, this.results);
     this.now = options.now ?? Date.now;
+    this.availability = options.availability ?? ALWAYS_AVAILABLE;
     if (options.definition) this.definitionPromise = Promise.resolve(options.definition);
   }
 
@@ -118,7 +120,7 @@ export class RedisLadderOps implements LadderOps {
   async enqueue(raw: unknown, options: EnqueueOptions = {}): Promise<EnqueueAnswer> {
     return this.guard(async () => {
       const definition = await this.definition();
-      const job = prepareJob({ raw, definition, availability: this.options.availability ?? ALWAYS_AVAILABLE, nowMs: this.now(), prefer: options.prefer });
+      const job = prepareJob({ raw, definition, availability: this.availability, nowMs: this.now(), prefer: options.prefer });
       const queues = await this.levelQueues();
       await this.checkDepth(job, definition, queues);
       return this.write(job, queues);
@@ -153,7 +155,7 @@ export class RedisLadderOps implements LadderOps {
   async enqueueMany(raws: readonly unknown[]): Promise<EnqueueAnswer[]> {
     return this.guard(async () => {
       const definition = await this.definition();
-      const availability = this.options.availability ?? ALWAYS_AVAILABLE;
+      const availability = this.availability;
       const nowMs = this.now();
       const jobs = raws.map((raw, index) => prepareJob({ raw, definition, availability, nowMs, index }));
       const queues = await this.levelQueues();
@@ -215,7 +217,7 @@ export class RedisLadderOps implements LadderOps {
     return this.guard(async () => {
       const definition = await this.definition();
       const queues = await this.levelQueues();
-      const state = await readLadderState({ definition, queues, breakers: this.options.breakers, availability: this.options.availability ?? ALWAYS_AVAILABLE, now: this.now() });
+      const state = await readLadderState({ definition, queues, breakers: this.options.breakers, availability: this.availability, now: this.now() });
       return this.options.decorateState ? this.options.decorateState(state) : state;
     });
   }
@@ -228,6 +230,11 @@ export class RedisLadderOps implements LadderOps {
   async breaker(target: string, action: BreakerAction): Promise<void> {
     if (!this.options.breakers) throw new Error('this client has no breaker access');
     await this.guard(() => this.options.breakers!.force(target, action));
+  }
+
+  /** Which levels take new jobs (breakers, operator pauses, budgets); set once they are loaded. */
+  useAvailability(availability: LevelAvailability): void {
+    this.availability = availability;
   }
 
   /** Throws when Redis does not answer. */

@@ -1,15 +1,14 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { LevelConfig } from '../config/types.js';
 import { requestHash } from '../cache/request-hash.js';
-import { firstAvailableLevel } from '../ladder/availability.js';
-import { META_KEY, splitJobData, type LadderJobMeta } from '../ladder/job-data.js';
+import { splitJobData, type LadderJobMeta } from '../ladder/job-data.js';
 import { parseJob, type JobInput } from '../ladder/job-schema.js';
 import { resolveJobLevels } from '../ladder/resolve-job.js';
 import { isFinal, type Attempt, type JobResult } from '../ladder/result.js';
-import { JOB_NAME } from '../producer/queues.js';
 import type { WorkerContext } from './context.js';
-import { describeAttempts } from './failure-message.js';
 import { completedRecord, failedRecord, initialRecord } from './records.js';
+import { JOB_NAME } from '../producer/queues.js';
+import { finish, routeDown } from './route-down.js';
 import { serveLevel, type ServeOutcome } from './serve-level.js';
 
 /** What the BullMQ job returns; the result record is what callers read. */
@@ -25,6 +24,19 @@ function metaFor(ctx: WorkerContext, level: LevelConfig, job: JobInput, given: L
   if (!resolved.ok) return resolved.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
   if (resolved.levels.floor < level.level) return `floor: floor ${resolved.levels.floor} is above level ${level.level}, the queue this job was added to`;
   return { entry_level: level.level, floor: resolved.levels.floor, enqueued_at: enqueuedAt };
+}
+
+/**
+ * A copy of a job found above the level its record names: either a duplicate, or the job left
+ * behind by a process that died between moving the record and adding the job further down. Adding
+ * it there by id is a no-op in the first case and the repair in the second.
+ */
+export async function repairStaleCopy(ctx: WorkerContext, status: string, recordLevel: number, job: Job): Promise<void> {
+  if (status !== 'queued') return;
+  const target = ctx.levels[recordLevel - 1];
+  const id = (job.data as { id?: unknown } | null)?.id;
+  if (!target || typeof id !== 'string') return;
+  await ctx.queue(target.name).add(JOB_NAME, job.data, { jobId: id });
 }
 
 /** Runs one BullMQ job at one level: serve it here, move it down, or end it. */
@@ -44,7 +56,10 @@ export async function processJob(ctx: WorkerContext, level: LevelConfig, job: Jo
     { activate: true },
   );
   if (!claim.created && isFinal(claim.status)) return { status: 'skipped', why: `already ${claim.status}` };
-  if (!claim.created && claim.level > level.level) return { status: 'skipped', why: `the job is at level ${claim.level} already` };
+  if (!claim.created && claim.level > level.level) {
+    await repairStaleCopy(ctx, claim.status, claim.level, job);
+    return { status: 'skipped', why: `the job is at level ${claim.level} already` };
+  }
   const record: JobResult = { ...claim.record, status: 'active' };
 
   if (typeof meta === 'string' || !parsed.ok) {
@@ -91,58 +106,12 @@ async function settle(
   return moveDown(ctx, s);
 }
 
-/** Sends the job to the next level that can take it, or fails it at its floor. */
 async function moveDown(
   ctx: WorkerContext,
   s: { level: LevelConfig; job: JobInput; meta: LadderJobMeta; record: JobResult; attempts: Attempt[]; startedAtMs: number; deadlineAt: number | null },
 ): Promise<JobSummary> {
-  const { level, meta, record, attempts } = s;
-  const pastDeadline = s.deadlineAt !== null && ctx.clock.now() >= s.deadlineAt;
-  const agent = typeof s.job.metadata?.agent === 'string' ? s.job.metadata.agent : undefined;
-  const next = firstAvailableLevel({
-    levels: ctx.levels,
-    from: level.level + 1,
-    floor: meta.floor,
-    availability: {
-      // Past its deadline a job may still take an instant answer, but no more LLM calls.
-      unavailable: (l, c) => (pastDeadline && l.kind === 'llm' ? 'deadline' : ctx.availability.unavailable(l, c)),
-    },
-    context: { agent },
-  });
-  const at = new Date(ctx.clock.now()).toISOString();
-  for (const skip of next.skipped) {
-    attempts.push({ level: skip.level.level, level_name: skip.level.name, outcome: 'skipped', reason: skip.reason, at });
-  }
-  if (next.level === null) {
-    const lastError = [...attempts].reverse().find((a) => a.outcome === 'error');
-    const errorClass = pastDeadline ? 'deadline' : (lastError?.class ?? 'transient');
-    const message = `${pastDeadline ? 'deadline passed' : `no level down to the floor (${meta.floor}) could serve the job`}: ${describeAttempts(attempts)}`;
-    await finish(ctx, failedRecord({ record, level, message, errorClass, attempts, nowMs: ctx.clock.now(), startedAtMs: s.startedAtMs }));
-    throw new UnrecoverableError(message);
-  }
-  const target = ctx.levels[next.level - 1];
-  if (!target) throw new Error(`the ladder has no level ${next.level}`);
-  // Add first, then move the record: a crash in between re-runs this level's job, whose re-add
-  // is deduplicated by job id, so the job is never in no queue at all.
-  await ctx.queue(target.name).add(JOB_NAME, { ...s.job, [META_KEY]: { ...meta, prefer: undefined } }, { jobId: record.id });
-  await ctx.results.write({
-    ...record,
-    status: 'queued',
-    level: target.level,
-    level_name: target.name,
-    attempts,
-    timing: { ...record.timing, started_at: record.timing.started_at ?? new Date(s.startedAtMs).toISOString() },
-  });
-  ctx.logger.info({ job_id: record.id, ladder_level: level.name, to: target.name }, 'job moved down the ladder');
-  return { status: 'rerouted', to: target.level };
-}
-
-async function finish(ctx: WorkerContext, result: JobResult): Promise<void> {
-  const written = await ctx.results.write(result);
-  if (!written.written) return;
-  ctx.observer.jobFinished?.(result);
-  ctx.logger.info(
-    { job_id: result.id, ladder_level: result.level_name, status: result.status, source: result.source, provider_target: result.provider ? `${result.provider}/${result.model}` : undefined, degraded: result.degraded },
-    result.status === 'completed' ? 'job completed' : 'job failed',
-  );
+  const routed = await routeDown(ctx, { ...s, requireStatus: 'active' });
+  if (routed.kind === 'failed') throw new UnrecoverableError(routed.message);
+  if (routed.kind === 'raced') return { status: 'skipped', why: `the record became ${routed.status ?? 'unknown'}` };
+  return { status: 'rerouted', to: routed.to };
 }

@@ -4,7 +4,9 @@ import { createRedisBreakers } from '../breaker/redis-breakers.js';
 import type { Breakers } from '../breaker/types.js';
 import type { LadderConfig, LevelConfig } from '../config/types.js';
 import { ResponseCache } from '../cache/response-cache.js';
-import { ALWAYS_AVAILABLE, type LevelAvailability } from '../ladder/availability.js';
+import { LevelController } from '../breaker/level-controller.js';
+import { LevelView } from '../breaker/level-view.js';
+import { combineAvailability, type LevelAvailability } from '../ladder/availability.js';
 import { definitionFromConfig, publishDefinition } from '../ladder/definition.js';
 import { createKeys } from '../ladder/keys.js';
 import { LevelQueues } from '../producer/queues.js';
@@ -14,6 +16,7 @@ import { createLogger, type Logger } from '../util/log.js';
 import { connectRedis, createRedis } from '../util/redis.js';
 import { SYSTEM_CLOCK, type Clock, type CostFn, type WorkerContext, type WorkerObserver } from './context.js';
 import { closeWorkerGracefully, createLevelWorker } from './level-worker.js';
+import { sweepLevel } from './sweep-level.js';
 
 export interface WorkerRuntimeOptions {
   config: LadderConfig;
@@ -78,6 +81,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   const breakers =
     options.breakers ?? (await createRedisBreakers({ redis, keys, config: config.breaker, logger: logger.child({ target: 'breaker' }), targets }));
   const queues = new LevelQueues(redis, config.redis.prefix, config.levels);
+  const view = await new LevelView({ levels: config.levels, breakers, queues, redis, keys }).start();
 
   const ctx: WorkerContext = {
     levels: config.levels,
@@ -85,7 +89,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     providerSettings: config.providers,
     providers,
     breakers,
-    availability: options.availability ?? ALWAYS_AVAILABLE,
+    availability: combineAvailability(view, options.availability),
     results: new ResultStore(redis, keys, config.results.ttlSeconds),
     cache: new ResponseCache(redis, keys, config.cache.ttlSeconds),
     queue: (name) => queues.queue(name),
@@ -105,6 +109,16 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       concurrency: options.concurrency,
     }),
   );
+  const controller = new LevelController({
+    levels: config.levels,
+    breakers,
+    queues,
+    redis,
+    keys,
+    view,
+    sweep: (level) => sweepLevel(ctx, level, queues.queue(level.name)),
+    logger: logger.child({ target: 'levels' }),
+  }).start();
   for (const worker of workers) void worker.run();
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   logger.info({ levels: levels.map((l) => l.name), concurrency: options.concurrency ?? config.worker.concurrency }, 'workers started');
@@ -118,6 +132,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     async close() {
       const outcomes = await Promise.all(workers.map((w) => closeWorkerGracefully(w, config.worker.shutdownGraceMs)));
       logger.info({ outcomes }, 'workers stopped');
+      await controller.stop();
+      view.stop();
       await queues.close();
       if (ownsBreakers) await breakers.close();
       if (ownsRedis) await redis.quit().catch(() => redis.disconnect());

@@ -1,0 +1,57 @@
+import type { Job, Queue } from 'bullmq';
+import type { LevelConfig } from '../config/types.js';
+import { splitJobData, type LadderJobMeta } from '../ladder/job-data.js';
+import { parseJob } from '../ladder/job-schema.js';
+import { isFinal, type Attempt } from '../ladder/result.js';
+import type { WorkerContext } from './context.js';
+import { repairStaleCopy } from './process-job.js';
+import { initialRecord } from './records.js';
+import { routeDown } from './route-down.js';
+
+/** Waiting kinds a down level is emptied of; delayed jobs get promoted even while it is paused. */
+const SWEPT = ['prioritized', 'waiting', 'delayed'] as const;
+
+/**
+ * Moves the jobs waiting at a down level to the next level that takes jobs, oldest first, keeping
+ * id, history, floor and deadline. Safe to run in several processes at once and to re-run after a
+ * crash: the record moves first (only if still queued), then the job is added further down by id,
+ * and only then removed here. Answers how many jobs left the level.
+ */
+export async function sweepLevel(ctx: WorkerContext, level: LevelConfig, queue: Queue, batch = 500): Promise<number> {
+  let moved = 0;
+  for (const kind of SWEPT) {
+    const jobs = await queue.getJobs([kind], 0, batch - 1, true);
+    for (const job of jobs) if (await moveWaitingJob(ctx, level, job)) moved++;
+  }
+  return moved;
+}
+
+async function moveWaitingJob(ctx: WorkerContext, level: LevelConfig, job: Job): Promise<boolean> {
+  const { input, meta: given } = splitJobData(job.data);
+  const parsed = parseJob(input);
+  // An invalid raw job is left for the worker, which fails it with its reasons once the level is back.
+  if (!parsed.ok) return false;
+  const id = parsed.job.id ?? job.id;
+  if (!id) return false;
+  const meta: LadderJobMeta = given ?? { entry_level: level.level, floor: ctx.levels.length, enqueued_at: job.timestamp };
+  const record =
+    (await ctx.results.get(id)) ??
+    (await ctx.results.claim(initialRecord({ id, job: parsed.job, meta, level, status: 'queued' }))).record;
+  if (isFinal(record.status) || record.level > level.level) {
+    await repairStaleCopy(ctx, record.status, record.level, job);
+    await job.remove().catch(() => undefined);
+    return true;
+  }
+  if (record.status !== 'queued') return false;
+  const attempts: Attempt[] = [
+    ...record.attempts,
+    { level: level.level, level_name: level.name, outcome: 'skipped', reason: 'level_down', at: new Date(ctx.clock.now()).toISOString() },
+  ];
+  const deadlineAt = parsed.job.deadline_ms === undefined ? null : meta.enqueued_at + parsed.job.deadline_ms;
+  const routed = await routeDown(ctx, { level, job: parsed.job, meta, record, attempts, startedAtMs: null, deadlineAt, requireStatus: 'queued' });
+  if (routed.kind === 'raced') return false;
+  // A job a worker locked meanwhile cannot be removed; its record already sent it on, so the
+  // worker will find the copy stale.
+  await job.remove().catch(() => undefined);
+  return true;
+}
