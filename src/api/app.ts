@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { mountDashboard } from '../dashboard/index.js';
 import { createAuthMiddleware } from './auth.js';
 import { errorHandler, notFound } from './error-handler.js';
+import { mountOpenAiCompat } from './openai-compat/index.js';
 import { docsRouter } from './routes/docs.js';
 import { healthRouter } from './routes/health.js';
 import { jobsRouter } from './routes/jobs.js';
@@ -33,6 +34,8 @@ export function createApiApp(options: ApiAppOptions): Express {
 
   app.use(healthRouter({ readiness: options.readiness, metrics: options.metrics, logger }));
   app.use(docsRouter());
+  // Before the generic /v1 routes, so its paths answer (and fail) in OpenAI's shape.
+  mountOpenAiCompat(app, { ops, config, logger });
   app.use('/v1', jobsRouter({ ops, config }));
   app.use('/v1', ladderRouter(ops));
   mountDashboard(app, { ops, queues: options.queues });

@@ -2,6 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { ApiConfig } from '../config/types.js';
 import { isAdminPath, isOpenPath } from './auth-path.js';
+import { openAiErrorBody } from './openai-compat/errors.js';
+import { isOpenAiCompatPath } from './openai-compat/paths.js';
 
 export const AUTH_REALM = 'llm-ladder';
 
@@ -90,13 +92,15 @@ export function createAuthMiddleware(config: Pick<ApiConfig, 'tokens'>): Request
       'WWW-Authenticate',
       admin ? `Basic realm="${AUTH_REALM}"` : `Bearer realm="${AUTH_REALM}"`,
     );
-    res.status(401).json({
-      error: {
-        message:
-          credential === null
-            ? 'a token is required: send Authorization: Bearer <token>'
-            : 'the token is not valid',
-      },
-    });
+    const message =
+      credential === null
+        ? 'a token is required: send Authorization: Bearer <token>'
+        : 'the token is not valid';
+    // OpenAI SDKs read their own error shape (and raise AuthenticationError from it).
+    if (isOpenAiCompatPath(req.originalUrl)) {
+      res.status(401).json(openAiErrorBody(message, 'authentication_error', 'invalid_api_key'));
+      return;
+    }
+    res.status(401).json({ error: { message } });
   };
 }

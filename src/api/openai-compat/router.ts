@@ -1,0 +1,123 @@
+import { Router, type ErrorRequestHandler, type Express, type Response } from 'express';
+import type { ApiConfig } from '../../config/types.js';
+import { isJobValidationError } from '../../producer/errors.js';
+import { catalogFromState, type LadderCatalog, type LadderOps } from '../../producer/ladder-ops.js';
+import type { Logger } from '../../util/log.js';
+import { invalidRequest, OpenAiError, toOpenAiError } from './errors.js';
+import { parseLadderHeaders } from './ladder-headers.js';
+import { entryFor } from './model-map.js';
+import { findModel, modelList } from './models.js';
+import { servedOrThrow } from './outcome.js';
+import { OPENAI_COMPAT_PATHS } from './paths.js';
+import { parseChatRequest } from './request-schema.js';
+import { toChunks } from './stream-chunks.js';
+import { ladderResponseHeaders, toChatCompletion, type ServedRecord } from './to-completion.js';
+import { toJob, type BuiltJob } from './to-job.js';
+
+export interface OpenAiCompatDeps {
+  ops: LadderOps;
+  config: Pick<ApiConfig, 'syncTimeoutMs'>;
+  logger: Logger;
+}
+
+/**
+ * How long past the deadline the request still waits: a job past its deadline may still take an
+ * instant cache or static answer on its way down, which is better than a 504.
+ */
+export const DEADLINE_GRACE_MS = 1_000;
+
+async function catalogOf(ops: LadderOps): Promise<LadderCatalog> {
+  return ops.catalog ? ops.catalog() : catalogFromState(await ops.ladder());
+}
+
+/** Validation problems of the neutral job, named as the OpenAI request (or header) names them. */
+async function enqueue(ops: LadderOps, built: BuiltJob): Promise<string> {
+  try {
+    const answer = await ops.enqueue(built.job, built.prefer ? { prefer: built.prefer } : {});
+    return answer.id;
+  } catch (error) {
+    if (!isJobValidationError(error)) throw error;
+    const problems = error.problems.map((p) => ({ param: built.paramFor(p.path), message: p.message }));
+    const described = problems.map((p) => `${p.param}: ${p.message}`).join('; ');
+    throw invalidRequest(`invalid request: ${described}`, problems[0]?.param ?? null);
+  }
+}
+
+/** SSE events written one by one, after the headers that carry the ladder's facts. */
+function writeStream(res: Response, record: ServedRecord, includeUsage: boolean): void {
+  res.status(200);
+  res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-cache');
+  // Proxies such as nginx would otherwise buffer the events.
+  res.setHeader('X-Accel-Buffering', 'no');
+  for (const chunk of toChunks(record, { includeUsage })) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+  res.end('data: [DONE]\n\n');
+}
+
+/** `POST /v1/chat/completions` and `GET /v1/models`, served by the ladder. */
+export function openAiCompatRouter({ ops, config }: OpenAiCompatDeps): Router {
+  const router = Router();
+  const startedSeconds = Math.floor(Date.now() / 1000);
+
+  router.post('/chat/completions', async (req, res) => {
+    // Everything is checked before anything is enqueued, so a 400 never leaves a job behind.
+    const request = parseChatRequest(req.body);
+    const headers = parseLadderHeaders(req.headers, config.syncTimeoutMs);
+    const entry = entryFor(await catalogOf(ops), request.model);
+    const built = toJob({ request, entry, headers });
+    const id = await enqueue(ops, built);
+    res.setHeader('X-Ladder-Job-Id', id);
+    const waitMs = headers.deadlineMs + DEADLINE_GRACE_MS;
+    const record = servedOrThrow(id, await ops.result(id, { timeoutMs: waitMs }), headers.deadlineMs);
+    for (const [name, value] of Object.entries(ladderResponseHeaders(record))) res.setHeader(name, value);
+    // Streaming waits for the answer too, so the status and X-Ladder-* headers are the real ones.
+    if (request.stream === true) {
+      writeStream(res, record, request.stream_options?.include_usage === true);
+      return;
+    }
+    res.status(200).json(toChatCompletion(record));
+  });
+
+  router.all('/chat/completions', (_req, res) => {
+    res.setHeader('Allow', 'POST');
+    throw new OpenAiError(405, 'use POST /v1/chat/completions', { type: 'invalid_request_error' });
+  });
+
+  router.get('/models', async (_req, res) => {
+    res.status(200).json(modelList(await catalogOf(ops), startedSeconds));
+  });
+
+  // Targets hold slashes (`openai/gpt-4o`), sent raw or encoded; both arrive as segments here.
+  router.get('/models/*model', async (req, res) => {
+    const raw: unknown = req.params.model;
+    const id = Array.isArray(raw) ? raw.join('/') : String(raw);
+    res.status(200).json(findModel(await catalogOf(ops), id, startedSeconds));
+  });
+
+  return router;
+}
+
+/** Renders any error on the compat paths (body parser errors included) in OpenAI's shape. */
+export function openAiErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const mapped = toOpenAiError(error);
+    if (mapped.status >= 500 && mapped.status !== 503 && mapped.status !== 504) {
+      logger.error({ err: error, method: req.method, path: req.path, status: mapped.status }, 'request failed');
+    }
+    for (const [name, value] of Object.entries(mapped.options.headers ?? {})) res.setHeader(name, value);
+    res.status(mapped.status).json(mapped.body());
+  };
+}
+
+/**
+ * Mounts the endpoints and, right behind them, their error handler: it must sit at app level to
+ * also catch what the JSON body parser in front of every route rejects.
+ */
+export function mountOpenAiCompat(app: Express, deps: OpenAiCompatDeps): void {
+  app.use('/v1', openAiCompatRouter(deps));
+  app.use([...OPENAI_COMPAT_PATHS], openAiErrorHandler(deps.logger));
+}
