@@ -1,0 +1,73 @@
+import type { Redis } from 'ioredis';
+import type { LadderConfig } from '../config/types.js';
+import type { LevelAvailability } from '../ladder/availability.js';
+import type { Keys } from '../ladder/keys.js';
+import type { Logger } from '../util/log.js';
+import type { CostFn, WorkerObserver } from '../workers/context.js';
+import { BudgetView } from './budget-view.js';
+import { createCostFn } from './cost-fn.js';
+import { createPriceLookup, type PriceLookup } from './prices.js';
+import { StatsRecorder } from './stats-recorder.js';
+
+export interface CostAccountingOptions {
+  config: Pick<LadderConfig, 'prices' | 'budgets' | 'levels'>;
+  redis: Redis;
+  keys: Keys;
+  logger: Logger;
+  /** Epoch ms. Default `Date.now`. */
+  now?: () => number;
+  /** How often the budget view is read back. Default 1000. */
+  budgetRefreshMs?: number;
+}
+
+/** A worker process's cost accounting: prices, running totals and budgets, wired together. */
+export interface CostAccounting {
+  prices: PriceLookup;
+  cost: CostFn;
+  budgets: BudgetView;
+  stats: StatsRecorder;
+  /** `budget` for spent levels, and for costly levels when the job's agent is spent. */
+  availability: LevelAvailability;
+  observer: WorkerObserver;
+  /** Waits for pending stats writes and stops the budget refresh. */
+  close(): Promise<void>;
+}
+
+export async function startCostAccounting(options: CostAccountingOptions): Promise<CostAccounting> {
+  const { config, redis, keys, logger } = options;
+  const prices = createPriceLookup(config.prices);
+  const budgets = await new BudgetView({
+    redis, keys, budgets: config.budgets, levels: config.levels, prices, now: options.now, refreshMs: options.budgetRefreshMs, logger,
+  }).start();
+  const stats = new StatsRecorder({ redis, keys, levels: config.levels, prices, logger, now: options.now, onSpend: (spend) => budgets.record(spend) });
+  return {
+    prices,
+    cost: createCostFn(config, logger, { prices }),
+    budgets,
+    stats,
+    availability: budgets.availability,
+    observer: stats.observer,
+    async close() {
+      budgets.close();
+      await stats.flush();
+    },
+  };
+}
+
+/** Observers called in turn; one that throws does not stop the others. */
+export function chainObservers(...observers: (WorkerObserver | undefined)[]): WorkerObserver {
+  const present = observers.filter((o): o is WorkerObserver => o !== undefined);
+  const each = (call: (o: WorkerObserver) => void): void => {
+    for (const o of present) {
+      try {
+        call(o);
+      } catch {
+        // An observer is bookkeeping: it must never fail a job.
+      }
+    }
+  };
+  return {
+    providerCall: (c) => each((o) => o.providerCall?.(c)),
+    jobFinished: (r) => each((o) => o.jobFinished?.(r)),
+  };
+}
