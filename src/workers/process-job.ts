@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { LevelConfig } from '../config/types.js';
 import { requestHash } from '../cache/request-hash.js';
+import { skipReasonFor } from '../ladder/availability.js';
 import { splitJobData, type LadderJobMeta } from '../ladder/job-data.js';
 import { parseJob, type JobInput } from '../ladder/job-schema.js';
 import { resolveJobLevels } from '../ladder/resolve-job.js';
@@ -70,7 +71,14 @@ export async function processJob(ctx: WorkerContext, level: LevelConfig, job: Jo
 
   const attempts: Attempt[] = [...record.attempts];
   const deadlineAt = parsed.job.deadline_ms === undefined ? null : meta.enqueued_at + parsed.job.deadline_ms;
-  const outcome = await serveLevel(ctx, { level, job: parsed.job, jobId: id, deadlineAt, prefer: meta.prefer, attempts });
+  // The exact check (budgets read from Redis) as the job starts here: concurrent workers cannot
+  // overspend by more than the jobs already in flight.
+  const agent = typeof parsed.job.metadata?.agent === 'string' ? parsed.job.metadata.agent : undefined;
+  const refused = level.kind === 'llm' ? await ctx.availability.admit?.(level, { agent }) : null;
+  if (refused) attempts.push({ level: level.level, level_name: level.name, outcome: 'skipped', reason: skipReasonFor(refused), at: new Date(ctx.clock.now()).toISOString() });
+  const outcome: ServeOutcome = refused
+    ? { kind: 'move_on' }
+    : await serveLevel(ctx, { level, job: parsed.job, jobId: id, deadlineAt, prefer: meta.prefer, attempts });
   return settle(ctx, { level, job: parsed.job, meta, record, attempts, outcome, startedAtMs, deadlineAt });
 }
 

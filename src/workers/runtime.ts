@@ -3,11 +3,11 @@ import type { Redis } from 'ioredis';
 import { createRedisBreakers } from '../breaker/redis-breakers.js';
 import type { Breakers } from '../breaker/types.js';
 import type { LadderConfig, LevelConfig } from '../config/types.js';
-import { ResponseCache } from '../cache/response-cache.js';
 import { LevelController } from '../breaker/level-controller.js';
 import { LevelView } from '../breaker/level-view.js';
 import { combineAvailability, type LevelAvailability } from '../ladder/availability.js';
 import { definitionFromConfig, publishDefinition } from '../ladder/definition.js';
+import { chainObservers, startCostAccounting } from '../cost/accounting.js';
 import { createKeys } from '../ladder/keys.js';
 import { LevelQueues } from '../producer/queues.js';
 import { createProviders, missingApiKeys, type ProviderRegistry } from '../providers/registry.js';
@@ -82,6 +82,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     options.breakers ?? (await createRedisBreakers({ redis, keys, config: config.breaker, logger: logger.child({ target: 'breaker' }), targets }));
   const queues = new LevelQueues(redis, config.redis.prefix, config.levels);
   const view = await new LevelView({ levels: config.levels, breakers, queues, redis, keys }).start();
+  const accounting = await startCostAccounting({ config, redis, keys, logger: logger.child({ target: 'cost' }), now: () => (options.clock ?? SYSTEM_CLOCK).now() });
+  const stopLoggingTransitions = breakers.onTransition((t) => accounting.stats.recordTransition(t));
 
   const ctx: WorkerContext = {
     levels: config.levels,
@@ -89,12 +91,12 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     providerSettings: config.providers,
     providers,
     breakers,
-    availability: combineAvailability(view, options.availability),
+    availability: combineAvailability(view, options.availability, accounting.availability),
     results: new ResultStore(redis, keys, config.results.ttlSeconds),
-    cache: new ResponseCache(redis, keys, config.cache.ttlSeconds),
+    cache: accounting.stats.responseCache(config.cache.ttlSeconds),
     queue: (name) => queues.queue(name),
-    cost: options.cost ?? (() => null),
-    observer: options.observer ?? {},
+    cost: options.cost ?? accounting.cost,
+    observer: chainObservers(options.observer, accounting.observer),
     clock: options.clock ?? SYSTEM_CLOCK,
     logger,
   };
@@ -134,6 +136,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       logger.info({ outcomes }, 'workers stopped');
       await controller.stop();
       view.stop();
+      stopLoggingTransitions();
+      await accounting.close();
       await queues.close();
       if (ownsBreakers) await breakers.close();
       if (ownsRedis) await redis.quit().catch(() => redis.disconnect());
