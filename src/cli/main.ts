@@ -5,6 +5,7 @@ import { isJobValidationError, LadderUnavailableError } from '../producer/errors
 import { registerBreaker } from './commands/breaker.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEnqueue } from './commands/enqueue.js';
+import { registerLevel } from './commands/level.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerWorker } from './commands/worker.js';
@@ -22,6 +23,7 @@ registerDemo(program);
 registerStatus(program);
 registerBreaker(program);
 registerEnqueue(program);
+registerLevel(program);
 
 /** Known failures print one clear message and a distinct exit code; anything else is a bug. */
 function exitCodeFor(error: unknown): number {

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { buildConfig } from '../../src/config/load.js';
 import type { LadderConfig } from '../../src/config/types.js';
-import { RedisLadderOps } from '../../src/producer/redis-ops.js';
+import { openRedisOps } from '../../src/producer/open-redis-ops.js';
+import type { RedisLadderOps } from '../../src/producer/redis-ops.js';
 import { createLogger } from '../../src/util/log.js';
-import { connectRedis, createRedis } from '../../src/util/redis.js';
 import { startWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from '../../src/workers/runtime.js';
 import type { FakeProvider } from './fake-provider/server.js';
 
@@ -45,9 +45,7 @@ export async function startTestLadder(
 ): Promise<TestLadder> {
   const logger = createLogger('test', process.env.LOG_LEVEL ?? 'silent');
   const runtime = await startWorkerRuntime({ config, logger, ...options });
-  const redis = createRedis(config.redis.url, 'producer');
-  await connectRedis(redis);
-  const ops = new RedisLadderOps({ redis, prefix: config.redis.prefix, owned: [redis], breakers: runtime.breakers });
+  const ops = await openRedisOps({ url: config.redis.url, prefix: config.redis.prefix, config });
   return {
     config,
     runtime,
