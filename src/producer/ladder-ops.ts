@@ -2,6 +2,7 @@ import type { BreakerAction } from '../breaker/types.js';
 import type { LevelConfig } from '../config/types.js';
 import type { JobInput } from '../ladder/job-schema.js';
 import type { JobResult } from '../ladder/result.js';
+import type { Report } from '../cost/report-types.js';
 import type { LadderState } from '../ladder/state.js';
 
 export interface EnqueueAnswer {
@@ -77,6 +78,11 @@ export interface LadderOps {
   get(id: string): Promise<JobResult | null>;
   /** Waits until the job is final; returns the record as it is when the wait ends. */
   result(id: string, options?: ResultOptions): Promise<JobResult | null>;
+  /**
+   * The cost and traffic report over [sinceMs, untilMs] (default until now). Optional: the Redis
+   * client opened by `openRedisOps` has it; the API answers 501 for ops without it.
+   */
+  report?(range: { sinceMs: number; untilMs?: number }): Promise<Report>;
   /** Cancels a job that has not started; answers the record after the attempt. */
   cancel(id: string): Promise<JobResult | null>;
   ladder(): Promise<LadderState>;

@@ -2,6 +2,9 @@ import type { Redis } from 'ioredis';
 import { LevelView } from '../breaker/level-view.js';
 import { createRedisBreakers } from '../breaker/redis-breakers.js';
 import type { LadderConfig } from '../config/types.js';
+import { budgetViewFor, reportFor } from '../cost/producer-side.js';
+import { createStateDecorator } from '../cost/state-decorator.js';
+import { combineAvailability } from '../ladder/availability.js';
 import { definitionFromConfig, publishDefinition } from '../ladder/definition.js';
 import { createKeys } from '../ladder/keys.js';
 import { createLogger } from '../util/log.js';
@@ -49,16 +52,20 @@ export async function openRedisOps(input: {
     breakers,
     resultsTtlSeconds: input.config?.results.ttlSeconds,
     definition: input.config ? definitionFromConfig(input.config) : undefined,
+    decorateState: input.config ? createStateDecorator({ redis, keys, budgets: input.config.budgets }) : undefined,
   });
+  const budgets = input.config ? await budgetViewFor(input.config, redis, keys) : undefined;
+  Object.assign(ops, { report: reportFor(ops, redis, keys) });
   // A producer skips down and paused levels itself, from the same local view the workers keep.
   const definition = await ops.definition().catch(() => undefined);
   const view = definition
     ? await new LevelView({ levels: definition.levels, breakers, queues: await ops.levelQueues(), redis: breakerRedis, keys }).start()
     : undefined;
-  if (view) ops.useAvailability(view);
+  if (view || budgets) ops.useAvailability(combineAvailability(view, budgets?.availability));
   const close = ops.close.bind(ops);
   ops.close = async () => {
     view?.stop();
+    budgets?.close();
     await breakers.close();
     await close();
   };
