@@ -7,6 +7,7 @@ import { docsRouter } from './routes/docs.js';
 import { healthRouter } from './routes/health.js';
 import { jobsRouter } from './routes/jobs.js';
 import { ladderRouter } from './routes/ladder.js';
+import { reportRouter } from './routes/report.js';
 import type { ApiAppOptions } from './types.js';
 
 /** Headers every answer carries: no sniffing, no framing, nothing cached by intermediaries. */
@@ -38,6 +39,7 @@ export function createApiApp(options: ApiAppOptions): Express {
   mountOpenAiCompat(app, { ops, config, logger });
   app.use('/v1', jobsRouter({ ops, config }));
   app.use('/v1', ladderRouter(ops));
+  app.use('/v1', reportRouter(ops));
   mountDashboard(app, { ops, queues: options.queues });
 
   app.use(notFound);
