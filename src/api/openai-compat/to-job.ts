@@ -10,7 +10,7 @@ export interface BuiltJob {
   /** `provider/model` to try first at the entry level, when `model` named a target. */
   prefer?: string;
   /** Turns a problem path of the neutral job back into the OpenAI request's name for it. */
-  paramFor(path: string): string;
+  paramFor: (path: string) => string;
 }
 
 type Parts = string | ReadonlyArray<{ type: 'text'; text: string } | { type: 'refusal'; refusal: string }>;
