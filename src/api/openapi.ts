@@ -1,3 +1,4 @@
+import { reportSchema } from './openapi-report.js';
 import { componentSchemas, ref } from './openapi-schemas.js';
 
 type Doc = Record<string, unknown>;
@@ -116,6 +117,26 @@ function paths(): Doc {
           '200': answer('Done'),
           '400': errorAnswer('Bad action'),
           '404': errorAnswer('Unknown target'),
+          ...common,
+        },
+      },
+    },
+    '/v1/report': {
+      get: {
+        summary: 'Cost and traffic report',
+        description:
+          'Per level: jobs served, share, p50/p95 latency (log histogram, within ~12%). Per target: calls, errors by class, ' +
+          'error rate, seconds open. Failovers by reason, cache hits and what they saved, cost actual against the cost had ' +
+          'every job been served by the first target of its entry level. The window is widened to whole UTC hours ' +
+          '(whole days beyond 8 days); `since` in the answer says where it began. Fields are only ever added.',
+        parameters: [
+          { name: 'since', in: 'query', required: false, description: 'A span back from now (30m, 24h, 7d, 2w) or an ISO 8601 time. Default 24h.', schema: { type: 'string' } },
+          { name: 'until', in: 'query', required: false, description: 'Same forms; default now.', schema: { type: 'string' } },
+        ],
+        responses: {
+          '200': answer('The report', reportSchema),
+          '400': errorAnswer('Bad since or until'),
+          '501': errorAnswer('This server has no report source'),
           ...common,
         },
       },
