@@ -6,6 +6,7 @@ import { registerBreaker } from './commands/breaker.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEnqueue } from './commands/enqueue.js';
 import { registerLevel } from './commands/level.js';
+import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerWorker } from './commands/worker.js';
@@ -23,6 +24,7 @@ registerDemo(program);
 registerStatus(program);
 registerBreaker(program);
 registerEnqueue(program);
+registerReport(program);
 registerLevel(program);
 
 /** Known failures print one clear message and a distinct exit code; anything else is a bug. */
