@@ -29,7 +29,7 @@ async function reportOverHttp(url: string, token: string | undefined, since: str
 /** Straight from Redis, through the config. */
 async function reportOverRedis(options: ReportOptions, sinceMs: number): Promise<Report> {
   const config = cliConfig(options);
-  const redis = createRedis(config.redis.url, 'report');
+  const redis = createRedis(config.redis.url, 'producer');
   try {
     await connectRedis(redis);
     return await buildReport({ redis, keys: createKeys(config.redis.prefix), definition: definitionFromConfig(config), since: sinceMs });
