@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { startRunningLadder, TOKEN, type RunningLadder } from './running-ladder.js';
+
+let fake: FakeProvider;
+let running: RunningLadder;
+
+beforeAll(async () => {
+  fake = await startFakeProvider();
+  running = await startRunningLadder(fake);
+});
+afterAll(async () => {
+  await running.close();
+  await fake.close();
+});
+
+async function call(path: string, init: RequestInit & { token?: string | null } = {}): Promise<{ status: number; body: unknown; headers: Headers }> {
+  const headers = new Headers(init.headers);
+  if (init.token !== null) headers.set('Authorization', `Bearer ${init.token ?? TOKEN}`);
+  const response = await fetch(running.url + path, { ...init, headers });
+  return { status: response.status, body: await response.json(), headers: response.headers };
+}
+
+/** OpenAI's error shape: exactly message, type, param and code, the last two string or null. */
+function openAiError(type: string): { asymmetricMatch(body: unknown): boolean } {
+  const stringOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
+  return {
+    asymmetricMatch(body) {
+      const error = (body as { error?: Record<string, unknown> } | null)?.error;
+      if (!error || Object.keys(body as object).length !== 1) return false;
+      return (
+        Object.keys(error).sort().join(',') === 'code,message,param,type' &&
+        typeof error.message === 'string' &&
+        error.type === type &&
+        stringOrNull(error.param) &&
+        stringOrNull(error.code)
+      );
+    },
+  };
+}
+
+describe('errors on the OpenAI-compatible paths, over raw HTTP', () => {
+  it.each(['/v1/chat/completions', '/v1/models', '/V1/Models/openai%2Fgpt-4o'])('answers 401 on %s in OpenAI shape', async (path) => {
+    const { status, body, headers } = await call(path, { token: null });
+    expect(status).toBe(401);
+    expect(body).toEqual(openAiError('authentication_error'));
+    expect(headers.get('www-authenticate')).toContain('Bearer');
+  });
+
+  it('keeps the API own 401 shape elsewhere', async () => {
+    const { status, body } = await call('/v1/ladder', { token: 'wrong' });
+    expect(status).toBe(401);
+    expect(body).toEqual({ error: { message: 'the token is not valid' } });
+  });
+
+  it('answers a body that is not JSON with a 400 in OpenAI shape', async () => {
+    const { status, body } = await call('/v1/chat/completions', { method: 'POST', body: '{"model": ', headers: { 'Content-Type': 'application/json' } });
+    expect(status).toBe(400);
+    expect(body).toEqual(openAiError('invalid_request_error'));
+  });
+
+  it('names the header of a floor the ladder does not have', async () => {
+    const { status, body } = await call('/v1/chat/completions', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Ladder-Floor': 'basement' },
+      body: JSON.stringify({ model: 'ladder', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ error: { type: 'invalid_request_error', param: 'X-Ladder-Floor' } });
+  });
+
+  it('answers other methods with 405 and an unknown model id with 404', async () => {
+    const wrong = await call('/v1/chat/completions');
+    expect(wrong.status).toBe(405);
+    expect(wrong.body).toEqual(openAiError('invalid_request_error'));
+    const missing = await call('/v1/models/nobody%2Fnothing');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ error: { code: 'model_not_found', param: 'model' } });
+  });
+});
