@@ -45,12 +45,14 @@ export class LevelController {
     const { levels, breakers } = this.options;
     this.unsubscribe = breakers.onTransition((t) => {
       for (const level of levels) {
-        if (level.kind === 'llm' && level.targets.some((x) => x.id === t.target)) this.schedule(level);
+        if (level.kind === 'llm' && level.targets.some((x) => x.id === t.target))
+          this.schedule(level);
       }
     });
     this.timer = setInterval(() => {
       for (const level of levels) {
-        if (this.options.view.isDown(level) || this.options.view.pausedBy(level.name) === 'breaker') this.schedule(level);
+        if (this.options.view.isDown(level) || this.options.view.pausedBy(level.name) === 'breaker')
+          this.schedule(level);
       }
     }, this.options.intervalMs ?? 1_000);
     this.timer.unref();
@@ -65,7 +67,12 @@ export class LevelController {
       return;
     }
     const run = this.evaluate(level)
-      .catch((error: unknown) => this.options.logger.warn({ ladder_level: level.name, err: String(error) }, 'level check failed'))
+      .catch((error: unknown) =>
+        this.options.logger.warn(
+          { ladder_level: level.name, err: String(error) },
+          'level check failed',
+        ),
+      )
       .finally(() => {
         this.running.delete(level.name);
         if (this.again.delete(level.name)) this.schedule(level);
@@ -84,21 +91,31 @@ export class LevelController {
       for (const t of level.targets) states.set(t.id, (await breakers.snapshot(t.id)).state);
       const down = isLevelDown(level, (t) => states.get(t) ?? 'closed');
       const queue = queues.queue(level.name);
-      const [paused, mark] = await Promise.all([queue.isPaused(), redis.hget(keys.levelPauses(), level.name)]);
+      const [paused, mark] = await Promise.all([
+        queue.isPaused(),
+        redis.hget(keys.levelPauses(), level.name),
+      ]);
       if (down) {
         if (!paused) {
           await redis.hset(keys.levelPauses(), level.name, 'breaker');
           await queue.pause();
-          logger.warn({ ladder_level: level.name, targets: Object.fromEntries(states) }, 'level down: no target can take a call; queue paused');
+          logger.warn(
+            { ladder_level: level.name, targets: Object.fromEntries(states) },
+            'level down: no target can take a call; queue paused',
+          );
         } else if (mark !== 'breaker') {
           return; // An operator's pause: their jobs wait where they are.
         }
         const moved = await this.options.sweep(level);
-        if (moved > 0) logger.info({ ladder_level: level.name, moved }, 'moved waiting jobs off a down level');
+        if (moved > 0)
+          logger.info({ ladder_level: level.name, moved }, 'moved waiting jobs off a down level');
       } else if (mark === 'breaker') {
         if (paused) await queue.resume();
         await redis.hdel(keys.levelPauses(), level.name);
-        logger.info({ ladder_level: level.name, targets: Object.fromEntries(states) }, 'level back: a target can take calls; queue resumed');
+        logger.info(
+          { ladder_level: level.name, targets: Object.fromEntries(states) },
+          'level back: a target can take calls; queue resumed',
+        );
       }
     } finally {
       await redis.eval(RELEASE, 1, lock, token).catch(() => undefined);

@@ -5,7 +5,10 @@ import type { BreakerStateName } from './types.js';
 const REFUSING: readonly BreakerStateName[] = ['open', 'forced_open'];
 
 /** A level is down when none of its targets can take a call; cache and static levels never are. */
-export function isLevelDown(level: LevelConfig, stateOf: (target: string) => BreakerStateName): boolean {
+export function isLevelDown(
+  level: LevelConfig,
+  stateOf: (target: string) => BreakerStateName,
+): boolean {
   if (level.kind !== 'llm' || level.targets.length === 0) return false;
   return level.targets.every((t) => REFUSING.includes(stateOf(t.id)));
 }

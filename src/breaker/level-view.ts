@@ -1,6 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { LevelConfig } from '../config/types.js';
-import type { AvailabilityContext, LevelAvailability, Unavailable } from '../ladder/availability.js';
+import type {
+  AvailabilityContext,
+  LevelAvailability,
+  Unavailable,
+} from '../ladder/availability.js';
 import type { Keys } from '../ladder/keys.js';
 import type { LevelQueues } from '../producer/queues.js';
 import { isLevelDown, type PausedBy } from './level-down.js';
@@ -29,7 +33,10 @@ export class LevelView implements LevelAvailability {
 
   async start(): Promise<this> {
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh().catch(() => undefined), this.options.refreshMs ?? 500);
+    this.timer = setInterval(
+      () => void this.refresh().catch(() => undefined),
+      this.options.refreshMs ?? 500,
+    );
     this.timer.unref();
     return this;
   }

@@ -11,7 +11,11 @@ export async function pauseLevel(input: { redis: Redis; keys: Keys; queue: Queue
   await input.queue.pause();
 }
 
-export async function resumeLevel(input: { redis: Redis; keys: Keys; queue: Queue }): Promise<void> {
+export async function resumeLevel(input: {
+  redis: Redis;
+  keys: Keys;
+  queue: Queue;
+}): Promise<void> {
   await input.redis.hdel(input.keys.levelPauses(), input.queue.name);
   await input.queue.resume();
 }

@@ -29,7 +29,9 @@ export function onShutdown(stop: () => Promise<void>): void {
   const handler = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
-    process.stderr.write(`${JSON.stringify({ level: 'info', target: 'cli', msg: `${signal}: shutting down` })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level: 'info', target: 'cli', msg: `${signal}: shutting down` })}\n`,
+    );
     stop().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -44,6 +46,7 @@ export function onShutdown(stop: () => Promise<void>): void {
 
 export function parsePositiveInt(value: string, name: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`${name} must be a whole number above 0, got "${value}"`, 2);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CliError(`${name} must be a whole number above 0, got "${value}"`, 2);
   return n;
 }

@@ -15,7 +15,12 @@ export interface FoundRedis {
 }
 
 async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 1_000,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -45,7 +50,8 @@ async function freePort(): Promise<number> {
  * starts (and stops) itself, else a message with the two ways to get one.
  */
 export async function findRedis(configured: string): Promise<FoundRedis> {
-  if (await answers(configured)) return { url: configured, how: `using Redis at ${describeRedisUrl(configured)}` };
+  if (await answers(configured))
+    return { url: configured, how: `using Redis at ${describeRedisUrl(configured)}` };
   const installed = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!installed) {
     throw new CliError(
@@ -58,11 +64,25 @@ export async function findRedis(configured: string): Promise<FoundRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'ladder-demo-redis-'));
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
     { stdio: 'ignore' },
   );
   const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 100 && !(await answers(url)); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 100 && !(await answers(url)); i++)
+    await new Promise((r) => setTimeout(r, 50));
   return {
     url,
     how: `no Redis at ${describeRedisUrl(configured)}: started a private redis-server on port ${port} (stopped when the demo ends)`,

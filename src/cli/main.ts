@@ -43,7 +43,9 @@ try {
   const code = exitCodeFor(error);
   if (!(error instanceof CommanderError)) {
     const known = code !== 1 || error instanceof Error;
-    process.stderr.write(`ladder: ${known && error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `ladder: ${known && error instanceof Error ? error.message : String(error)}\n`,
+    );
   }
   process.exit(code);
 }

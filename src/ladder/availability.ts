@@ -36,7 +36,9 @@ export const ALWAYS_AVAILABLE: LevelAvailability = { unavailable: () => null };
  * Several availabilities as one (breaker level-down, operator pause, budgets): a level is
  * unavailable when any part says so, with the first part's reason; `admit` asks every part that has one.
  */
-export function combineAvailability(...parts: (LevelAvailability | undefined)[]): LevelAvailability {
+export function combineAvailability(
+  ...parts: (LevelAvailability | undefined)[]
+): LevelAvailability {
   const present = parts.filter((p): p is LevelAvailability => p !== undefined);
   const admitting = present.filter((p) => p.admit !== undefined);
   return {
@@ -66,7 +68,9 @@ export function firstAvailableLevel(input: {
   levels: LevelConfig[];
   from: number;
   floor: number;
-  availability: { unavailable(level: LevelConfig, context: AvailabilityContext): Unavailable | 'deadline' | null };
+  availability: {
+    unavailable(level: LevelConfig, context: AvailabilityContext): Unavailable | 'deadline' | null;
+  };
   context: AvailabilityContext;
 }): { level: number | null; skipped: { level: LevelConfig; reason: SkipReason }[] } {
   const skipped: { level: LevelConfig; reason: SkipReason }[] = [];

@@ -91,10 +91,18 @@ export const jobInputSchema = z
     level: levelRefSchema.optional(),
     complexity: complexitySchema.optional(),
     floor: levelRefSchema.optional(),
-    deadline_ms: z.number().int().positive().max(7 * 24 * 3600 * 1000).optional(),
+    deadline_ms: z
+      .number()
+      .int()
+      .positive()
+      .max(7 * 24 * 3600 * 1000)
+      .optional(),
     cache: z.boolean().optional(),
     metadata: z
-      .record(z.string().max(256), z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]))
+      .record(
+        z.string().max(256),
+        z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]),
+      )
       .refine((m) => Object.keys(m).length <= LIMITS.maxMetadataKeys, {
         message: `metadata holds at most ${LIMITS.maxMetadataKeys} keys`,
       })
@@ -121,9 +129,7 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
   return path.length === 0 ? '(root)' : path.map((p) => String(p)).join('.');
 }
 
-export type ParseJobResult =
-  | { ok: true; job: JobInput }
-  | { ok: false; problems: JobProblem[] };
+export type ParseJobResult = { ok: true; job: JobInput } | { ok: false; problems: JobProblem[] };
 
 export function parseJob(input: unknown): ParseJobResult {
   const parsed = jobInputSchema.safeParse(input);

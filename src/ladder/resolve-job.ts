@@ -15,7 +15,10 @@ function resolveRef(
   const count = definition.levels.length;
   if (typeof ref === 'number') {
     if (ref >= 1 && ref <= count) return ref;
-    problems.push({ path, message: `level ${ref} does not exist (the ladder has levels 1 to ${count})` });
+    problems.push({
+      path,
+      message: `level ${ref} does not exist (the ladder has levels 1 to ${count})`,
+    });
     return undefined;
   }
   const asNumber = /^\d+$/.test(ref) ? Number(ref) : undefined;
@@ -51,6 +54,7 @@ export function resolveJobLevels(
       message: `floor ${floor} is above the entry level ${entry}: a job only moves down the ladder`,
     });
   }
-  if (problems.length > 0 || entry === undefined || floor === undefined) return { ok: false, problems };
+  if (problems.length > 0 || entry === undefined || floor === undefined)
+    return { ok: false, problems };
   return { ok: true, levels: { entry, floor } };
 }

@@ -52,14 +52,22 @@ export async function openRedisOps(input: {
     breakers,
     resultsTtlSeconds: input.config?.results.ttlSeconds,
     definition: input.config ? definitionFromConfig(input.config) : undefined,
-    decorateState: input.config ? createStateDecorator({ redis, keys, budgets: input.config.budgets }) : undefined,
+    decorateState: input.config
+      ? createStateDecorator({ redis, keys, budgets: input.config.budgets })
+      : undefined,
   });
   const budgets = input.config ? await budgetViewFor(input.config, redis, keys) : undefined;
   Object.assign(ops, { report: reportFor(ops, redis, keys) });
   // A producer skips down and paused levels itself, from the same local view the workers keep.
   const definition = await ops.definition().catch(() => undefined);
   const view = definition
-    ? await new LevelView({ levels: definition.levels, breakers, queues: await ops.levelQueues(), redis: breakerRedis, keys }).start()
+    ? await new LevelView({
+        levels: definition.levels,
+        breakers,
+        queues: await ops.levelQueues(),
+        redis: breakerRedis,
+        keys,
+      }).start()
     : undefined;
   if (view || budgets) ops.useAvailability(combineAvailability(view, budgets?.availability));
   const close = ops.close.bind(ops);

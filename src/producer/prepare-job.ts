@@ -52,9 +52,26 @@ export function prepareJob(input: {
   const at = new Date(input.nowMs).toISOString();
   const attempts: Attempt[] = found.skipped
     .filter((s) => s.level.level < enterAt)
-    .map((s) => ({ level: s.level.level, level_name: s.level.name, outcome: 'skipped', reason: s.reason, at }));
+    .map((s) => ({
+      level: s.level.level,
+      level_name: s.level.name,
+      outcome: 'skipped',
+      reason: s.reason,
+      at,
+    }));
   const id = job.id ?? `j_${randomUUID().replaceAll('-', '')}`;
-  const meta: LadderJobMeta = { entry_level: entry, floor, enqueued_at: input.nowMs, ...(input.prefer ? { prefer: input.prefer } : {}) };
+  const meta: LadderJobMeta = {
+    entry_level: entry,
+    floor,
+    enqueued_at: input.nowMs,
+    ...(input.prefer ? { prefer: input.prefer } : {}),
+  };
   const record = { ...initialRecord({ id, job, meta, level, status: 'queued' }), attempts };
-  return { id, idGiven: job.id !== undefined, level, data: { ...job, id, [META_KEY]: meta }, record };
+  return {
+    id,
+    idGiven: job.id !== undefined,
+    level,
+    data: { ...job, id, [META_KEY]: meta },
+    record,
+  };
 }

@@ -9,7 +9,14 @@ import { ResultStore } from '../results/result-store.js';
 import { ResultWaiter } from '../results/result-waiter.js';
 import { describeRedisUrl } from '../util/redis.js';
 import { LadderUnavailableError, QueueFullError } from './errors.js';
-import { catalogFromLevels, type EnqueueAnswer, type EnqueueOptions, type LadderCatalog, type LadderOps, type ResultOptions } from './ladder-ops.js';
+import {
+  catalogFromLevels,
+  type EnqueueAnswer,
+  type EnqueueOptions,
+  type LadderCatalog,
+  type LadderOps,
+  type ResultOptions,
+} from './ladder-ops.js';
 import { prepareJob, type PreparedJob } from './prepare-job.js';
 import { JOB_NAME, LevelQueues } from './queues.js';
 import { readLadderState } from './read-state.js';
@@ -35,7 +42,9 @@ export interface RedisOpsOptions {
 
 function isConnectionError(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
-  return /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|max retries|enableOfflineQueue|connect/i.test(message);
+  return /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|max retries|enableOfflineQueue|connect/i.test(
+    message,
+  );
 }
 
 /** LadderOps over Redis: what `new LadderClient({ redis })` does under the hood. */
@@ -52,7 +61,9 @@ export class RedisLadderOps implements LadderOps {
   constructor(private readonly options: RedisOpsOptions) {
     this.keys = createKeys(options.prefix);
     this.results = new ResultStore(options.redis, this.keys, options.resultsTtlSeconds ?? 86_400);
-    const subscriber = options.subscriber ?? options.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    const subscriber =
+      options.subscriber ??
+      options.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
     if (!options.subscriber) (options.owned ??= []).push(subscriber);
     this.waiter = new ResultWaiter(subscriber, this.keys, this.results);
     this.now = options.now ?? Date.now;
@@ -100,7 +111,11 @@ export class RedisLadderOps implements LadderOps {
     return this.queues;
   }
 
-  private async checkDepth(job: PreparedJob, definition: LadderDefinition, queues: LevelQueues): Promise<void> {
+  private async checkDepth(
+    job: PreparedJob,
+    definition: LadderDefinition,
+    queues: LevelQueues,
+  ): Promise<void> {
     const limit = definition.max_queue_depth;
     if (limit === null) return;
     const cached = this.depthCache.get(job.level.name);
@@ -114,13 +129,25 @@ export class RedisLadderOps implements LadderOps {
   }
 
   private answer(job: PreparedJob, record: JobResult, created: boolean): EnqueueAnswer {
-    return { id: job.id, status: record.status, level: record.level, level_name: record.level_name, created };
+    return {
+      id: job.id,
+      status: record.status,
+      level: record.level,
+      level_name: record.level_name,
+      created,
+    };
   }
 
   async enqueue(raw: unknown, options: EnqueueOptions = {}): Promise<EnqueueAnswer> {
     return this.guard(async () => {
       const definition = await this.definition();
-      const job = prepareJob({ raw, definition, availability: this.availability, nowMs: this.now(), prefer: options.prefer });
+      const job = prepareJob({
+        raw,
+        definition,
+        availability: this.availability,
+        nowMs: this.now(),
+        prefer: options.prefer,
+      });
       const queues = await this.levelQueues();
       await this.checkDepth(job, definition, queues);
       return this.write(job, queues);
@@ -157,19 +184,26 @@ export class RedisLadderOps implements LadderOps {
       const definition = await this.definition();
       const availability = this.availability;
       const nowMs = this.now();
-      const jobs = raws.map((raw, index) => prepareJob({ raw, definition, availability, nowMs, index }));
+      const jobs = raws.map((raw, index) =>
+        prepareJob({ raw, definition, availability, nowMs, index }),
+      );
       const queues = await this.levelQueues();
       for (const job of jobs) await this.checkDepth(job, definition, queues);
       const fresh = jobs.filter((j) => !j.idGiven);
       const byLevel = new Map<string, PreparedJob[]>();
-      for (const job of fresh) byLevel.set(job.level.name, [...(byLevel.get(job.level.name) ?? []), job]);
+      for (const job of fresh)
+        byLevel.set(job.level.name, [...(byLevel.get(job.level.name) ?? []), job]);
       await Promise.all([
         ...fresh.map((j) => this.results.claim(j.record)),
         ...[...byLevel].map(([name, list]) =>
-          queues.queue(name).addBulk(list.map((j) => ({ name: JOB_NAME, data: j.data, opts: { jobId: j.id } }))),
+          queues
+            .queue(name)
+            .addBulk(list.map((j) => ({ name: JOB_NAME, data: j.data, opts: { jobId: j.id } }))),
         ),
       ]);
-      const given = await Promise.all(jobs.filter((j) => j.idGiven).map((j) => this.write(j, queues)));
+      const given = await Promise.all(
+        jobs.filter((j) => j.idGiven).map((j) => this.write(j, queues)),
+      );
       const answers = new Map(given.map((a) => [a.id, a]));
       return jobs.map((j) => answers.get(j.id) ?? this.answer(j, j.record, true));
     });
@@ -217,7 +251,13 @@ export class RedisLadderOps implements LadderOps {
     return this.guard(async () => {
       const definition = await this.definition();
       const queues = await this.levelQueues();
-      const state = await readLadderState({ definition, queues, breakers: this.options.breakers, availability: this.availability, now: this.now() });
+      const state = await readLadderState({
+        definition,
+        queues,
+        breakers: this.options.breakers,
+        availability: this.availability,
+        now: this.now(),
+      });
       return this.options.decorateState ? this.options.decorateState(state) : state;
     });
   }

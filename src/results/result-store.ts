@@ -32,13 +32,18 @@ export class ResultStore {
    * worker also marks an existing non-final record at or above its level as active at its level.
    */
   async claim(record: JobResult, options: { activate?: boolean } = {}): Promise<ClaimAnswer> {
-    const reply = (await runScript(this.redis, CLAIM, [this.keys.result(record.id)], [
-      JSON.stringify(record),
-      record.status,
-      record.level,
-      this.ttlSeconds,
-      options.activate ? '1' : '0',
-    ])) as [number, string, string, string];
+    const reply = (await runScript(
+      this.redis,
+      CLAIM,
+      [this.keys.result(record.id)],
+      [
+        JSON.stringify(record),
+        record.status,
+        record.level,
+        this.ttlSeconds,
+        options.activate ? '1' : '0',
+      ],
+    )) as [number, string, string, string];
     const [created, status, level, json] = reply;
     return {
       created: created === 1,
@@ -56,21 +61,31 @@ export class ResultStore {
     record: JobResult,
     options: { requireStatus?: JobStatus } = {},
   ): Promise<{ written: boolean; status: JobStatus | null }> {
-    const reply = (await runScript(this.redis, WRITE, [this.keys.result(record.id)], [
-      JSON.stringify(record),
-      record.status,
-      record.level,
-      this.ttlSeconds,
-      this.keys.resultsChannel(),
-      record.id,
-      options.requireStatus ?? '',
-    ])) as [number, string];
+    const reply = (await runScript(
+      this.redis,
+      WRITE,
+      [this.keys.result(record.id)],
+      [
+        JSON.stringify(record),
+        record.status,
+        record.level,
+        this.ttlSeconds,
+        this.keys.resultsChannel(),
+        record.id,
+        options.requireStatus ?? '',
+      ],
+    )) as [number, string];
     return { written: reply[0] === 1, status: reply[1] === '' ? null : (reply[1] as JobStatus) };
   }
 
   /** The record, with status and level from the hash fields, which claims update in place. */
   async get(id: string): Promise<JobResult | null> {
-    const [status, level, json] = await this.redis.hmget(this.keys.result(id), 'status', 'level', 'json');
+    const [status, level, json] = await this.redis.hmget(
+      this.keys.result(id),
+      'status',
+      'level',
+      'json',
+    );
     if (json === null || json === undefined) return null;
     const record = JSON.parse(json) as JobResult;
     if (status) record.status = status as JobStatus;

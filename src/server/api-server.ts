@@ -52,7 +52,10 @@ export async function startApiServer(input: {
   const url = `http://${open ? '127.0.0.1' : 'localhost'}:${address.port}`;
   if (open) logger.warn({ url }, mode.message);
   else logger.info(mode.message);
-  logger.info({ url, dashboard: `${url}/admin/ladder`, bull_board: `${url}/admin/queues` }, 'API listening');
+  logger.info(
+    { url, dashboard: `${url}/admin/ladder`, bull_board: `${url}/admin/queues` },
+    'API listening',
+  );
   return {
     url,
     server,

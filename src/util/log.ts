@@ -6,7 +6,10 @@ export type { Logger };
  * Structured JSON logs, one line per event. Every line carries `target` (the component); job lines
  * add `job_id`. Secrets never reach here: callers pass ids, classes and statuses, not configs.
  */
-export function createLogger(target: string, level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(
+  target: string,
+  level: string = process.env.LOG_LEVEL ?? 'info',
+): Logger {
   return pino({
     level,
     base: { target },

@@ -19,7 +19,9 @@ export async function runScript(
   keys: string[],
   args: (string | number)[],
 ): Promise<unknown> {
-  const command = (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[name];
+  const command = (
+    redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>
+  )[name];
   if (typeof command !== 'function') throw new Error(`Lua script ${name} is not defined`);
   return command.call(redis, ...keys, ...args);
 }

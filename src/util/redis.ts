@@ -10,7 +10,12 @@ export type RedisRole = 'producer' | 'worker' | 'subscriber';
 const retryStrategy = (times: number): number => Math.min(times * 100, 2_000);
 
 export function createRedis(url: string, role: RedisRole, extra: RedisOptions = {}): Redis {
-  const common: RedisOptions = { retryStrategy, connectionName: `llm-ladder:${role}`, lazyConnect: true, ...extra };
+  const common: RedisOptions = {
+    retryStrategy,
+    connectionName: `llm-ladder:${role}`,
+    lazyConnect: true,
+    ...extra,
+  };
   const options: RedisOptions =
     role === 'producer'
       ? { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 }

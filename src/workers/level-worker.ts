@@ -21,17 +21,23 @@ export interface LevelWorkerOptions {
  */
 export function createLevelWorker(options: LevelWorkerOptions): Worker<unknown, JobSummary> {
   const { ctx, level, settings } = options;
-  const worker = new Worker<unknown, JobSummary>(level.name, (job: Job) => processJob(ctx, level, job), {
-    connection: options.connection,
-    prefix: options.prefix,
-    concurrency: options.concurrency ?? settings.concurrency,
-    lockDuration: settings.lockDurationMs,
-    stalledInterval: settings.stalledIntervalMs,
-    // A job whose worker died runs again elsewhere; a record already final stops it calling twice.
-    maxStalledCount: 10,
-    autorun: false,
-  });
-  worker.on('error', (error) => ctx.logger.error({ ladder_level: level.name, err: error.message }, 'worker error'));
+  const worker = new Worker<unknown, JobSummary>(
+    level.name,
+    (job: Job) => processJob(ctx, level, job),
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency ?? settings.concurrency,
+      lockDuration: settings.lockDurationMs,
+      stalledInterval: settings.stalledIntervalMs,
+      // A job whose worker died runs again elsewhere; a record already final stops it calling twice.
+      maxStalledCount: 10,
+      autorun: false,
+    },
+  );
+  worker.on('error', (error) =>
+    ctx.logger.error({ ladder_level: level.name, err: error.message }, 'worker error'),
+  );
   worker.on('failed', (job, error) => {
     if (!job?.id) return;
     void recordBullmqFailure(ctx, level, job, error).catch((e: unknown) =>
@@ -45,7 +51,12 @@ export function createLevelWorker(options: LevelWorkerOptions): Worker<unknown, 
  * BullMQ fails a job on its own when it stalls too often or the processor throws unexpectedly; the
  * record must still end, or `result()` would wait for ever. A record the ladder finalised is kept.
  */
-async function recordBullmqFailure(ctx: WorkerContext, level: LevelConfig, job: Job, error: Error): Promise<void> {
+async function recordBullmqFailure(
+  ctx: WorkerContext,
+  level: LevelConfig,
+  job: Job,
+  error: Error,
+): Promise<void> {
   const id = job.id ?? '';
   const record = await ctx.results.get(id);
   if (!record || isFinal(record.status)) return;
@@ -64,9 +75,14 @@ async function recordBullmqFailure(ctx: WorkerContext, level: LevelConfig, job: 
 }
 
 /** Stops taking jobs, waits up to `graceMs` for active ones, then closes regardless. */
-export async function closeWorkerGracefully(worker: Worker, graceMs: number): Promise<'drained' | 'forced'> {
+export async function closeWorkerGracefully(
+  worker: Worker,
+  graceMs: number,
+): Promise<'drained' | 'forced'> {
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'forced'>((resolve) => (timer = setTimeout(() => resolve('forced'), graceMs)));
+  const timedOut = new Promise<'forced'>(
+    (resolve) => (timer = setTimeout(() => resolve('forced'), graceMs)),
+  );
   const closed = worker.close().then(() => 'drained' as const);
   const outcome = await Promise.race([closed, timedOut]);
   clearTimeout(timer);

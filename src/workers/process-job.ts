@@ -19,11 +19,26 @@ export type JobSummary =
   | { status: 'skipped'; why: string };
 
 /** Raw BullMQ jobs carry no routing facts: the queue they were added to is their entry level. */
-function metaFor(ctx: WorkerContext, level: LevelConfig, job: JobInput, given: LadderJobMeta | undefined, enqueuedAt: number): LadderJobMeta | string {
+function metaFor(
+  ctx: WorkerContext,
+  level: LevelConfig,
+  job: JobInput,
+  given: LadderJobMeta | undefined,
+  enqueuedAt: number,
+): LadderJobMeta | string {
   if (given) return given;
-  const resolved = resolveJobLevels({ version: 1, levels: ctx.levels, complexity: { simple: 1, standard: 1, complex: 1 }, max_queue_depth: null }, { ...job, level: undefined, complexity: undefined });
+  const resolved = resolveJobLevels(
+    {
+      version: 1,
+      levels: ctx.levels,
+      complexity: { simple: 1, standard: 1, complex: 1 },
+      max_queue_depth: null,
+    },
+    { ...job, level: undefined, complexity: undefined },
+  );
   if (!resolved.ok) return resolved.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
-  if (resolved.levels.floor < level.level) return `floor: floor ${resolved.levels.floor} is above level ${level.level}, the queue this job was added to`;
+  if (resolved.levels.floor < level.level)
+    return `floor: floor ${resolved.levels.floor} is above level ${level.level}, the queue this job was added to`;
   return { entry_level: level.level, floor: resolved.levels.floor, enqueued_at: enqueuedAt };
 }
 
@@ -32,7 +47,12 @@ function metaFor(ctx: WorkerContext, level: LevelConfig, job: JobInput, given: L
  * behind by a process that died between moving the record and adding the job further down. Adding
  * it there by id is a no-op in the first case and the repair in the second.
  */
-export async function repairStaleCopy(ctx: WorkerContext, status: string, recordLevel: number, job: Job): Promise<void> {
+export async function repairStaleCopy(
+  ctx: WorkerContext,
+  status: string,
+  recordLevel: number,
+  job: Job,
+): Promise<void> {
   if (status !== 'queued') return;
   const target = ctx.levels[recordLevel - 1];
   const id = (job.data as { id?: unknown } | null)?.id;
@@ -41,7 +61,11 @@ export async function repairStaleCopy(ctx: WorkerContext, status: string, record
 }
 
 /** Runs one BullMQ job at one level: serve it here, move it down, or end it. */
-export async function processJob(ctx: WorkerContext, level: LevelConfig, job: Job): Promise<JobSummary> {
+export async function processJob(
+  ctx: WorkerContext,
+  level: LevelConfig,
+  job: Job,
+): Promise<JobSummary> {
   const startedAtMs = ctx.clock.now();
   const { input, meta: givenMeta } = splitJobData(job.data);
   const parsed = parseJob(input);
@@ -51,12 +75,23 @@ export async function processJob(ctx: WorkerContext, level: LevelConfig, job: Jo
   const meta: LadderJobMeta | string = parsed.ok
     ? metaFor(ctx, level, parsed.job, givenMeta, enqueuedAt)
     : `invalid job: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`;
-  const fallbackMeta: LadderJobMeta = { entry_level: level.level, floor: level.level, enqueued_at: enqueuedAt };
+  const fallbackMeta: LadderJobMeta = {
+    entry_level: level.level,
+    floor: level.level,
+    enqueued_at: enqueuedAt,
+  };
   const claim = await ctx.results.claim(
-    initialRecord({ id, job: parsed.ok ? parsed.job : {}, meta: typeof meta === 'string' ? fallbackMeta : meta, level, status: 'active' }),
+    initialRecord({
+      id,
+      job: parsed.ok ? parsed.job : {},
+      meta: typeof meta === 'string' ? fallbackMeta : meta,
+      level,
+      status: 'active',
+    }),
     { activate: true },
   );
-  if (!claim.created && isFinal(claim.status)) return { status: 'skipped', why: `already ${claim.status}` };
+  if (!claim.created && isFinal(claim.status))
+    return { status: 'skipped', why: `already ${claim.status}` };
   if (!claim.created && claim.level > level.level) {
     await repairStaleCopy(ctx, claim.status, claim.level, job);
     return { status: 'skipped', why: `the job is at level ${claim.level} already` };
@@ -65,50 +100,122 @@ export async function processJob(ctx: WorkerContext, level: LevelConfig, job: Jo
 
   if (typeof meta === 'string' || !parsed.ok) {
     const message = typeof meta === 'string' ? meta : 'invalid job';
-    await finish(ctx, failedRecord({ record, level, message, errorClass: 'invalid', attempts: record.attempts, nowMs: ctx.clock.now(), startedAtMs }));
+    await finish(
+      ctx,
+      failedRecord({
+        record,
+        level,
+        message,
+        errorClass: 'invalid',
+        attempts: record.attempts,
+        nowMs: ctx.clock.now(),
+        startedAtMs,
+      }),
+    );
     throw new UnrecoverableError(message);
   }
 
   const attempts: Attempt[] = [...record.attempts];
-  const deadlineAt = parsed.job.deadline_ms === undefined ? null : meta.enqueued_at + parsed.job.deadline_ms;
+  const deadlineAt =
+    parsed.job.deadline_ms === undefined ? null : meta.enqueued_at + parsed.job.deadline_ms;
   // The exact check (budgets read from Redis) as the job starts here: concurrent workers cannot
   // overspend by more than the jobs already in flight.
-  const agent = typeof parsed.job.metadata?.agent === 'string' ? parsed.job.metadata.agent : undefined;
+  const agent =
+    typeof parsed.job.metadata?.agent === 'string' ? parsed.job.metadata.agent : undefined;
   const refused = level.kind === 'llm' ? await ctx.availability.admit?.(level, { agent }) : null;
-  if (refused) attempts.push({ level: level.level, level_name: level.name, outcome: 'skipped', reason: skipReasonFor(refused), at: new Date(ctx.clock.now()).toISOString() });
+  if (refused)
+    attempts.push({
+      level: level.level,
+      level_name: level.name,
+      outcome: 'skipped',
+      reason: skipReasonFor(refused),
+      at: new Date(ctx.clock.now()).toISOString(),
+    });
   const outcome: ServeOutcome = refused
     ? { kind: 'move_on' }
-    : await serveLevel(ctx, { level, job: parsed.job, jobId: id, deadlineAt, prefer: meta.prefer, attempts });
-  return settle(ctx, { level, job: parsed.job, meta, record, attempts, outcome, startedAtMs, deadlineAt });
+    : await serveLevel(ctx, {
+        level,
+        job: parsed.job,
+        jobId: id,
+        deadlineAt,
+        prefer: meta.prefer,
+        attempts,
+      });
+  return settle(ctx, {
+    level,
+    job: parsed.job,
+    meta,
+    record,
+    attempts,
+    outcome,
+    startedAtMs,
+    deadlineAt,
+  });
 }
 
 async function settle(
   ctx: WorkerContext,
-  s: { level: LevelConfig; job: JobInput; meta: LadderJobMeta; record: JobResult; attempts: Attempt[]; outcome: ServeOutcome; startedAtMs: number; deadlineAt: number | null },
+  s: {
+    level: LevelConfig;
+    job: JobInput;
+    meta: LadderJobMeta;
+    record: JobResult;
+    attempts: Attempt[];
+    outcome: ServeOutcome;
+    startedAtMs: number;
+    deadlineAt: number | null;
+  },
 ): Promise<JobSummary> {
   const { level, record, attempts, outcome } = s;
   const nowMs = ctx.clock.now();
   if (outcome.kind === 'served') {
     const target = outcome.target;
     const done = completedRecord({
-      record, level, source: outcome.source, completion: outcome.completion,
-      provider: target?.provider, model: target?.model,
-      costUsd: target ? ctx.cost(target, outcome.completion.usage) : outcome.source === 'llm' ? null : 0,
-      attempts, nowMs, startedAtMs: s.startedAtMs,
+      record,
+      level,
+      source: outcome.source,
+      completion: outcome.completion,
+      provider: target?.provider,
+      model: target?.model,
+      costUsd: target
+        ? ctx.cost(target, outcome.completion.usage)
+        : outcome.source === 'llm'
+          ? null
+          : 0,
+      attempts,
+      nowMs,
+      startedAtMs: s.startedAtMs,
     });
     const writes: Promise<unknown>[] = [finish(ctx, done)];
     if (outcome.source === 'llm' && target && s.job.cache !== false) {
-      writes.push(ctx.cache.set(requestHash(s.job.request), {
-        output: outcome.completion.output, usage: outcome.completion.usage,
-        provider: target.provider, model: target.model, level: level.level, at: new Date(nowMs).toISOString(),
-      }));
+      writes.push(
+        ctx.cache.set(requestHash(s.job.request), {
+          output: outcome.completion.output,
+          usage: outcome.completion.usage,
+          provider: target.provider,
+          model: target.model,
+          level: level.level,
+          at: new Date(nowMs).toISOString(),
+        }),
+      );
     }
     await Promise.all(writes);
     return { status: 'completed', level: level.level };
   }
   if (outcome.kind === 'caller') {
     const message = `${outcome.error.provider}/${outcome.error.model} refused the request (${outcome.error.status ?? 'no status'}): ${outcome.error.message}`;
-    await finish(ctx, failedRecord({ record, level, message, errorClass: 'caller', attempts, nowMs, startedAtMs: s.startedAtMs }));
+    await finish(
+      ctx,
+      failedRecord({
+        record,
+        level,
+        message,
+        errorClass: 'caller',
+        attempts,
+        nowMs,
+        startedAtMs: s.startedAtMs,
+      }),
+    );
     throw new UnrecoverableError(message);
   }
   return moveDown(ctx, s);
@@ -116,10 +223,19 @@ async function settle(
 
 async function moveDown(
   ctx: WorkerContext,
-  s: { level: LevelConfig; job: JobInput; meta: LadderJobMeta; record: JobResult; attempts: Attempt[]; startedAtMs: number; deadlineAt: number | null },
+  s: {
+    level: LevelConfig;
+    job: JobInput;
+    meta: LadderJobMeta;
+    record: JobResult;
+    attempts: Attempt[];
+    startedAtMs: number;
+    deadlineAt: number | null;
+  },
 ): Promise<JobSummary> {
   const routed = await routeDown(ctx, { ...s, requireStatus: 'active' });
   if (routed.kind === 'failed') throw new UnrecoverableError(routed.message);
-  if (routed.kind === 'raced') return { status: 'skipped', why: `the record became ${routed.status ?? 'unknown'}` };
+  if (routed.kind === 'raced')
+    return { status: 'skipped', why: `the record became ${routed.status ?? 'unknown'}` };
   return { status: 'rerouted', to: routed.to };
 }

@@ -43,26 +43,46 @@ export async function routeDown(
     floor: meta.floor,
     availability: {
       // Past its deadline a job may still take an instant answer, but no more LLM calls.
-      unavailable: (l, c) => (pastDeadline && l.kind === 'llm' ? 'deadline' : ctx.availability.unavailable(l, c)),
+      unavailable: (l, c) =>
+        pastDeadline && l.kind === 'llm' ? 'deadline' : ctx.availability.unavailable(l, c),
     },
     context: { agent },
   });
   const at = new Date(now).toISOString();
   for (const skip of next.skipped) {
-    attempts.push({ level: skip.level.level, level_name: skip.level.name, outcome: 'skipped', reason: skip.reason, at });
+    attempts.push({
+      level: skip.level.level,
+      level_name: skip.level.name,
+      outcome: 'skipped',
+      reason: skip.reason,
+      at,
+    });
   }
   if (next.level === null) {
     const lastError = [...attempts].reverse().find((a) => a.outcome === 'error');
     const errorClass = pastDeadline ? 'deadline' : (lastError?.class ?? 'transient');
     const message = `${pastDeadline ? 'deadline passed' : `no level down to the floor (${meta.floor}) could serve the job`}: ${describeAttempts(attempts)}`;
-    await finish(ctx, failedRecord({ record, level, message, errorClass, attempts, nowMs: now, startedAtMs: s.startedAtMs ?? now }));
+    await finish(
+      ctx,
+      failedRecord({
+        record,
+        level,
+        message,
+        errorClass,
+        attempts,
+        nowMs: now,
+        startedAtMs: s.startedAtMs ?? now,
+      }),
+    );
     return { kind: 'failed', message };
   }
   const target = ctx.levels[next.level - 1];
   if (!target) throw new Error(`the ladder has no level ${next.level}`);
   // The record moves first: from then on a copy of the job left at this level (a crash before
   // the add below) is recognised as stale by any worker or sweep, which re-adds it further down.
-  const startedAt = record.timing.started_at ?? (s.startedAtMs === null ? undefined : new Date(s.startedAtMs).toISOString());
+  const startedAt =
+    record.timing.started_at ??
+    (s.startedAtMs === null ? undefined : new Date(s.startedAtMs).toISOString());
   const moved = await ctx.results.write(
     {
       ...record,
@@ -77,7 +97,10 @@ export async function routeDown(
   if (!moved.written) return { kind: 'raced', status: moved.status };
   const { prefer: _prefer, ...kept } = meta;
   await ctx.queue(target.name).add(JOB_NAME, { ...s.job, [META_KEY]: kept }, { jobId: record.id });
-  ctx.logger.info({ job_id: record.id, ladder_level: level.name, to: target.name }, 'job moved down the ladder');
+  ctx.logger.info(
+    { job_id: record.id, ladder_level: level.name, to: target.name },
+    'job moved down the ladder',
+  );
   return { kind: 'rerouted', to: target.level };
 }
 

@@ -14,7 +14,13 @@ import { createProviders, missingApiKeys, type ProviderRegistry } from '../provi
 import { ResultStore } from '../results/result-store.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { connectRedis, createRedis } from '../util/redis.js';
-import { SYSTEM_CLOCK, type Clock, type CostFn, type WorkerContext, type WorkerObserver } from './context.js';
+import {
+  SYSTEM_CLOCK,
+  type Clock,
+  type CostFn,
+  type WorkerContext,
+  type WorkerObserver,
+} from './context.js';
 import { closeWorkerGracefully, createLevelWorker } from './level-worker.js';
 import { sweepLevel } from './sweep-level.js';
 
@@ -46,12 +52,17 @@ export interface WorkerRuntime {
 }
 
 /** Picks the levels a process serves; a name or number the ladder lacks is an error naming it. */
-export function selectLevels(config: LadderConfig, wanted: (string | number)[] | undefined): LevelConfig[] {
+export function selectLevels(
+  config: LadderConfig,
+  wanted: (string | number)[] | undefined,
+): LevelConfig[] {
   if (!wanted || wanted.length === 0) return config.levels;
   return wanted.map((ref) => {
     const asNumber = typeof ref === 'number' ? ref : /^\d+$/.test(ref) ? Number(ref) : undefined;
     const found =
-      asNumber !== undefined ? config.levels[asNumber - 1] : config.levels.find((l) => l.name === ref);
+      asNumber !== undefined
+        ? config.levels[asNumber - 1]
+        : config.levels.find((l) => l.name === ref);
     if (!found) {
       const names = config.levels.map((l) => `${l.level} ${l.name}`).join(', ');
       throw new Error(`${config.source}: no level "${ref}" in the ladder (levels: ${names})`);
@@ -77,12 +88,33 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
 
   const providers = options.providers ?? createProviders(config);
   const ownsBreakers = !options.breakers;
-  const targets = config.levels.flatMap((l) => (l.kind === 'llm' ? l.targets.map((t) => t.id) : []));
+  const targets = config.levels.flatMap((l) =>
+    l.kind === 'llm' ? l.targets.map((t) => t.id) : [],
+  );
   const breakers =
-    options.breakers ?? (await createRedisBreakers({ redis, keys, config: config.breaker, logger: logger.child({ target: 'breaker' }), targets }));
+    options.breakers ??
+    (await createRedisBreakers({
+      redis,
+      keys,
+      config: config.breaker,
+      logger: logger.child({ target: 'breaker' }),
+      targets,
+    }));
   const queues = new LevelQueues(redis, config.redis.prefix, config.levels);
-  const view = await new LevelView({ levels: config.levels, breakers, queues, redis, keys }).start();
-  const accounting = await startCostAccounting({ config, redis, keys, logger: logger.child({ target: 'cost' }), now: () => (options.clock ?? SYSTEM_CLOCK).now() });
+  const view = await new LevelView({
+    levels: config.levels,
+    breakers,
+    queues,
+    redis,
+    keys,
+  }).start();
+  const accounting = await startCostAccounting({
+    config,
+    redis,
+    keys,
+    logger: logger.child({ target: 'cost' }),
+    now: () => (options.clock ?? SYSTEM_CLOCK).now(),
+  });
   const stopLoggingTransitions = breakers.onTransition((t) => accounting.stats.recordTransition(t));
 
   const ctx: WorkerContext = {
@@ -123,7 +155,13 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   }).start();
   for (const worker of workers) void worker.run();
   await Promise.all(workers.map((w) => w.waitUntilReady()));
-  logger.info({ levels: levels.map((l) => l.name), concurrency: options.concurrency ?? config.worker.concurrency }, 'workers started');
+  logger.info(
+    {
+      levels: levels.map((l) => l.name),
+      concurrency: options.concurrency ?? config.worker.concurrency,
+    },
+    'workers started',
+  );
 
   return {
     levels,
@@ -132,7 +170,9 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     breakers,
     redis,
     async close() {
-      const outcomes = await Promise.all(workers.map((w) => closeWorkerGracefully(w, config.worker.shutdownGraceMs)));
+      const outcomes = await Promise.all(
+        workers.map((w) => closeWorkerGracefully(w, config.worker.shutdownGraceMs)),
+      );
       logger.info({ outcomes }, 'workers stopped');
       await controller.stop();
       view.stop();

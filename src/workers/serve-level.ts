@@ -30,7 +30,13 @@ export async function serveLevel(
   switch (level.kind) {
     case 'llm': {
       if (input.deadlineAt !== null && ctx.clock.now() >= input.deadlineAt) {
-        attempts.push({ level: level.level, level_name: level.name, outcome: 'skipped', reason: 'deadline', at: at() });
+        attempts.push({
+          level: level.level,
+          level_name: level.name,
+          outcome: 'skipped',
+          reason: 'deadline',
+          at: at(),
+        });
         return { kind: 'deadline' };
       }
       const outcome = await walkLevel(ctx, {
@@ -42,7 +48,12 @@ export async function serveLevel(
         attempts,
       });
       if (outcome.kind === 'served') {
-        return { kind: 'served', source: 'llm', completion: outcome.completion, target: outcome.target };
+        return {
+          kind: 'served',
+          source: 'llm',
+          completion: outcome.completion,
+          target: outcome.target,
+        };
       }
       if (outcome.kind === 'exhausted') return { kind: 'move_on' };
       return outcome;
@@ -50,10 +61,22 @@ export async function serveLevel(
     case 'cache': {
       const hit = job.cache === false ? null : await ctx.cache.get(requestHash(job.request));
       if (!hit) {
-        attempts.push({ level: level.level, level_name: level.name, outcome: 'skipped', reason: 'cache_miss', at: at() });
+        attempts.push({
+          level: level.level,
+          level_name: level.name,
+          outcome: 'skipped',
+          reason: 'cache_miss',
+          at: at(),
+        });
         return { kind: 'move_on' };
       }
-      attempts.push({ level: level.level, level_name: level.name, outcome: 'ok', latency_ms: 0, at: at() });
+      attempts.push({
+        level: level.level,
+        level_name: level.name,
+        outcome: 'ok',
+        latency_ms: 0,
+        at: at(),
+      });
       return {
         kind: 'served',
         source: 'cache',
@@ -61,12 +84,23 @@ export async function serveLevel(
       };
     }
     case 'static': {
-      attempts.push({ level: level.level, level_name: level.name, outcome: 'ok', latency_ms: 0, at: at() });
+      attempts.push({
+        level: level.level,
+        level_name: level.name,
+        outcome: 'ok',
+        latency_ms: 0,
+        at: at(),
+      });
       return {
         kind: 'served',
         source: 'static',
         completion: {
-          output: { text: level.message, tool_calls: [], stop_reason: 'end_turn', raw_stop_reason: null },
+          output: {
+            text: level.message,
+            tool_calls: [],
+            stop_reason: 'end_turn',
+            raw_stop_reason: null,
+          },
           usage: null,
         },
       };

@@ -17,7 +17,12 @@ const SWEPT = ['prioritized', 'waiting', 'delayed'] as const;
  * crash: the record moves first (only if still queued), then the job is added further down by id,
  * and only then removed here. Answers how many jobs left the level.
  */
-export async function sweepLevel(ctx: WorkerContext, level: LevelConfig, queue: Queue, batch = 500): Promise<number> {
+export async function sweepLevel(
+  ctx: WorkerContext,
+  level: LevelConfig,
+  queue: Queue,
+  batch = 500,
+): Promise<number> {
   let moved = 0;
   for (const kind of SWEPT) {
     const jobs = await queue.getJobs([kind], 0, batch - 1, true);
@@ -33,10 +38,15 @@ async function moveWaitingJob(ctx: WorkerContext, level: LevelConfig, job: Job):
   if (!parsed.ok) return false;
   const id = parsed.job.id ?? job.id;
   if (!id) return false;
-  const meta: LadderJobMeta = given ?? { entry_level: level.level, floor: ctx.levels.length, enqueued_at: job.timestamp };
+  const meta: LadderJobMeta = given ?? {
+    entry_level: level.level,
+    floor: ctx.levels.length,
+    enqueued_at: job.timestamp,
+  };
   const record =
     (await ctx.results.get(id)) ??
-    (await ctx.results.claim(initialRecord({ id, job: parsed.job, meta, level, status: 'queued' }))).record;
+    (await ctx.results.claim(initialRecord({ id, job: parsed.job, meta, level, status: 'queued' })))
+      .record;
   if (isFinal(record.status) || record.level > level.level) {
     await repairStaleCopy(ctx, record.status, record.level, job);
     await job.remove().catch(() => undefined);
@@ -45,10 +55,26 @@ async function moveWaitingJob(ctx: WorkerContext, level: LevelConfig, job: Job):
   if (record.status !== 'queued') return false;
   const attempts: Attempt[] = [
     ...record.attempts,
-    { level: level.level, level_name: level.name, outcome: 'skipped', reason: 'level_down', at: new Date(ctx.clock.now()).toISOString() },
+    {
+      level: level.level,
+      level_name: level.name,
+      outcome: 'skipped',
+      reason: 'level_down',
+      at: new Date(ctx.clock.now()).toISOString(),
+    },
   ];
-  const deadlineAt = parsed.job.deadline_ms === undefined ? null : meta.enqueued_at + parsed.job.deadline_ms;
-  const routed = await routeDown(ctx, { level, job: parsed.job, meta, record, attempts, startedAtMs: null, deadlineAt, requireStatus: 'queued' });
+  const deadlineAt =
+    parsed.job.deadline_ms === undefined ? null : meta.enqueued_at + parsed.job.deadline_ms;
+  const routed = await routeDown(ctx, {
+    level,
+    job: parsed.job,
+    meta,
+    record,
+    attempts,
+    startedAtMs: null,
+    deadlineAt,
+    requireStatus: 'queued',
+  });
   if (routed.kind === 'raced') return false;
   // A job a worker locked meanwhile cannot be removed; its record already sent it on, so the
   // worker will find the copy stale.

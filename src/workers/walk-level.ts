@@ -60,9 +60,15 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
     const settings = ctx.providerSettings[target.provider];
     if (!provider || !settings) {
       attempts.push({
-        level: level.level, level_name: level.name, provider: target.provider, model: target.model,
-        outcome: 'error', class: 'misconfigured', status: null,
-        error: `provider ${target.provider} is not configured in this worker`, at: stamp(),
+        level: level.level,
+        level_name: level.name,
+        provider: target.provider,
+        model: target.model,
+        outcome: 'error',
+        class: 'misconfigured',
+        status: null,
+        error: `provider ${target.provider} is not configured in this worker`,
+        at: stamp(),
       });
       continue;
     }
@@ -71,8 +77,13 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
       const permit: Permit | null = await ctx.breakers.acquire(target.id);
       if (!permit) {
         attempts.push({
-          level: level.level, level_name: level.name, provider: target.provider, model: target.model,
-          outcome: 'skipped', reason: 'breaker_open', at: stamp(),
+          level: level.level,
+          level_name: level.name,
+          provider: target.provider,
+          model: target.model,
+          outcome: 'skipped',
+          reason: 'breaker_open',
+          at: stamp(),
         });
         break;
       }
@@ -81,13 +92,28 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
       const timeoutMs = Math.max(1, Math.min(settings.timeoutMs, budgetMs));
       const started = ctx.clock.now();
       try {
-        const completion = await provider.complete({ model: target.model, request: input.request, timeoutMs });
+        const completion = await provider.complete({
+          model: target.model,
+          request: input.request,
+          timeoutMs,
+        });
         const latencyMs = ctx.clock.now() - started;
         ctx.breakers.recordSuccess(permit);
-        ctx.observer.providerCall?.({ target, level, latencyMs, errorClass: null, usage: completion.usage });
+        ctx.observer.providerCall?.({
+          target,
+          level,
+          latencyMs,
+          errorClass: null,
+          usage: completion.usage,
+        });
         attempts.push({
-          level: level.level, level_name: level.name, provider: target.provider, model: target.model,
-          outcome: 'ok', latency_ms: latencyMs, at: stamp(),
+          level: level.level,
+          level_name: level.name,
+          provider: target.provider,
+          model: target.model,
+          outcome: 'ok',
+          latency_ms: latencyMs,
+          at: stamp(),
         });
         return { kind: 'served', target, completion };
       } catch (thrown) {
@@ -95,12 +121,26 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
         const latencyMs = ctx.clock.now() - started;
         const ownDeadline = limitedByDeadline && error.kind === 'timeout';
         attempts.push({
-          level: level.level, level_name: level.name, provider: target.provider, model: target.model,
-          outcome: 'error', class: ownDeadline ? 'deadline' : error.errorClass, status: error.status,
-          error: error.message.slice(0, 500), latency_ms: latencyMs, at: stamp(),
+          level: level.level,
+          level_name: level.name,
+          provider: target.provider,
+          model: target.model,
+          outcome: 'error',
+          class: ownDeadline ? 'deadline' : error.errorClass,
+          status: error.status,
+          error: error.message.slice(0, 500),
+          latency_ms: latencyMs,
+          at: stamp(),
         });
         ctx.logger.warn(
-          { job_id: input.jobId, ladder_level: level.name, provider_target: target.id, class: error.errorClass, status: error.status, kind: error.kind },
+          {
+            job_id: input.jobId,
+            ladder_level: level.name,
+            provider_target: target.id,
+            class: error.errorClass,
+            status: error.status,
+            kind: error.kind,
+          },
           'provider call failed',
         );
         // The job's own deadline cutting a call short says nothing about the provider's health.
@@ -108,7 +148,13 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
           ctx.breakers.release(permit);
           return { kind: 'deadline' };
         }
-        ctx.observer.providerCall?.({ target, level, latencyMs, errorClass: error.errorClass, usage: null });
+        ctx.observer.providerCall?.({
+          target,
+          level,
+          latencyMs,
+          errorClass: error.errorClass,
+          usage: null,
+        });
         if (error.errorClass === 'caller') {
           ctx.breakers.release(permit);
           return { kind: 'caller', error };
@@ -118,12 +164,18 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
           break;
         }
         await ctx.breakers.recordFailure(permit, {
-          errorClass: error.errorClass, status: error.status, message: error.message, retryAfterMs: error.retryAfterMs,
+          errorClass: error.errorClass,
+          status: error.status,
+          message: error.message,
+          retryAfterMs: error.retryAfterMs,
         });
         if (error.errorClass === 'misconfigured') break;
         if (call >= ctx.fallback.maxRetries || !listedInOnError(error, ctx.fallback.onError)) break;
         const decision = retryDelay({
-          retry: call + 1, fallback: ctx.fallback, retryAfterMs: error.retryAfterMs, random: ctx.random,
+          retry: call + 1,
+          fallback: ctx.fallback,
+          retryAfterMs: error.retryAfterMs,
+          random: ctx.random,
         });
         if (!decision.retry || decision.delayMs >= remaining()) break;
         if (decision.delayMs > 0) await ctx.clock.sleep(decision.delayMs);

@@ -5,7 +5,13 @@ import { createKeys } from '../../src/ladder/keys.js';
 import { LadderClient } from '../../src/producer/ladder-client.js';
 import { connectRedis, createRedis } from '../../src/util/redis.js';
 import { down, ok, startFakeProvider, type FakeProvider } from '../helpers/fake-provider/server.js';
-import { job, startTestLadder, testConfig, testPrefix, type TestLadder } from '../helpers/ladder.js';
+import {
+  job,
+  startTestLadder,
+  testConfig,
+  testPrefix,
+  type TestLadder,
+} from '../helpers/ladder.js';
 import { runLadder, writeConfigFile, type LadderProcess } from '../helpers/processes.js';
 
 let fake: FakeProvider;
@@ -28,13 +34,24 @@ afterAll(async () => {
   await fake.close();
 });
 
-const BREAKER = { failure_threshold: 3, window: 30, minimum_calls: 1000, reset_timeout: 1, max_reset_timeout: 1, half_open_max_calls: 1 };
+const BREAKER = {
+  failure_threshold: 3,
+  window: 30,
+  minimum_calls: 1000,
+  reset_timeout: 1,
+  max_reset_timeout: 1,
+  half_open_max_calls: 1,
+};
 
 function ladderData(prefix: string): Record<string, unknown> {
   return {
     redis: { url: inject('redisUrl'), prefix },
     providers: {
-      openai: { api_key: 'sk-test-outage-secret', base_url: fake.baseUrls.openai, timeout_ms: 2_000 },
+      openai: {
+        api_key: 'sk-test-outage-secret',
+        base_url: fake.baseUrls.openai,
+        timeout_ms: 2_000,
+      },
       google: { api_key: 'test-google-secret', base_url: fake.baseUrls.google, timeout_ms: 2_000 },
     },
     levels: [
@@ -51,7 +68,8 @@ function ladderData(prefix: string): Record<string, unknown> {
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
   const started = Date.now();
   while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
   return Date.now() - started;
@@ -62,15 +80,32 @@ describe('the breaker pauses, reroutes and restores a level', () => {
     const prefix = testPrefix();
     const path = writeConfigFile(ladderData(prefix));
     fake.setDefault('openai', 'gpt-4o', down());
-    for (let i = 0; i < 2; i++) processes.push(runLadder(['worker', '--config', path, '--level', 'full', '--level', 'reduced', '--level', 'static']));
+    for (let i = 0; i < 2; i++)
+      processes.push(
+        runLadder([
+          'worker',
+          '--config',
+          path,
+          '--level',
+          'full',
+          '--level',
+          'reduced',
+          '--level',
+          'static',
+        ]),
+      );
     await Promise.all(processes.map((p) => p.waitFor('workers started')));
     const client = new LadderClient({ redis: inject('redisUrl'), prefix });
     const queue = new Queue('full', { connection: { url: inject('redisUrl') }, prefix });
     try {
       const started = Date.now();
-      const jobs = Array.from({ length: 80 }, (_, i) => job(`outage job ${i}`, { id: `outage-${i}` }));
+      const jobs = Array.from({ length: 80 }, (_, i) =>
+        job(`outage job ${i}`, { id: `outage-${i}` }),
+      );
       const answers = await client.enqueueMany(jobs);
-      const results = await Promise.all(answers.map((a) => client.result(a.id, { timeoutMs: 30_000 })));
+      const results = await Promise.all(
+        answers.map((a) => client.result(a.id, { timeoutMs: 30_000 })),
+      );
       const elapsedS = (Date.now() - started) / 1000;
       expect(results.map((r) => r?.status)).toEqual(results.map(() => 'completed'));
       expect(new Set(results.map((r) => r?.id)).size).toBe(80);
@@ -78,7 +113,9 @@ describe('the breaker pauses, reroutes and restores a level', () => {
       // The threshold, the calls in flight when it opened (2 processes × 4), one probe per reset period.
       const bound = 3 + 8 + Math.ceil(elapsedS / 1) + 1;
       expect(fake.calls('openai', 'gpt-4o')).toBeLessThanOrEqual(bound);
-      const rerouted = results.find((r) => r?.attempts.some((a) => a.reason === 'level_down' || a.reason === 'breaker_open'));
+      const rerouted = results.find((r) =>
+        r?.attempts.some((a) => a.reason === 'level_down' || a.reason === 'breaker_open'),
+      );
       expect(rerouted).toBeDefined();
 
       const state = await client.ladder();
@@ -88,7 +125,9 @@ describe('the breaker pauses, reroutes and restores a level', () => {
 
       // During the outage, calls stay at about one probe per reset period, not one per job.
       const before = fake.calls('openai', 'gpt-4o');
-      const more = await client.enqueueMany(Array.from({ length: 40 }, (_, i) => job(`during ${i}`)));
+      const more = await client.enqueueMany(
+        Array.from({ length: 40 }, (_, i) => job(`during ${i}`)),
+      );
       const during = await Promise.all(more.map((a) => client.result(a.id, { timeoutMs: 30_000 })));
       expect(during.every((r) => r?.status === 'completed')).toBe(true);
       expect(fake.calls('openai', 'gpt-4o') - before).toBeLessThanOrEqual(3);
@@ -112,13 +151,22 @@ describe('the breaker pauses, reroutes and restores a level', () => {
     const prefix = testPrefix();
     const path = writeConfigFile(ladderData(prefix));
     fake.setDefault('openai', 'gpt-4o', down());
-    for (let i = 0; i < 3; i++) processes.push(runLadder(['worker', '--config', path, '--level', 'full', '--concurrency', '1']));
-    processes.push(runLadder(['worker', '--config', path, '--level', 'reduced', '--level', 'static']));
+    for (let i = 0; i < 3; i++)
+      processes.push(
+        runLadder(['worker', '--config', path, '--level', 'full', '--concurrency', '1']),
+      );
+    processes.push(
+      runLadder(['worker', '--config', path, '--level', 'reduced', '--level', 'static']),
+    );
     await Promise.all(processes.map((p) => p.waitFor('workers started')));
     const client = new LadderClient({ redis: inject('redisUrl'), prefix });
     try {
-      const answers = await client.enqueueMany(Array.from({ length: 30 }, (_, i) => job(`shared ${i}`)));
-      const results = await Promise.all(answers.map((a) => client.result(a.id, { timeoutMs: 30_000 })));
+      const answers = await client.enqueueMany(
+        Array.from({ length: 30 }, (_, i) => job(`shared ${i}`)),
+      );
+      const results = await Promise.all(
+        answers.map((a) => client.result(a.id, { timeoutMs: 30_000 })),
+      );
       expect(results.every((r) => r?.status === 'completed')).toBe(true);
       // One breaker: three processes open it together after three failures in all, not three each.
       expect(fake.calls('openai', 'gpt-4o')).toBeLessThanOrEqual(3 + 3 + 3);
@@ -146,7 +194,11 @@ describe('the breaker pauses, reroutes and restores a level', () => {
       const { id, level } = await ladder.ops.enqueue(job('while paused'));
       expect(level).toBe(2);
       const result = await ladder.ops.result(id, { timeoutMs: 5_000 });
-      expect(result?.attempts[0]).toMatchObject({ level: 1, outcome: 'skipped', reason: 'level_down' });
+      expect(result?.attempts[0]).toMatchObject({
+        level: 1,
+        outcome: 'skipped',
+        reason: 'level_down',
+      });
     } finally {
       await queue.close();
       redis.disconnect();

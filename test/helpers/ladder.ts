@@ -5,7 +5,11 @@ import type { LadderConfig } from '../../src/config/types.js';
 import { openRedisOps } from '../../src/producer/open-redis-ops.js';
 import type { RedisLadderOps } from '../../src/producer/redis-ops.js';
 import { createLogger } from '../../src/util/log.js';
-import { startWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from '../../src/workers/runtime.js';
+import {
+  startWorkerRuntime,
+  type WorkerRuntime,
+  type WorkerRuntimeOptions,
+} from '../../src/workers/runtime.js';
 import type { FakeProvider } from './fake-provider/server.js';
 
 export function testPrefix(): string {
@@ -14,10 +18,17 @@ export function testPrefix(): string {
 
 /** A ladder-form config on the test Redis under a fresh prefix, providers pointed at the fake. */
 export function testConfig(data: Record<string, unknown>, fake?: FakeProvider): LadderConfig {
-  const providers: Record<string, unknown> = { ...((data.providers as Record<string, unknown>) ?? {}) };
+  const providers: Record<string, unknown> = {
+    ...((data.providers as Record<string, unknown>) ?? {}),
+  };
   if (fake) {
     for (const name of ['anthropic', 'openai', 'google'] as const) {
-      providers[name] = { api_key: `sk-test-${name}-secret`, base_url: fake.baseUrls[name], timeout_ms: 2_000, ...((providers[name] as object) ?? {}) };
+      providers[name] = {
+        api_key: `sk-test-${name}-secret`,
+        base_url: fake.baseUrls[name],
+        timeout_ms: 2_000,
+        ...(providers[name] as object | undefined),
+      };
     }
   }
   return buildConfig(

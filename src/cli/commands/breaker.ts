@@ -8,7 +8,7 @@ const ACTIONS: readonly BreakerAction[] = ['open', 'close', 'auto'];
 export function registerBreaker(program: Command): void {
   program
     .command('breaker')
-    .description('force a target\'s breaker open or closed, or give it back to the automatic rules')
+    .description("force a target's breaker open or closed, or give it back to the automatic rules")
     .argument('<action>', 'open | close | auto')
     .argument('<target>', 'provider/model, e.g. anthropic/claude-opus-4-7')
     .option('--url <url>', 'talk to a running API (else LADDER_URL; else Redis through the config)')
@@ -18,11 +18,14 @@ export function registerBreaker(program: Command): void {
       if (!ACTIONS.includes(action as BreakerAction)) {
         throw new CliError(`unknown action "${action}": use open, close or auto`, 2);
       }
-      if (!/^[^/]+\/.+$/.test(target)) throw new CliError(`target must be provider/model, got "${target}"`, 2);
+      if (!/^[^/]+\/.+$/.test(target))
+        throw new CliError(`target must be provider/model, got "${target}"`, 2);
       const client = await clientFor(options);
       try {
         await client.breaker(target, action as BreakerAction);
-        process.stdout.write(`breaker ${target}: ${action === 'auto' ? 'automatic' : `forced ${action}`}\n`);
+        process.stdout.write(
+          `breaker ${target}: ${action === 'auto' ? 'automatic' : `forced ${action}`}\n`,
+        );
       } finally {
         await client.close();
       }

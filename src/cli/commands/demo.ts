@@ -25,13 +25,19 @@ interface DemoOptions extends CommonOptions {
 
 function demoConfig(options: DemoOptions): LadderConfig {
   if (options.config || process.env.LADDER_CONFIG) return cliConfig(options);
-  return parseConfig({ text: readFileSync(DEMO_CONFIG, 'utf8'), source: 'examples/simulated.yaml', env: process.env });
+  return parseConfig({
+    text: readFileSync(DEMO_CONFIG, 'utf8'),
+    source: 'examples/simulated.yaml',
+    env: process.env,
+  });
 }
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('run everything on the simulated provider with a trickle of sample jobs (no API keys)')
+    .description(
+      'run everything on the simulated provider with a trickle of sample jobs (no API keys)',
+    )
     .option('-p, --port <port>', 'HTTP port (default PORT, else 3000)')
     .option('--rate <jobs>', 'sample jobs per second (default 2)')
     .option('--config <path>', 'use this config instead of the built-in simulated ladder')
@@ -40,16 +46,35 @@ export function registerDemo(program: Command): void {
       const redis = await findRedis(base.redis.url);
       process.stderr.write(`${redis.how}\n`);
       const config: LadderConfig = { ...base, redis: { ...base.redis, url: redis.url } };
-      const running = await serve(config, { port: options.port ? parsePositiveInt(options.port, '--port') : undefined, workers: true });
-      const producer = await openRedisOps({ url: config.redis.url, prefix: config.redis.prefix, config });
+      const running = await serve(config, {
+        port: options.port ? parsePositiveInt(options.port, '--port') : undefined,
+        workers: true,
+      });
+      const producer = await openRedisOps({
+        url: config.redis.url,
+        prefix: config.redis.prefix,
+        config,
+      });
       const rate = options.rate ? parsePositiveInt(options.rate, '--rate') : 2;
       let n = 0;
-      const trickle = setInterval(() => {
-        const sample = SAMPLE_PROMPTS[n++ % SAMPLE_PROMPTS.length]!;
-        producer
-          .enqueue({ request: { messages: [{ role: 'user', content: `${sample.content} (#${n})` }], max_tokens: 200 }, complexity: sample.complexity, metadata: { agent: 'demo' } })
-          .catch((error: unknown) => process.stderr.write(`demo enqueue failed: ${String(error)}\n`));
-      }, Math.max(10, Math.round(1000 / rate)));
+      const trickle = setInterval(
+        () => {
+          const sample = SAMPLE_PROMPTS[n++ % SAMPLE_PROMPTS.length]!;
+          producer
+            .enqueue({
+              request: {
+                messages: [{ role: 'user', content: `${sample.content} (#${n})` }],
+                max_tokens: 200,
+              },
+              complexity: sample.complexity,
+              metadata: { agent: 'demo' },
+            })
+            .catch((error: unknown) =>
+              process.stderr.write(`demo enqueue failed: ${String(error)}\n`),
+            );
+        },
+        Math.max(10, Math.round(1000 / rate)),
+      );
       const first = config.levels.find((l) => l.kind === 'llm');
       const target = first?.kind === 'llm' ? first.targets[0]?.id : undefined;
       const url = running.api.url;

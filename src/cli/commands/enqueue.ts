@@ -34,30 +34,44 @@ export function registerEnqueue(program: Command): void {
     .option('--config <path>', 'config file (else LADDER_CONFIG, else ./ladder.yaml)')
     .action(async (prompt: string | undefined, options: EnqueueOptions) => {
       const content = (prompt ?? (await readStdin())).trim();
-      if (!content) throw new CliError('nothing to enqueue: give a prompt as an argument or on stdin', 2);
-      const timeoutMs = (options.timeout ? parsePositiveInt(options.timeout, '--timeout') : 120) * 1000;
+      if (!content)
+        throw new CliError('nothing to enqueue: give a prompt as an argument or on stdin', 2);
+      const timeoutMs =
+        (options.timeout ? parsePositiveInt(options.timeout, '--timeout') : 120) * 1000;
       const client = await clientFor(options);
       try {
         const { id, level_name } = await client.enqueue({
-          request: { ...(options.system ? { system: options.system } : {}), messages: [{ role: 'user', content }] },
+          request: {
+            ...(options.system ? { system: options.system } : {}),
+            messages: [{ role: 'user', content }],
+          },
           ...(options.level ? { level: options.level } : {}),
           ...(options.floor ? { floor: options.floor } : {}),
         });
         if (!options.wait) {
-          process.stdout.write(options.json ? `${JSON.stringify({ id, level_name })}\n` : `${id} queued at ${level_name}\n`);
+          process.stdout.write(
+            options.json
+              ? `${JSON.stringify({ id, level_name })}\n`
+              : `${id} queued at ${level_name}\n`,
+          );
           return;
         }
         const result = await client.result(id, { timeoutMs });
         if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         if (!result || result.status === 'queued' || result.status === 'active') {
-          throw new CliError(`job ${id} did not finish within ${timeoutMs / 1000}s; see \`ladder status\``, 3);
+          throw new CliError(
+            `job ${id} did not finish within ${timeoutMs / 1000}s; see \`ladder status\``,
+            3,
+          );
         }
         if (result.status !== 'completed') {
           throw new CliError(`job ${id} ${result.status}: ${result.error?.message ?? ''}`, 4);
         }
         if (!options.json) {
           const by = result.provider ? `${result.provider}/${result.model}` : result.source;
-          process.stdout.write(`${result.output?.text ?? ''}\n\n— level ${result.level} ${result.level_name} (${by})${result.degraded ? ', degraded' : ''}, ${result.timing.total_ms ?? '?'} ms\n`);
+          process.stdout.write(
+            `${result.output?.text ?? ''}\n\n— level ${result.level} ${result.level_name} (${by})${result.degraded ? ', degraded' : ''}, ${result.timing.total_ms ?? '?'} ms\n`,
+          );
         }
       } finally {
         await client.close();

@@ -29,7 +29,9 @@ async function withLevel(
 export function registerLevel(program: Command): void {
   program
     .command('pause')
-    .description('pause a level\'s queue for every worker (the breaker never resumes an operator\'s pause)')
+    .description(
+      "pause a level's queue for every worker (the breaker never resumes an operator's pause)",
+    )
     .argument('<level>', 'level number or name')
     .option('--config <path>', 'config file (else LADDER_CONFIG, else ./ladder.yaml)')
     .action(async (ref: string, options: CommonOptions) => {

@@ -15,13 +15,22 @@ interface ReportOptions extends ClientOptions {
 }
 
 /** Over a running API: `GET /v1/report`. */
-async function reportOverHttp(url: string, token: string | undefined, since: string): Promise<Report> {
+async function reportOverHttp(
+  url: string,
+  token: string | undefined,
+  since: string,
+): Promise<Report> {
   const endpoint = new URL('/v1/report', url);
   endpoint.searchParams.set('since', since);
-  const response = await fetch(endpoint, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const response = await fetch(endpoint, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
-    throw new CliError(`${endpoint.origin} answered ${response.status}: ${body.error?.message ?? response.statusText}`, 3);
+    throw new CliError(
+      `${endpoint.origin} answered ${response.status}: ${body.error?.message ?? response.statusText}`,
+      3,
+    );
   }
   return (await response.json()) as Report;
 }
@@ -32,7 +41,12 @@ async function reportOverRedis(options: ReportOptions, sinceMs: number): Promise
   const redis = createRedis(config.redis.url, 'producer');
   try {
     await connectRedis(redis);
-    return await buildReport({ redis, keys: createKeys(config.redis.prefix), definition: definitionFromConfig(config), since: sinceMs });
+    return await buildReport({
+      redis,
+      keys: createKeys(config.redis.prefix),
+      definition: definitionFromConfig(config),
+      since: sinceMs,
+    });
   } finally {
     redis.disconnect();
   }
@@ -41,7 +55,9 @@ async function reportOverRedis(options: ReportOptions, sinceMs: number): Promise
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('jobs, latency, failovers, cache hits and cost per level and target, and what the ladder saved')
+    .description(
+      'jobs, latency, failovers, cache hits and cost per level and target, and what the ladder saved',
+    )
     .option('--since <span>', 'window: 30m, 24h, 7d, 2w or an ISO 8601 time', '24h')
     .option('--json', 'print the report JSON (the shape of GET /v1/report)')
     .option('--url <url>', 'talk to a running API (else LADDER_URL; else Redis through the config)')
@@ -58,6 +74,8 @@ export function registerReport(program: Command): void {
       const report = url
         ? await reportOverHttp(url, options.token ?? process.env.LADDER_API_TOKEN, options.since)
         : await reportOverRedis(options, sinceMs);
-      process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report)}\n`);
+      process.stdout.write(
+        options.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report)}\n`,
+      );
     });
 }

@@ -18,10 +18,17 @@ export interface Running {
 }
 
 /** The API (and with `workers`, a worker pool per level) in this process. */
-export async function serve(config: LadderConfig, options: { port?: number; workers: boolean }): Promise<Running> {
+export async function serve(
+  config: LadderConfig,
+  options: { port?: number; workers: boolean },
+): Promise<Running> {
   const logger = createLogger(options.workers ? 'start' : 'api');
   const runtime = options.workers
-    ? await startWorkerRuntime({ config, logger: createLogger('worker'), observer: metricsObserver })
+    ? await startWorkerRuntime({
+        config,
+        logger: createLogger('worker'),
+        observer: metricsObserver,
+      })
     : undefined;
   const ops = await openRedisOps({ url: config.redis.url, prefix: config.redis.prefix, config });
   const api = await startApiServer({ config, ops, port: options.port, logger });

@@ -18,7 +18,9 @@ export function registerStatus(program: Command): void {
       const client = await clientFor(options);
       try {
         const state = await client.ladder();
-        process.stdout.write(options.json ? `${JSON.stringify(state, null, 2)}\n` : `${renderLadder(state)}\n`);
+        process.stdout.write(
+          options.json ? `${JSON.stringify(state, null, 2)}\n` : `${renderLadder(state)}\n`,
+        );
       } finally {
         await client.close();
       }

@@ -17,7 +17,9 @@ export function registerWorker(program: Command): void {
     .option('--config <path>', 'config file (else LADDER_CONFIG, else ./ladder.yaml)')
     .action(async (options: WorkerOptions) => {
       const config = cliConfig(options);
-      const concurrency = options.concurrency ? parsePositiveInt(options.concurrency, '--concurrency') : undefined;
+      const concurrency = options.concurrency
+        ? parsePositiveInt(options.concurrency, '--concurrency')
+        : undefined;
       const runtime = await startWorkerRuntime({
         config,
         levels: options.level,
