@@ -1,4 +1,5 @@
 import { reportSchema } from './openapi-report.js';
+import { openAiCompatPaths } from './openai-compat/openapi-paths.js';
 import { componentSchemas, ref } from './openapi-schemas.js';
 
 type Doc = Record<string, unknown>;
@@ -91,6 +92,7 @@ function paths(): Doc {
         },
       },
     },
+    ...openAiCompatPaths(),
     '/v1/ladder': {
       get: {
         summary: 'Levels, queue depths and breakers',
