@@ -93,8 +93,8 @@ describe('the shipped examples', () => {
     expect(
       config.levels.map((l) => (l.kind === 'llm' ? l.targets.map((t) => t.id) : l.kind)),
     ).toEqual([
-      ['anthropic/claude-opus-4-1'],
-      ['anthropic/claude-sonnet-4-5', 'openai/gpt-4o'],
+      ['anthropic/claude-opus-4-7'],
+      ['anthropic/claude-sonnet-4-6', 'openai/gpt-4o'],
       ['anthropic/claude-haiku-4-5', 'openai/gpt-4o-mini', 'google/gemini-2.0-flash'],
       'cache',
       'static',
