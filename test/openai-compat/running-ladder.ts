@@ -28,8 +28,12 @@ export interface RunningLadder {
 }
 
 /** Real workers, real Redis, the real API over a socket: what an agent would talk to. */
-export async function startRunningLadder(fake: FakeProvider, api: Record<string, unknown> = {}): Promise<RunningLadder> {
-  const config = testConfig({ levels: LEVELS, api: { tokens: [TOKEN], sync_timeout_ms: 10_000, ...api } }, fake);
+export async function startRunningLadder(
+  fake: FakeProvider,
+  api: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): Promise<RunningLadder> {
+  const config = testConfig({ levels: LEVELS, api: { tokens: [TOKEN], sync_timeout_ms: 10_000, ...api }, ...extra }, fake);
   const ladder = await startTestLadder(config);
   const logger = createLogger('test', process.env.LOG_LEVEL ?? 'silent');
   const server = await startApiServer({ config, ops: ladder.ops, port: 0, logger });

@@ -32,6 +32,14 @@ const lookupTool = {
   },
 };
 
+async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 async function caught(work: () => Promise<unknown>): Promise<unknown> {
   try {
     await work();
@@ -226,4 +234,26 @@ describe('the official openai SDK against a running llm-ladder', () => {
     const record = (await (await fetch(`${running.url}/v1/jobs/agent-7-turn-3`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as { metadata?: Record<string, unknown> };
     expect(record.metadata).toMatchObject({ agent: 'billing-bot' });
   });
+
+  it('answers 429 rate_limit_error with Retry-After when the entry queue is deeper than api.max_queue_depth', async () => {
+    await running.close();
+    running = await startRunningLadder(fake, { max_queue_depth: 1 }, { worker: { concurrency: 1 } });
+    client = running.client();
+    fake.setDefault('openai', 'gpt-4o', hang());
+    const slow = { headers: { 'X-Ladder-Deadline-Ms': '1500', 'X-Ladder-Floor': 'full' } };
+    const ask = (content: string): Promise<unknown> =>
+      client.chat.completions.create({ model: 'full', messages: [{ role: 'user', content }] }, slow).catch((error: unknown) => error);
+    const active = ask('first takes the only worker');
+    await until(() => fake.calls('openai', 'gpt-4o') === 1);
+    const waiting = ask('second waits in the queue');
+    // Past the producer's 250 ms depth cache, so the next enqueue sees the waiting job.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const error = await caught(() => client.chat.completions.create({ model: 'full', messages: [{ role: 'user', content: 'third' }] }));
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(error).toMatchObject({ status: 429, type: 'rate_limit_error', code: 'queue_full' });
+    expect((error as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after')).toBe('1');
+    fake.reset();
+    await Promise.all([active, waiting]);
+  });
 });
+
