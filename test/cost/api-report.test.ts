@@ -1,0 +1,73 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openRedisOps } from '../../src/producer/open-redis-ops.js';
+import type { Report } from '../../src/cost/report-types.js';
+import { FakeLadderOps } from '../api/fake-ops.js';
+import { startApi, TOKEN, type RunningApi } from '../api/harness.js';
+import { ok, startFakeProvider, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { job, startTestLadder, testConfig, type TestLadder } from '../helpers/ladder.js';
+import { FIVE_LEVELS } from './fixtures.js';
+
+let fake: FakeProvider;
+let ladder: TestLadder | undefined;
+let api: RunningApi | undefined;
+const closers: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  fake = await startFakeProvider();
+});
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+  for (const close of closers.splice(0)) await close();
+  await ladder?.close();
+  ladder = undefined;
+  fake.reset();
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+const get = (path: string) => fetch(`${api!.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+
+describe('GET /v1/report', () => {
+  it('answers the report JSON from Redis, and the ladder state carries budgets', async () => {
+    const config = testConfig({ ...FIVE_LEVELS, budgets: { levels: { full: { daily_usd: 5 } } } }, fake);
+    ladder = await startTestLadder(config);
+    const ops = await openRedisOps({ url: config.redis.url, prefix: config.redis.prefix, config });
+    closers.push(() => ops.close());
+    api = await startApi({ ops });
+    fake.script('anthropic', 'claude-opus-4-7', ok('hi', { input_tokens: 1000, output_tokens: 100 }));
+    const { id } = await ops.enqueue(job('hello'));
+    expect(await ops.result(id, { timeoutMs: 10_000 })).toMatchObject({ cost_usd: 0.0075 });
+
+    await vi.waitFor(async () => {
+      const body = (await (await get('/v1/report?since=1h')).json()) as Report;
+      expect(body.jobs.total).toBe(1);
+    });
+    const response = await get('/v1/report?since=1h');
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as Report;
+    expect(Object.keys(report)).toEqual(['since', 'until', 'jobs', 'levels', 'targets', 'failovers', 'cache', 'cost', 'agents']);
+    expect(report.levels[0]).toMatchObject({ level: 1, name: 'full', jobs: 1, share: 1 });
+    expect(report.cost).toEqual({ actual_usd: 0.0075, entry_level_usd: 0.0075, saved_usd: 0 });
+
+    const state = (await (await get('/v1/ladder')).json()) as { levels: { budget: unknown; served_last_hour?: number }[] };
+    expect(state.levels[0]).toMatchObject({ budget: { period: 'day', limit_usd: 5, spent_usd: 0.0075 }, served_last_hour: 1 });
+    expect(state.levels[1]?.budget).toBeNull();
+  });
+
+  it('refuses a bad since with 400, and answers 501 for ops with no report', async () => {
+    const config = testConfig(FIVE_LEVELS, fake);
+    const ops = await openRedisOps({ url: config.redis.url, prefix: config.redis.prefix, config });
+    closers.push(() => ops.close());
+    api = await startApi({ ops });
+    const bad = await get('/v1/report?since=last-tuesday');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('24h');
+    expect((await fetch(`${api.url}/v1/report`)).status).toBe(401);
+    await api.close();
+
+    api = await startApi({ ops: new FakeLadderOps() });
+    expect((await get('/v1/report')).status).toBe(501);
+  });
+});
