@@ -202,6 +202,9 @@ async function settle(
     await Promise.all(writes);
     return { status: 'completed', level: level.level };
   }
+  if (outcome.kind === 'superseded') {
+    return { status: 'skipped', why: `another run made the result ${outcome.status}` };
+  }
   if (outcome.kind === 'caller') {
     const message = `${outcome.error.provider}/${outcome.error.model} refused the request (${outcome.error.status ?? 'no status'}): ${outcome.error.message}`;
     await finish(

@@ -11,7 +11,8 @@ export type ServeOutcome =
   | { kind: 'served'; source: ResultSource; completion: Completion; target?: TargetRef }
   | { kind: 'caller'; error: ProviderError }
   | { kind: 'move_on' }
-  | { kind: 'deadline' };
+  | { kind: 'deadline' }
+  | { kind: 'superseded'; status: string };
 
 /** Serves a job at one level, whatever its kind: LLM targets, the response cache, or a message. */
 export async function serveLevel(

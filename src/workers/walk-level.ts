@@ -1,7 +1,7 @@
 import type { LlmLevel, TargetRef } from '../config/types.js';
 import type { Permit } from '../breaker/types.js';
 import type { CompletionRequest } from '../ladder/job-schema.js';
-import type { Attempt } from '../ladder/result.js';
+import { isFinal, type Attempt } from '../ladder/result.js';
 import type { Completion } from '../providers/contract.js';
 import { ProviderError, isProviderError } from '../providers/provider-error.js';
 import { retryDelay } from './backoff.js';
@@ -13,7 +13,9 @@ export type LevelOutcome =
   /** A caller's fault: the job fails at once, wherever it is. */
   | { kind: 'caller'; error: ProviderError }
   | { kind: 'exhausted' }
-  | { kind: 'deadline' };
+  | { kind: 'deadline' }
+  /** Another run of the same job (a stalled copy's original) finished it: no more calls. */
+  | { kind: 'superseded'; status: string };
 
 export interface WalkInput {
   level: LlmLevel;
@@ -74,6 +76,10 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
     }
     for (let call = 0; call <= ctx.fallback.maxRetries; call++) {
       if (remaining() <= 0) return { kind: 'deadline' };
+      // A worker that lost its lock may still be running this job: once either run has made the
+      // result final, the other stops before its next provider call.
+      const current = await ctx.results.get(input.jobId);
+      if (current && isFinal(current.status)) return { kind: 'superseded', status: current.status };
       const permit: Permit | null = await ctx.breakers.acquire(target.id);
       if (!permit) {
         attempts.push({
