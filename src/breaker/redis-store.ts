@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from '../ladder/keys.js';
 import type { Logger } from '../util/log.js';
+import { duplicateRedis } from '../util/redis.js';
 import { decodeState } from './codec.js';
 import { errorRecord, normaliseFailure } from './failure.js';
 import { LuaScript } from './lua-script.js';
@@ -118,7 +119,7 @@ export class RedisBreakerStore implements BreakerStore {
     onResync?: () => void,
   ): Promise<() => Promise<void>> {
     const channel = this.keys.breakerChannel();
-    const subscriber = this.given ?? (this.subscriber ??= this.redis.duplicate());
+    const subscriber = this.given ?? (this.subscriber ??= duplicateRedis(this.redis));
     const onMessage = (from: string, message: string): void => {
       if (from !== channel) return;
       const transition = decodeAnnouncement(message, this.config);

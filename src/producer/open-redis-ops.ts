@@ -8,7 +8,7 @@ import { combineAvailability } from '../ladder/availability.js';
 import { definitionFromConfig, publishDefinition } from '../ladder/definition.js';
 import { createKeys } from '../ladder/keys.js';
 import { createLogger } from '../util/log.js';
-import { connectRedis, createRedis } from '../util/redis.js';
+import { connectRedis, createRedis, duplicateRedis } from '../util/redis.js';
 import { RedisLadderOps } from './redis-ops.js';
 
 const DEFAULT_BREAKER = {
@@ -37,7 +37,7 @@ export async function openRedisOps(input: {
   const keys = createKeys(input.prefix);
   if (input.config) await publishDefinition(redis, keys, definitionFromConfig(input.config));
   // Breakers run Lua scripts that must not fail fast mid-transition, so they get a patient connection.
-  const breakerRedis = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+  const breakerRedis = duplicateRedis(redis, { enableOfflineQueue: true, maxRetriesPerRequest: null });
   owned.push(breakerRedis);
   const breakers = await createRedisBreakers({
     redis: breakerRedis,

@@ -7,7 +7,7 @@ import { isFinal, type JobResult } from '../ladder/result.js';
 import type { LadderState } from '../ladder/state.js';
 import { ResultStore } from '../results/result-store.js';
 import { ResultWaiter } from '../results/result-waiter.js';
-import { describeRedisUrl } from '../util/redis.js';
+import { describeRedisUrl, duplicateRedis } from '../util/redis.js';
 import { LadderUnavailableError, QueueFullError } from './errors.js';
 import {
   catalogFromLevels,
@@ -63,7 +63,7 @@ export class RedisLadderOps implements LadderOps {
     this.results = new ResultStore(options.redis, this.keys, options.resultsTtlSeconds ?? 86_400);
     const subscriber =
       options.subscriber ??
-      options.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+      duplicateRedis(options.redis, { enableOfflineQueue: true, maxRetriesPerRequest: null });
     if (!options.subscriber) (options.owned ??= []).push(subscriber);
     this.waiter = new ResultWaiter(subscriber, this.keys, this.results);
     this.now = options.now ?? Date.now;

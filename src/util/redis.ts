@@ -26,6 +26,16 @@ export function createRedis(url: string, role: RedisRole, extra: RedisOptions = 
   return client;
 }
 
+/**
+ * `client.duplicate()` with the same quiet error listener: ioredis prints "Unhandled error event"
+ * for every failed reconnect of a client nobody listens to.
+ */
+export function duplicateRedis(client: Redis, extra: RedisOptions = {}): Redis {
+  const copy = client.duplicate(extra);
+  copy.on('error', () => undefined);
+  return copy;
+}
+
 /** Connects a lazily created client, waiting while it reconnects, up to `timeoutMs`. */
 export async function connectRedis(client: Redis, timeoutMs = 5_000): Promise<void> {
   if (client.status === 'ready') return;
