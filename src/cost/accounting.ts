@@ -37,9 +37,24 @@ export async function startCostAccounting(options: CostAccountingOptions): Promi
   const { config, redis, keys, logger } = options;
   const prices = createPriceLookup(config.prices);
   const budgets = await new BudgetView({
-    redis, keys, budgets: config.budgets, levels: config.levels, prices, now: options.now, refreshMs: options.budgetRefreshMs, logger,
+    redis,
+    keys,
+    budgets: config.budgets,
+    levels: config.levels,
+    prices,
+    now: options.now,
+    refreshMs: options.budgetRefreshMs,
+    logger,
   }).start();
-  const stats = new StatsRecorder({ redis, keys, levels: config.levels, prices, logger, now: options.now, onSpend: (spend) => budgets.record(spend) });
+  const stats = new StatsRecorder({
+    redis,
+    keys,
+    levels: config.levels,
+    prices,
+    logger,
+    now: options.now,
+    onSpend: (spend) => budgets.record(spend),
+  });
   return {
     prices,
     cost: createCostFn(config, logger, { prices }),

@@ -7,7 +7,11 @@ const OPEN_STATES = new Set(['open', 'forced_open']);
  * Seconds a target's breaker spent open (or forced open) inside [sinceMs, untilMs], from its
  * transition log. The state at `sinceMs` is the last logged before it; with none, closed.
  */
-export function openSeconds(entries: readonly { atMs: number; to: string }[], sinceMs: number, untilMs: number): number {
+export function openSeconds(
+  entries: readonly { atMs: number; to: string }[],
+  sinceMs: number,
+  untilMs: number,
+): number {
   let open = false;
   let openedAt = sinceMs;
   let total = 0;
@@ -23,7 +27,12 @@ export function openSeconds(entries: readonly { atMs: number; to: string }[], si
   return Math.round(total / 1000);
 }
 
-export async function readBreakerLogs(redis: Redis, keys: Keys, targets: string[], untilMs: number): Promise<Map<string, { atMs: number; to: string }[]>> {
+export async function readBreakerLogs(
+  redis: Redis,
+  keys: Keys,
+  targets: string[],
+  untilMs: number,
+): Promise<Map<string, { atMs: number; to: string }[]>> {
   const pipeline = redis.pipeline();
   for (const t of targets) pipeline.zrangebyscore(keys.breakerLog(t), '-inf', untilMs);
   const replies = (await pipeline.exec()) ?? [];

@@ -1,6 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { BudgetLimit, BudgetsConfig, LevelConfig } from '../config/types.js';
-import type { AvailabilityContext, LevelAvailability, Unavailable } from '../ladder/availability.js';
+import type {
+  AvailabilityContext,
+  LevelAvailability,
+  Unavailable,
+} from '../ladder/availability.js';
 import type { Keys } from '../ladder/keys.js';
 import type { Logger } from '../util/log.js';
 import { periodKey } from './period.js';
@@ -48,7 +52,14 @@ export class BudgetView {
     // An unpriced target may cost anything, so it counts as costly.
     this.costly = new Set(
       options.levels
-        .filter((l) => l.kind === 'llm' && l.targets.some((t) => { const p = options.prices(t.id); return !p || p.input > 0 || p.output > 0; }))
+        .filter(
+          (l) =>
+            l.kind === 'llm' &&
+            l.targets.some((t) => {
+              const p = options.prices(t.id);
+              return !p || p.input > 0 || p.output > 0;
+            }),
+        )
         .map((l) => l.name),
     );
     this.availability = {
@@ -59,7 +70,11 @@ export class BudgetView {
 
   /** Whether any budget is configured (else nothing needs reading). */
   get active(): boolean {
-    return Object.keys(this.options.budgets.levels).length + Object.keys(this.options.budgets.agents).length > 0;
+    return (
+      Object.keys(this.options.budgets.levels).length +
+        Object.keys(this.options.budgets.agents).length >
+      0
+    );
   }
 
   /** Reads the spend now, then every `refreshMs` (the timer does not keep the process alive). */
@@ -67,7 +82,12 @@ export class BudgetView {
     if (!this.active) return this;
     await this.refresh();
     this.timer = setInterval(() => {
-      this.refresh().catch((error: unknown) => this.options.logger?.warn({ err: String(error) }, 'budget spend could not be read; keeping the last view'));
+      this.refresh().catch((error: unknown) =>
+        this.options.logger?.warn(
+          { err: String(error) },
+          'budget spend could not be read; keeping the last view',
+        ),
+      );
     }, this.options.refreshMs ?? 1000);
     this.timer.unref();
     return this;
@@ -83,7 +103,8 @@ export class BudgetView {
     const own = this.options.budgets.levels[level.name];
     if (own) checks.push({ limit: own, field: BUDGET_FIELD.level(level.name) });
     const agent = context.agent ? this.options.budgets.agents[context.agent] : undefined;
-    if (agent && context.agent && this.costly.has(level.name)) checks.push({ limit: agent, field: BUDGET_FIELD.agent(context.agent) });
+    if (agent && context.agent && this.costly.has(level.name))
+      checks.push({ limit: agent, field: BUDGET_FIELD.agent(context.agent) });
     return checks;
   }
 
@@ -92,7 +113,9 @@ export class BudgetView {
   }
 
   private spentOut(checks: Check[], nowMs: number): boolean {
-    return checks.some((c) => fromNusd(this.spent.get(this.slot(c, nowMs)) ?? 0) >= c.limit.limitUsd);
+    return checks.some(
+      (c) => fromNusd(this.spent.get(this.slot(c, nowMs)) ?? 0) >= c.limit.limitUsd,
+    );
   }
 
   private judge(level: LevelConfig, context: AvailabilityContext): Unavailable | null {
@@ -101,7 +124,10 @@ export class BudgetView {
   }
 
   /** Reads the budgets that apply from Redis (one round trip, only when some apply), then judges. */
-  private async admit(level: LevelConfig, context: AvailabilityContext): Promise<Unavailable | null> {
+  private async admit(
+    level: LevelConfig,
+    context: AvailabilityContext,
+  ): Promise<Unavailable | null> {
     const checks = this.checks(level, context);
     if (checks.length === 0) return null;
     const nowMs = this.now();
@@ -113,8 +139,14 @@ export class BudgetView {
   private allChecks(): Check[] {
     const { levels, agents } = this.options.budgets;
     return [
-      ...Object.entries(levels).map(([name, limit]) => ({ limit, field: BUDGET_FIELD.level(name) })),
-      ...Object.entries(agents).map(([name, limit]) => ({ limit, field: BUDGET_FIELD.agent(name) })),
+      ...Object.entries(levels).map(([name, limit]) => ({
+        limit,
+        field: BUDGET_FIELD.level(name),
+      })),
+      ...Object.entries(agents).map(([name, limit]) => ({
+        limit,
+        field: BUDGET_FIELD.agent(name),
+      })),
     ];
   }
 
@@ -125,9 +157,14 @@ export class BudgetView {
     this.spent = fresh;
   }
 
-  private async read(checks: Check[], nowMs: number, into: Map<string, number> = this.spent): Promise<void> {
+  private async read(
+    checks: Check[],
+    nowMs: number,
+    into: Map<string, number> = this.spent,
+  ): Promise<void> {
     const pipeline = this.options.redis.pipeline();
-    for (const c of checks) pipeline.hget(this.options.keys.budgetSpend(periodKey(c.limit.period, nowMs)), c.field);
+    for (const c of checks)
+      pipeline.hget(this.options.keys.budgetSpend(periodKey(c.limit.period, nowMs)), c.field);
     const replies = (await pipeline.exec()) ?? [];
     checks.forEach((c, i) => {
       const [error, value] = replies[i] ?? [null, null];
@@ -146,13 +183,17 @@ export class BudgetView {
       this.spent.set(slot, (this.spent.get(slot) ?? 0) + spend.nusd);
     };
     bump(this.options.budgets.levels[spend.level], BUDGET_FIELD.level(spend.level));
-    if (spend.agent) bump(this.options.budgets.agents[spend.agent], BUDGET_FIELD.agent(spend.agent));
+    if (spend.agent)
+      bump(this.options.budgets.agents[spend.agent], BUDGET_FIELD.agent(spend.agent));
   }
 
   /** Spend so far in the current period, USD; 0 when unknown. */
   spentUsd(scope: 'level' | 'agent', name: string): number {
-    const limit = scope === 'level' ? this.options.budgets.levels[name] : this.options.budgets.agents[name];
+    const limit =
+      scope === 'level' ? this.options.budgets.levels[name] : this.options.budgets.agents[name];
     if (!limit) return 0;
-    return fromNusd(this.spent.get(this.slot({ limit, field: BUDGET_FIELD[scope](name) }, this.now())) ?? 0);
+    return fromNusd(
+      this.spent.get(this.slot({ limit, field: BUDGET_FIELD[scope](name) }, this.now())) ?? 0,
+    );
   }
 }

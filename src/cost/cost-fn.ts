@@ -15,7 +15,9 @@ export function costOfUsage(price: Price, usage: Usage): number {
   const cached = Math.min(Math.max(0, usage.cached_input_tokens ?? 0), usage.input_tokens);
   const fresh = Math.max(0, usage.input_tokens - cached);
   const cachedPrice = price.cachedInput ?? price.input;
-  return (fresh * price.input + cached * cachedPrice + usage.output_tokens * price.output) / 1_000_000;
+  return (
+    (fresh * price.input + cached * cachedPrice + usage.output_tokens * price.output) / 1_000_000
+  );
 }
 
 /** Targets already warned about, per process: an unpriced model warns once, not once per job. */
@@ -32,7 +34,11 @@ export interface CostFnOptions {
  * The worker's `cost`: a call's USD from the provider's usage, or null when the target has no price
  * (one warning per target per process) or the provider sent no usage.
  */
-export function createCostFn(config: Pick<LadderConfig, 'prices'>, logger: Logger, options: CostFnOptions = {}): CostFn {
+export function createCostFn(
+  config: Pick<LadderConfig, 'prices'>,
+  logger: Logger,
+  options: CostFnOptions = {},
+): CostFn {
   const lookup = options.prices ?? createPriceLookup(config.prices);
   const warned = options.warned ?? WARNED;
   return (target, usage) => {

@@ -6,7 +6,12 @@ import type { PriceLookup } from './prices.js';
 import { F, latencyBucket, toNusd } from './stats-fields.js';
 
 /** Error classes the report lists per target; a job's own `deadline` is not the provider's fault. */
-export const TARGET_ERROR_CLASSES = ['transient', 'caller', 'context_length', 'misconfigured'] as const;
+export const TARGET_ERROR_CLASSES = [
+  'transient',
+  'caller',
+  'context_length',
+  'misconfigured',
+] as const;
 
 export interface JobStats {
   /** Stats hash field → amount to add. */
@@ -29,7 +34,13 @@ export function agentOf(result: Pick<JobResult, 'metadata'>): string | undefined
  * target's price. Falls back to the actual cost when that cannot be known (no usage, as for static
  * answers; no price; an entry level that is not an LLM level), so such a job shows no saving.
  */
-export function entryLevelCost(input: { result: JobResult; levels: LevelConfig[]; prices: PriceLookup; usage: Usage | null; actualUsd: number }): number {
+export function entryLevelCost(input: {
+  result: JobResult;
+  levels: LevelConfig[];
+  prices: PriceLookup;
+  usage: Usage | null;
+  actualUsd: number;
+}): number {
   const entry = input.levels[input.result.entry_level - 1];
   const first = entry?.kind === 'llm' ? entry.targets[0] : undefined;
   const price = first ? input.prices(first.id) : undefined;
@@ -52,7 +63,12 @@ export function failoverReasons(result: JobResult): string[] {
  * Everything one finished job adds to the running totals. `cachedUsage` is the usage of the answer
  * a cache hit served (the tokens the hit saved). Pure, so the arithmetic is tested without Redis.
  */
-export function jobStats(input: { result: JobResult; levels: LevelConfig[]; prices: PriceLookup; cachedUsage?: Usage | null }): JobStats {
+export function jobStats(input: {
+  result: JobResult;
+  levels: LevelConfig[];
+  prices: PriceLookup;
+  cachedUsage?: Usage | null;
+}): JobStats {
   const { result } = input;
   const fields = new Map<string, number>();
   const actualUsd = typeof result.cost_usd === 'number' ? result.cost_usd : 0;
@@ -66,13 +82,15 @@ export function jobStats(input: { result: JobResult; levels: LevelConfig[]; pric
   } else {
     add(fields, F.failedAt(result.level));
   }
-  if (result.status === 'completed' && result.source === 'llm' && result.cost_usd == null) add(fields, F.unpriced);
+  if (result.status === 'completed' && result.source === 'llm' && result.cost_usd == null)
+    add(fields, F.unpriced);
 
   for (const a of result.attempts) {
     if ((a.outcome !== 'ok' && a.outcome !== 'error') || !a.provider || !a.model) continue;
     const target = `${a.provider}/${a.model}`;
     add(fields, F.calls(target));
-    if (a.outcome === 'error' && a.class && a.class !== 'deadline') add(fields, F.errors(a.class, target));
+    if (a.outcome === 'error' && a.class && a.class !== 'deadline')
+      add(fields, F.errors(a.class, target));
   }
 
   if (result.status === 'completed' && result.degraded) {
@@ -81,7 +99,10 @@ export function jobStats(input: { result: JobResult; levels: LevelConfig[]; pric
   }
 
   const usage = result.source === 'cache' ? (input.cachedUsage ?? null) : (result.usage ?? null);
-  const entryUsd = result.status === 'completed' ? entryLevelCost({ result, levels: input.levels, prices: input.prices, usage, actualUsd }) : 0;
+  const entryUsd =
+    result.status === 'completed'
+      ? entryLevelCost({ result, levels: input.levels, prices: input.prices, usage, actualUsd })
+      : 0;
   if (result.source === 'cache') {
     add(fields, F.cacheHits);
     add(fields, F.cacheSavedNusd, toNusd(entryUsd));
@@ -90,7 +111,8 @@ export function jobStats(input: { result: JobResult; levels: LevelConfig[]; pric
   add(fields, F.costNusd, nusd);
   add(fields, F.entryCostNusd, toNusd(entryUsd));
   add(fields, F.levelCostNusd(result.level), nusd);
-  if (result.provider && result.model) add(fields, F.targetCostNusd(`${result.provider}/${result.model}`), nusd);
+  if (result.provider && result.model)
+    add(fields, F.targetCostNusd(`${result.provider}/${result.model}`), nusd);
   if (agent) {
     add(fields, F.agentJobs(agent));
     add(fields, F.agentCostNusd(agent), nusd);

@@ -12,7 +12,11 @@ import type { Report } from './report-types.js';
  * A producer's budget view (entry levels skip spent ones, the ladder state shows `budget`); it
  * only reads, every second. Undefined when the config sets no budget.
  */
-export async function budgetViewFor(config: LadderConfig, redis: Redis, keys: Keys): Promise<BudgetView | undefined> {
+export async function budgetViewFor(
+  config: LadderConfig,
+  redis: Redis,
+  keys: Keys,
+): Promise<BudgetView | undefined> {
   const view = new BudgetView({
     redis,
     keys,
@@ -30,5 +34,12 @@ export function reportFor(
   redis: Redis,
   keys: Keys,
 ): (range: { sinceMs: number; untilMs?: number }) => Promise<Report> {
-  return async (range) => buildReport({ redis, keys, definition: await ops.definition(), since: range.sinceMs, until: range.untilMs });
+  return async (range) =>
+    buildReport({
+      redis,
+      keys,
+      definition: await ops.definition(),
+      since: range.sinceMs,
+      until: range.untilMs,
+    });
 }

@@ -8,7 +8,10 @@ const ms = (n: number | null): string => (n === null ? '-' : `${n} ms`);
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
@@ -16,12 +19,22 @@ function table(header: string[], rows: string[][]): string[] {
 export function renderReport(report: Report): string {
   const out: string[] = [];
   out.push(`llm-ladder report  ${report.since} .. ${report.until}`);
-  out.push(`jobs ${report.jobs.total}: ${report.jobs.completed} completed, ${report.jobs.failed} failed${report.jobs.unpriced ? `, ${report.jobs.unpriced} unpriced` : ''}`);
+  out.push(
+    `jobs ${report.jobs.total}: ${report.jobs.completed} completed, ${report.jobs.failed} failed${report.jobs.unpriced ? `, ${report.jobs.unpriced} unpriced` : ''}`,
+  );
   out.push('');
   out.push(
     ...table(
       ['level', 'jobs', 'share', 'p50', 'p95', 'failed', 'cost'],
-      report.levels.map((l) => [`${l.level} ${l.name}`, String(l.jobs), pct(l.share), ms(l.p50_ms), ms(l.p95_ms), String(l.failed), usd(l.cost_usd)]),
+      report.levels.map((l) => [
+        `${l.level} ${l.name}`,
+        String(l.jobs),
+        pct(l.share),
+        ms(l.p50_ms),
+        ms(l.p95_ms),
+        String(l.failed),
+        usd(l.cost_usd),
+      ]),
     ),
   );
   out.push('');
@@ -29,19 +42,37 @@ export function renderReport(report: Report): string {
     ...table(
       ['target', 'calls', 'transient', 'caller', 'ctx_len', 'misconf', 'err rate', 'open', 'cost'],
       report.targets.map((t) => [
-        t.target, String(t.calls), String(t.errors.transient), String(t.errors.caller), String(t.errors.context_length),
-        String(t.errors.misconfigured), pct(t.error_rate), `${t.open_seconds}s`, usd(t.cost_usd),
+        t.target,
+        String(t.calls),
+        String(t.errors.transient),
+        String(t.errors.caller),
+        String(t.errors.context_length),
+        String(t.errors.misconfigured),
+        pct(t.error_rate),
+        `${t.open_seconds}s`,
+        usd(t.cost_usd),
       ]),
     ),
   );
   out.push('');
-  const reasons = Object.entries(report.failovers.by_reason).filter(([, n]) => n > 0).map(([r, n]) => `${r} ${n}`);
-  out.push(`failovers ${report.failovers.total}${reasons.length ? ` (${reasons.join(', ')})` : ''}`);
+  const reasons = Object.entries(report.failovers.by_reason)
+    .filter(([, n]) => n > 0)
+    .map(([r, n]) => `${r} ${n}`);
+  out.push(
+    `failovers ${report.failovers.total}${reasons.length ? ` (${reasons.join(', ')})` : ''}`,
+  );
   out.push(`cache hits ${report.cache.hits}, saved ${usd(report.cache.saved_usd)}`);
-  out.push(`cost ${usd(report.cost.actual_usd)}; at entry levels ${usd(report.cost.entry_level_usd)}; saved ${usd(report.cost.saved_usd)}`);
+  out.push(
+    `cost ${usd(report.cost.actual_usd)}; at entry levels ${usd(report.cost.entry_level_usd)}; saved ${usd(report.cost.saved_usd)}`,
+  );
   if (report.agents.length > 0) {
     out.push('');
-    out.push(...table(['agent', 'jobs', 'cost'], report.agents.map((a) => [a.agent, String(a.jobs), usd(a.cost_usd)])));
+    out.push(
+      ...table(
+        ['agent', 'jobs', 'cost'],
+        report.agents.map((a) => [a.agent, String(a.jobs), usd(a.cost_usd)]),
+      ),
+    );
   }
   return out.join('\n');
 }

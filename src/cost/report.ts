@@ -3,8 +3,22 @@ import type { LadderDefinition } from '../ladder/definition.js';
 import type { Keys } from '../ladder/keys.js';
 import { openSeconds, readBreakerLogs } from './breaker-log.js';
 import { TARGET_ERROR_CLASSES } from './job-stats.js';
-import { DAY_MS, dayBucket, HOUR_MS, hourBucket, startOfDay, startOfHour, TTL_SECONDS } from './period.js';
-import { FAILOVER_REASONS, type FailoverReason, type Report, type ReportLevel, type ReportTarget } from './report-types.js';
+import {
+  DAY_MS,
+  dayBucket,
+  HOUR_MS,
+  hourBucket,
+  startOfDay,
+  startOfHour,
+  TTL_SECONDS,
+} from './period.js';
+import {
+  FAILOVER_REASONS,
+  type FailoverReason,
+  type Report,
+  type ReportLevel,
+  type ReportTarget,
+} from './report-types.js';
 import { F, fromNusd, histogramPercentile } from './stats-fields.js';
 
 export interface BuildReportOptions {
@@ -26,12 +40,18 @@ type Totals = Map<string, number>;
  * The buckets covering [since, until]: hours while the hour buckets still exist (8 days), else
  * days. The window is widened to whole buckets, and `since` in the report says where it began.
  */
-function bucketsFor(sinceMs: number, untilMs: number, nowMs: number, keys: Keys): { startMs: number; keys: string[] } {
+function bucketsFor(
+  sinceMs: number,
+  untilMs: number,
+  nowMs: number,
+  keys: Keys,
+): { startMs: number; keys: string[] } {
   const useHours = nowMs - sinceMs < TTL_SECONDS.hour * 1000 - HOUR_MS;
   const step = useHours ? HOUR_MS : DAY_MS;
   const startMs = useHours ? startOfHour(sinceMs) : startOfDay(sinceMs);
   const names: string[] = [];
-  for (let t = startMs; t <= untilMs; t += step) names.push(useHours ? keys.statsHour(hourBucket(t)) : keys.statsDay(dayBucket(t)));
+  for (let t = startMs; t <= untilMs; t += step)
+    names.push(useHours ? keys.statsHour(hourBucket(t)) : keys.statsDay(dayBucket(t)));
   return { startMs, keys: names };
 }
 
@@ -52,17 +72,21 @@ async function readTotals(redis: Redis, bucketKeys: string[]): Promise<Totals> {
 /** Fields `${prefix}${rest}` as rest → value. */
 function withPrefix(totals: Totals, prefix: string): Map<string, number> {
   const found = new Map<string, number>();
-  for (const [field, value] of totals) if (field.startsWith(prefix)) found.set(field.slice(prefix.length), value);
+  for (const [field, value] of totals)
+    if (field.startsWith(prefix)) found.set(field.slice(prefix.length), value);
   return found;
 }
 
-const ratio = (part: number, whole: number): number => (whole > 0 ? Number((part / whole).toFixed(4)) : 0);
+const ratio = (part: number, whole: number): number =>
+  whole > 0 ? Number((part / whole).toFixed(4)) : 0;
 
 function levelRows(totals: Totals, definition: BuildReportOptions['definition']): ReportLevel[] {
   const completed = totals.get(F.completed) ?? 0;
   return definition.levels.map((level) => {
     const jobs = totals.get(F.served(level.level)) ?? 0;
-    const histogram = new Map([...withPrefix(totals, `lat:${level.level}:`)].map(([b, n]) => [Number(b), n]));
+    const histogram = new Map(
+      [...withPrefix(totals, `lat:${level.level}:`)].map(([b, n]) => [Number(b), n]),
+    );
     return {
       level: level.level,
       name: level.name,
@@ -79,7 +103,9 @@ function levelRows(totals: Totals, definition: BuildReportOptions['definition'])
 function targetRows(totals: Totals, targets: string[], open: Map<string, number>): ReportTarget[] {
   return targets.map((target) => {
     const calls = totals.get(F.calls(target)) ?? 0;
-    const errors = Object.fromEntries(TARGET_ERROR_CLASSES.map((c) => [c, totals.get(F.errors(c, target)) ?? 0])) as ReportTarget['errors'];
+    const errors = Object.fromEntries(
+      TARGET_ERROR_CLASSES.map((c) => [c, totals.get(F.errors(c, target)) ?? 0]),
+    ) as ReportTarget['errors'];
     const errorCount = Object.values(errors).reduce((a, b) => a + b, 0);
     return {
       target,
@@ -98,18 +124,26 @@ export async function buildReport(options: BuildReportOptions): Promise<Report> 
   const sinceMs = Number(options.since);
   const untilMs = options.until === undefined ? nowMs : Number(options.until);
   if (!Number.isFinite(sinceMs) || !Number.isFinite(untilMs) || sinceMs > untilMs) {
-    throw new RangeError(`a report needs since <= until, got ${String(options.since)} .. ${String(options.until)}`);
+    throw new RangeError(
+      `a report needs since <= until, got ${String(options.since)} .. ${String(options.until)}`,
+    );
   }
   const buckets = bucketsFor(sinceMs, untilMs, nowMs, options.keys);
   const totals = await readTotals(options.redis, buckets.keys);
 
-  const known = options.definition.levels.flatMap((l) => (l.kind === 'llm' ? l.targets.map((t) => t.id) : []));
+  const known = options.definition.levels.flatMap((l) =>
+    l.kind === 'llm' ? l.targets.map((t) => t.id) : [],
+  );
   const seen = [...withPrefix(totals, F.calls('')).keys()];
   const targets = [...new Set([...known, ...seen])];
   const logs = await readBreakerLogs(options.redis, options.keys, targets, untilMs);
-  const open = new Map(targets.map((t) => [t, openSeconds(logs.get(t) ?? [], buckets.startMs, untilMs)]));
+  const open = new Map(
+    targets.map((t) => [t, openSeconds(logs.get(t) ?? [], buckets.startMs, untilMs)]),
+  );
 
-  const byReason = Object.fromEntries(FAILOVER_REASONS.map((r) => [r, totals.get(F.failoverReason(r)) ?? 0])) as Record<FailoverReason, number>;
+  const byReason = Object.fromEntries(
+    FAILOVER_REASONS.map((r) => [r, totals.get(F.failoverReason(r)) ?? 0]),
+  ) as Record<FailoverReason, number>;
   const agentJobs = withPrefix(totals, F.agentJobs(''));
   const agentCost = withPrefix(totals, F.agentCostNusd(''));
   const actual = totals.get(F.costNusd) ?? 0;
@@ -126,8 +160,15 @@ export async function buildReport(options: BuildReportOptions): Promise<Report> 
     levels: levelRows(totals, options.definition),
     targets: targetRows(totals, targets, open),
     failovers: { total: totals.get(F.failovers) ?? 0, by_reason: byReason },
-    cache: { hits: totals.get(F.cacheHits) ?? 0, saved_usd: fromNusd(totals.get(F.cacheSavedNusd) ?? 0) },
-    cost: { actual_usd: fromNusd(actual), entry_level_usd: fromNusd(entry), saved_usd: fromNusd(entry - actual) },
+    cache: {
+      hits: totals.get(F.cacheHits) ?? 0,
+      saved_usd: fromNusd(totals.get(F.cacheSavedNusd) ?? 0),
+    },
+    cost: {
+      actual_usd: fromNusd(actual),
+      entry_level_usd: fromNusd(entry),
+      saved_usd: fromNusd(entry - actual),
+    },
     agents: [...agentJobs]
       .map(([agent, jobs]) => ({ agent, jobs, cost_usd: fromNusd(agentCost.get(agent) ?? 0) }))
       .sort((a, b) => b.cost_usd - a.cost_usd || a.agent.localeCompare(b.agent)),

@@ -18,7 +18,9 @@ export interface StateDecoratorOptions {
  * state, in one round trip. `served_last_hour` counts this hour's jobs plus the previous hour's
  * scaled by the part of it still inside the last 60 minutes (hour buckets hold no finer times).
  */
-export function createStateDecorator(options: StateDecoratorOptions): (state: LadderState) => Promise<LadderState> {
+export function createStateDecorator(
+  options: StateDecoratorOptions,
+): (state: LadderState) => Promise<LadderState> {
   const now = options.now ?? Date.now;
   return async (state) => {
     const nowMs = now();
@@ -32,7 +34,11 @@ export function createStateDecorator(options: StateDecoratorOptions): (state: La
       const limit = options.budgets.levels[l.name];
       return limit ? [{ name: l.name, limit }] : [];
     });
-    for (const b of budgeted) pipeline.hget(options.keys.budgetSpend(periodKey(b.limit.period, nowMs)), BUDGET_FIELD.level(b.name));
+    for (const b of budgeted)
+      pipeline.hget(
+        options.keys.budgetSpend(periodKey(b.limit.period, nowMs)),
+        BUDGET_FIELD.level(b.name),
+      );
     const replies = (await pipeline.exec()) ?? [];
     const values = replies.map(([error, value]) => {
       if (error) throw error;
@@ -47,8 +53,16 @@ export function createStateDecorator(options: StateDecoratorOptions): (state: La
         const limit = options.budgets.levels[level.name];
         return {
           ...level,
-          served_last_hour: Math.round(Number(now_[i] ?? 0) + Number(before[i] ?? 0) * leftOfPrevious),
-          budget: limit ? { period: limit.period, limit_usd: limit.limitUsd, spent_usd: spent.get(level.name) ?? 0 } : level.budget,
+          served_last_hour: Math.round(
+            Number(now_[i] ?? 0) + Number(before[i] ?? 0) * leftOfPrevious,
+          ),
+          budget: limit
+            ? {
+                period: limit.period,
+                limit_usd: limit.limitUsd,
+                spent_usd: spent.get(level.name) ?? 0,
+              }
+            : level.budget,
         };
       }),
     };

@@ -57,9 +57,16 @@ export class StatsRecorder {
   }
 
   async record(result: JobResult): Promise<void> {
-    const cached = result.source === 'cache' && result.output ? this.hits.get(result.output) : undefined;
-    const stats = jobStats({ result, levels: this.options.levels, prices: this.options.prices, cachedUsage: cached?.usage ?? null });
-    const finishedMs = Date.parse(result.timing.finished_at ?? '') || (this.options.now ?? Date.now)();
+    const cached =
+      result.source === 'cache' && result.output ? this.hits.get(result.output) : undefined;
+    const stats = jobStats({
+      result,
+      levels: this.options.levels,
+      prices: this.options.prices,
+      cachedUsage: cached?.usage ?? null,
+    });
+    const finishedMs =
+      Date.parse(result.timing.finished_at ?? '') || (this.options.now ?? Date.now)();
     const { keys } = this.options;
     const hour = keys.statsHour(hourBucket(finishedMs));
     const day = keys.statsDay(dayBucket(finishedMs));
@@ -71,10 +78,14 @@ export class StatsRecorder {
     multi.expire(hour, TTL_SECONDS.hour);
     multi.expire(day, TTL_SECONDS.day);
     if (stats.spend.nusd > 0) {
-      for (const [period, ttl] of [['day', TTL_SECONDS.budgetDay], ['month', TTL_SECONDS.budgetMonth]] as const) {
+      for (const [period, ttl] of [
+        ['day', TTL_SECONDS.budgetDay],
+        ['month', TTL_SECONDS.budgetMonth],
+      ] as const) {
         const key = keys.budgetSpend(periodKey(period, finishedMs));
         multi.hincrby(key, BUDGET_FIELD.level(stats.spend.level), stats.spend.nusd);
-        if (stats.spend.agent) multi.hincrby(key, BUDGET_FIELD.agent(stats.spend.agent), stats.spend.nusd);
+        if (stats.spend.agent)
+          multi.hincrby(key, BUDGET_FIELD.agent(stats.spend.agent), stats.spend.nusd);
         multi.expire(key, ttl);
       }
     }
@@ -98,7 +109,9 @@ export class StatsRecorder {
   }
 
   private track(work: Promise<void>): void {
-    const tracked = work.catch((error: unknown) => this.options.logger.warn({ err: String(error) }, 'cost stats could not be written'));
+    const tracked = work.catch((error: unknown) =>
+      this.options.logger.warn({ err: String(error) }, 'cost stats could not be written'),
+    );
     this.pending.add(tracked);
     void tracked.finally(() => this.pending.delete(tracked));
   }

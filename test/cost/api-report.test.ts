@@ -27,16 +27,24 @@ afterAll(async () => {
   await fake.close();
 });
 
-const get = (path: string) => fetch(`${api!.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+const get = (path: string) =>
+  fetch(`${api!.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
 
 describe('GET /v1/report', () => {
   it('answers the report JSON from Redis, and the ladder state carries budgets', async () => {
-    const config = testConfig({ ...FIVE_LEVELS, budgets: { levels: { full: { daily_usd: 5 } } } }, fake);
+    const config = testConfig(
+      { ...FIVE_LEVELS, budgets: { levels: { full: { daily_usd: 5 } } } },
+      fake,
+    );
     ladder = await startTestLadder(config);
     const ops = await openRedisOps({ url: config.redis.url, prefix: config.redis.prefix, config });
     closers.push(() => ops.close());
     api = await startApi({ ops });
-    fake.script('anthropic', 'claude-opus-4-7', ok('hi', { input_tokens: 1000, output_tokens: 100 }));
+    fake.script(
+      'anthropic',
+      'claude-opus-4-7',
+      ok('hi', { input_tokens: 1000, output_tokens: 100 }),
+    );
     const { id } = await ops.enqueue(job('hello'));
     expect(await ops.result(id, { timeoutMs: 10_000 })).toMatchObject({ cost_usd: 0.0075 });
 
@@ -47,12 +55,27 @@ describe('GET /v1/report', () => {
     const response = await get('/v1/report?since=1h');
     expect(response.status).toBe(200);
     const report = (await response.json()) as Report;
-    expect(Object.keys(report)).toEqual(['since', 'until', 'jobs', 'levels', 'targets', 'failovers', 'cache', 'cost', 'agents']);
+    expect(Object.keys(report)).toEqual([
+      'since',
+      'until',
+      'jobs',
+      'levels',
+      'targets',
+      'failovers',
+      'cache',
+      'cost',
+      'agents',
+    ]);
     expect(report.levels[0]).toMatchObject({ level: 1, name: 'full', jobs: 1, share: 1 });
     expect(report.cost).toEqual({ actual_usd: 0.0075, entry_level_usd: 0.0075, saved_usd: 0 });
 
-    const state = (await (await get('/v1/ladder')).json()) as { levels: { budget: unknown; served_last_hour?: number }[] };
-    expect(state.levels[0]).toMatchObject({ budget: { period: 'day', limit_usd: 5, spent_usd: 0.0075 }, served_last_hour: 1 });
+    const state = (await (await get('/v1/ladder')).json()) as {
+      levels: { budget: unknown; served_last_hour?: number }[];
+    };
+    expect(state.levels[0]).toMatchObject({
+      budget: { period: 'day', limit_usd: 5, spent_usd: 0.0075 },
+      served_last_hour: 1,
+    });
     expect(state.levels[1]?.budget).toBeNull();
   });
 

@@ -44,31 +44,51 @@ function testClock(iso: string): Clock & { set(iso: string): void } {
 }
 
 /** A producer whose budget view and ladder state use the test's clock. */
-async function startProducer(config: LadderConfig, clock: Clock): Promise<{ ops: RedisLadderOps; view: BudgetView }> {
+async function startProducer(
+  config: LadderConfig,
+  clock: Clock,
+): Promise<{ ops: RedisLadderOps; view: BudgetView }> {
   const redis = createRedis(config.redis.url, 'producer');
   await connectRedis(redis);
   const keys = createKeys(config.redis.prefix);
   const now = () => clock.now();
-  const view = await new BudgetView({ redis, keys, budgets: config.budgets, levels: config.levels, prices: createPriceLookup(config.prices), now, refreshMs: 60_000 }).start();
+  const view = await new BudgetView({
+    redis,
+    keys,
+    budgets: config.budgets,
+    levels: config.levels,
+    prices: createPriceLookup(config.prices),
+    now,
+    refreshMs: 60_000,
+  }).start();
   const ops = new RedisLadderOps({
-    redis, prefix: config.redis.prefix, owned: [redis], availability: view.availability, now,
+    redis,
+    prefix: config.redis.prefix,
+    owned: [redis],
+    availability: view.availability,
+    now,
     decorateState: createStateDecorator({ redis, keys, budgets: config.budgets, now }),
   });
   return { ops, view };
 }
 
-const trail = (r: JobResult | null) => r?.attempts.map((a) => [a.level, a.outcome === 'skipped' ? a.reason : a.outcome]);
+const trail = (r: JobResult | null) =>
+  r?.attempts.map((a) => [a.level, a.outcome === 'skipped' ? a.reason : a.outcome]);
 // Opus at $5/$25 per million: 1000 in + 100 out = $0.0075 a job.
 const OPUS_JOB = ok('from opus', { input_tokens: 1000, output_tokens: 100 });
 
 describe('budgets that degrade', () => {
   it('a spent level sends new jobs down with reason budget, and takes them again after the period boundary', async () => {
     const clock = testClock('2026-11-25T23:59:00Z');
-    const config = testConfig({ ...FIVE_LEVELS, budgets: { levels: { full: { daily_usd: 0.01 } } } }, fake);
+    const config = testConfig(
+      { ...FIVE_LEVELS, budgets: { levels: { full: { daily_usd: 0.01 } } } },
+      fake,
+    );
     ladder = await startTestLadder(config, { clock });
     producer = await startProducer(config, clock);
     fake.setDefault('anthropic', 'claude-opus-4-7', OPUS_JOB);
-    const run = async (ops: RedisLadderOps, text: string) => ops.result((await ops.enqueue(job(text))).id, { timeoutMs: 10_000 });
+    const run = async (ops: RedisLadderOps, text: string) =>
+      ops.result((await ops.enqueue(job(text))).id, { timeoutMs: 10_000 });
 
     // Two jobs start while the day's $0.01 is not spent; together they spend $0.015.
     expect(await run(producer.ops, 'a')).toMatchObject({ level: 1, cost_usd: 0.0075 });
@@ -84,24 +104,40 @@ describe('budgets that degrade', () => {
     expect(entered).toMatchObject({ level: 2, level_name: 'reduced' });
     const c = await ladder.ops.result(entered.id, { timeoutMs: 10_000 });
     expect(c).toMatchObject({ status: 'completed', level: 2, entry_level: 1, degraded: true });
-    expect(trail(c)).toEqual([[1, 'budget'], [2, 'ok']]);
+    expect(trail(c)).toEqual([
+      [1, 'budget'],
+      [2, 'ok'],
+    ]);
 
     // A job that reaches the level-1 queue anyway (a producer without budgets) is refused there.
     const d = await run(ladder.ops, 'd');
     expect(d).toMatchObject({ level: 2, degraded: true });
-    expect(trail(d)).toEqual([[1, 'budget'], [2, 'ok']]);
+    expect(trail(d)).toEqual([
+      [1, 'budget'],
+      [2, 'ok'],
+    ]);
     expect(fake.calls('anthropic', 'claude-opus-4-7')).toBe(2);
 
     const before = await producer.ops.ladder();
-    expect(before.levels[0]).toMatchObject({ state: 'budget', budget: { period: 'day', limit_usd: 0.01, spent_usd: 0.015 } });
+    expect(before.levels[0]).toMatchObject({
+      state: 'budget',
+      budget: { period: 'day', limit_usd: 0.01, spent_usd: 0.015 },
+    });
 
     // A new UTC day: the budget is whole again.
     clock.set('2026-11-26T00:00:05Z');
     await producer.view.refresh();
-    expect(await run(producer.ops, 'e')).toMatchObject({ level: 1, degraded: false, attempts: [expect.objectContaining({ level: 1, outcome: 'ok' })] });
+    expect(await run(producer.ops, 'e')).toMatchObject({
+      level: 1,
+      degraded: false,
+      attempts: [expect.objectContaining({ level: 1, outcome: 'ok' })],
+    });
     await vi.waitFor(async () => {
       const after = await producer!.ops.ladder();
-      expect(after.levels[0]).toMatchObject({ state: 'live', budget: { period: 'day', limit_usd: 0.01, spent_usd: 0.0075 } });
+      expect(after.levels[0]).toMatchObject({
+        state: 'live',
+        budget: { period: 'day', limit_usd: 0.01, spent_usd: 0.0075 },
+      });
       // a and b in the hour before (almost all of it still inside the last 60 minutes), e in this one.
       expect(after.levels[0]?.served_last_hour).toBe(3);
       expect(after.levels[1]?.served_last_hour).toBe(2);
@@ -110,12 +146,17 @@ describe('budgets that degrade', () => {
 
   it('an agent over its budget is served by the levels that cost nothing, or fails at its floor', async () => {
     const clock = testClock('2026-11-10T12:00:00Z');
-    const config = testConfig({ ...FIVE_LEVELS, budgets: { agents: { 'cheap-bot': { monthly_usd: 0.005 } } } }, fake);
+    const config = testConfig(
+      { ...FIVE_LEVELS, budgets: { agents: { 'cheap-bot': { monthly_usd: 0.005 } } } },
+      fake,
+    );
     ladder = await startTestLadder(config, { clock });
     producer = await startProducer(config, clock);
     fake.setDefault('anthropic', 'claude-opus-4-7', OPUS_JOB);
-    const agentJob = (text: string, agent: string, extra: Record<string, unknown> = {}) => job(text, { metadata: { agent }, ...extra });
-    const run = async (body: Record<string, unknown>) => ladder!.ops.result((await producer!.ops.enqueue(body)).id, { timeoutMs: 10_000 });
+    const agentJob = (text: string, agent: string, extra: Record<string, unknown> = {}) =>
+      job(text, { metadata: { agent }, ...extra });
+    const run = async (body: Record<string, unknown>) =>
+      ladder!.ops.result((await producer!.ops.enqueue(body)).id, { timeoutMs: 10_000 });
 
     expect(await run(agentJob('first', 'cheap-bot'))).toMatchObject({ level: 1, cost_usd: 0.0075 });
     await vi.waitFor(async () => {
@@ -124,12 +165,26 @@ describe('budgets that degrade', () => {
     });
 
     const spent = await run(agentJob('second', 'cheap-bot'));
-    expect(spent).toMatchObject({ status: 'completed', level: 5, source: 'static', degraded: true });
-    expect(trail(spent)).toEqual([[1, 'budget'], [2, 'budget'], [3, 'budget'], [4, 'cache_miss'], [5, 'ok']]);
+    expect(spent).toMatchObject({
+      status: 'completed',
+      level: 5,
+      source: 'static',
+      degraded: true,
+    });
+    expect(trail(spent)).toEqual([
+      [1, 'budget'],
+      [2, 'budget'],
+      [3, 'budget'],
+      [4, 'cache_miss'],
+      [5, 'ok'],
+    ]);
 
     const floored = await run(agentJob('third', 'cheap-bot', { floor: 'reduced' }));
     expect(floored).toMatchObject({ status: 'failed', level: 2 });
-    expect(trail(floored)).toEqual([[1, 'budget'], [2, 'budget']]);
+    expect(trail(floored)).toEqual([
+      [1, 'budget'],
+      [2, 'budget'],
+    ]);
 
     // Other agents are not held to cheap-bot's budget; a new month resets it.
     expect(await run(agentJob('fourth', 'other-bot'))).toMatchObject({ level: 1, degraded: false });

@@ -23,9 +23,17 @@ describe('complexity routing', () => {
     ladder = await startTestLadder(testConfig(FIVE_LEVELS, fake));
     const served: Record<string, unknown> = {};
     for (const complexity of ['simple', 'standard', 'complex'] as const) {
-      const { id, level } = await ladder.ops.enqueue(job(`a ${complexity} question`, { complexity }));
+      const { id, level } = await ladder.ops.enqueue(
+        job(`a ${complexity} question`, { complexity }),
+      );
       const result = await ladder.ops.result(id, { timeoutMs: 10_000 });
-      served[complexity] = [level, result?.level, result?.entry_level, result?.provider, result?.degraded];
+      served[complexity] = [
+        level,
+        result?.level,
+        result?.entry_level,
+        result?.provider,
+        result?.degraded,
+      ];
     }
     expect(served).toEqual({
       simple: [3, 3, 3, 'google', false],
@@ -38,9 +46,18 @@ describe('complexity routing', () => {
   });
 
   it('follows the config map, by level name too', async () => {
-    ladder = await startTestLadder(testConfig({ ...FIVE_LEVELS, complexity: { simple: 'reduced', standard: 'reduced', complex: 'full' } }, fake));
+    ladder = await startTestLadder(
+      testConfig(
+        { ...FIVE_LEVELS, complexity: { simple: 'reduced', standard: 'reduced', complex: 'full' } },
+        fake,
+      ),
+    );
     const { id } = await ladder.ops.enqueue(job('cheap please', { complexity: 'simple' }));
-    expect(await ladder.ops.result(id, { timeoutMs: 10_000 })).toMatchObject({ level: 2, level_name: 'reduced', entry_level: 2 });
+    expect(await ladder.ops.result(id, { timeoutMs: 10_000 })).toMatchObject({
+      level: 2,
+      level_name: 'reduced',
+      entry_level: 2,
+    });
     expect(fake.calls('google', 'gemini-2.0-flash')).toBe(0);
   });
 });

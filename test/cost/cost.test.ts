@@ -26,38 +26,66 @@ const target = (id: string) => {
 
 describe('cost of one call, from each provider’s own usage shape', () => {
   it('Anthropic: input_tokens excludes cache reads, which are billed at the cached-input price', () => {
-    const usage = anthropicUsage({ input_tokens: 100, cache_read_input_tokens: 1000, cache_creation_input_tokens: 0, output_tokens: 50 });
+    const usage = anthropicUsage({
+      input_tokens: 100,
+      cache_read_input_tokens: 1000,
+      cache_creation_input_tokens: 0,
+      output_tokens: 50,
+    });
     expect(usage).toEqual({ input_tokens: 1100, output_tokens: 50, cached_input_tokens: 1000 });
     // 100 × $3 + 1000 × $0.30 + 50 × $15, per million.
     expect(costOfUsage(price('anthropic/claude-sonnet-4-6'), usage!)).toBeCloseTo(0.00135, 12);
   });
 
   it('Anthropic: cache writes count as input at the plain input price', () => {
-    const usage = anthropicUsage({ input_tokens: 10, cache_creation_input_tokens: 990, output_tokens: 0 });
-    expect(costOfUsage(price('anthropic/claude-opus-4-7'), usage!)).toBeCloseTo((1000 * 5) / 1e6, 12);
+    const usage = anthropicUsage({
+      input_tokens: 10,
+      cache_creation_input_tokens: 990,
+      output_tokens: 0,
+    });
+    expect(costOfUsage(price('anthropic/claude-opus-4-7'), usage!)).toBeCloseTo(
+      (1000 * 5) / 1e6,
+      12,
+    );
   });
 
   it('OpenAI: prompt_tokens includes the cached tokens, which are taken out before the input price', () => {
-    const usage = openaiUsage({ prompt_tokens: 2000, completion_tokens: 100, prompt_tokens_details: { cached_tokens: 1500 } });
+    const usage = openaiUsage({
+      prompt_tokens: 2000,
+      completion_tokens: 100,
+      prompt_tokens_details: { cached_tokens: 1500 },
+    });
     // 500 × $2.50 + 1500 × $1.25 + 100 × $10, per million.
     expect(costOfUsage(price('openai/gpt-4o'), usage!)).toBeCloseTo(0.004125, 12);
   });
 
   it('Google: promptTokenCount includes cached content; thinking tokens are output', () => {
-    const usage = googleUsage({ promptTokenCount: 1000, cachedContentTokenCount: 400, candidatesTokenCount: 100, thoughtsTokenCount: 50 });
+    const usage = googleUsage({
+      promptTokenCount: 1000,
+      cachedContentTokenCount: 400,
+      candidatesTokenCount: 100,
+      thoughtsTokenCount: 50,
+    });
     // 600 × $0.30 + 400 × $0.03 + 150 × $2.50, per million.
     expect(costOfUsage(price('google/gemini-2.5-flash'), usage!)).toBeCloseTo(0.000567, 12);
   });
 
   it('a price without a cached-input rate bills cached tokens as input', () => {
-    expect(costOfUsage({ input: 2, output: 4 }, { input_tokens: 1000, cached_input_tokens: 600, output_tokens: 10 })).toBeCloseTo((1000 * 2 + 10 * 4) / 1e6, 12);
+    expect(
+      costOfUsage(
+        { input: 2, output: 4 },
+        { input_tokens: 1000, cached_input_tokens: 600, output_tokens: 10 },
+      ),
+    ).toBeCloseTo((1000 * 2 + 10 * 4) / 1e6, 12);
   });
 });
 
 describe('createCostFn', () => {
   it('prices known targets, dated snapshots and simulated mirrors; config prices win', () => {
     const { logger } = recordingLogger();
-    const cost = createCostFn({ prices: { 'openai/gpt-4o': { input: 1, output: 1 } } }, logger, { warned: new Set() });
+    const cost = createCostFn({ prices: { 'openai/gpt-4o': { input: 1, output: 1 } } }, logger, {
+      warned: new Set(),
+    });
     const usage = { input_tokens: 1_000_000, output_tokens: 1_000_000 };
     expect(cost(target('openai/gpt-4o'), usage)).toBe(2);
     expect(cost(target('anthropic/claude-haiku-4-5-20251001'), usage)).toBe(6);
