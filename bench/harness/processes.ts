@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Queue } from 'bullmq';
+import { until } from './stats.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** A worker child process under measurement. */
+export interface BenchChild {
+  child: ChildProcess;
+  pid: number;
+  output(): string;
+  /** Resident set size in kB, from /proc/<pid>/status (VmRSS). */
+  rssKb(): number;
+  stop(): Promise<void>;
+}
+
+function spawnTs(args: string[], env: Record<string, string>): BenchChild {
+  // Logging at info would print a line per job and measure pino instead of the ladder.
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  const keep = (chunk: Buffer): void => {
+    // Only the tail matters (for a crash report); do not let a chatty child grow the bench's memory.
+    text = (text + chunk.toString('utf8')).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`bench: could not spawn ${args.join(' ')}`);
+  return {
+    child,
+    pid,
+    output: () => text,
+    rssKb() {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** `ladder worker` from the CLI, as users run it. */
+export function spawnLadderWorker(input: { configPath: string; levels: string[]; concurrency: number }): BenchChild {
+  const levelArgs = input.levels.flatMap((l) => ['--level', l]);
+  return spawnTs([join(ROOT, 'src/cli/main.ts'), 'worker', '--config', input.configPath, ...levelArgs, '--concurrency', String(input.concurrency)], {});
+}
+
+/** A bare BullMQ worker with a no-op processor (bench/workers/bare-worker.ts). */
+export function spawnBareWorker(input: { url: string; prefix: string; queue: string; concurrency: number; delayMs?: number }): BenchChild {
+  const args = [input.url, input.prefix, input.queue, String(input.concurrency), String(input.delayMs ?? 0)];
+  return spawnTs([join(ROOT, 'bench/workers/bare-worker.ts'), ...args], {});
+}
+
+/** Waits until `count` workers are connected to the queue (BullMQ names their connections). */
+export async function waitForWorkers(queue: Queue, count: number, children: readonly BenchChild[]): Promise<void> {
+  await until(
+    async () => {
+      for (const c of children) {
+        if (c.child.exitCode !== null) throw new Error(`bench: a worker exited early:\n${c.output()}`);
+      }
+      return (await queue.getWorkersCount()) >= count;
+    },
+    { timeoutMs: 60_000, everyMs: 50, what: `${count} workers on ${queue.name}` },
+  );
+}
+
+export async function stopAll(children: readonly BenchChild[]): Promise<void> {
+  await Promise.all(children.map((c) => c.stop()));
+}
