@@ -21,6 +21,35 @@ const DEMO_CONFIG = new URL('../../../examples/simulated.yaml', import.meta.url)
 interface DemoOptions extends CommonOptions {
   port?: string;
   rate?: string;
+  /** Commander's negation of `--no-outages`. */
+  outages: boolean;
+}
+
+/**
+ * A real outage now and then, so the breaker is seen to open on its own, the level to pause and
+ * its jobs to degrade, then to come back: `upMs` healthy, `downMs` failing every call with 503.
+ */
+function outageCycle(input: {
+  setOutage: (down: boolean) => void;
+  target: string;
+  upMs: number;
+  downMs: number;
+}): () => void {
+  let timer: NodeJS.Timeout;
+  const up = (): void => {
+    input.setOutage(false);
+    timer = setTimeout(down, input.upMs);
+  };
+  const down = (): void => {
+    process.stderr.write(`demo: simulated outage of ${input.target} for ${input.downMs / 1000}s\n`);
+    input.setOutage(true);
+    timer = setTimeout(() => {
+      process.stderr.write(`demo: ${input.target} is healthy again\n`);
+      up();
+    }, input.downMs);
+  };
+  timer = setTimeout(down, input.upMs);
+  return () => clearTimeout(timer);
 }
 
 function demoConfig(options: DemoOptions): LadderConfig {
@@ -40,6 +69,7 @@ export function registerDemo(program: Command): void {
     )
     .option('-p, --port <port>', 'HTTP port (default PORT, else 3000)')
     .option('--rate <jobs>', 'sample jobs per second (default 2)')
+    .option('--no-outages', 'do not take the top target down for 20 s every minute')
     .option('--config <path>', 'use this config instead of the built-in simulated ladder')
     .action(async (options: DemoOptions) => {
       const base = demoConfig(options);
@@ -77,6 +107,17 @@ export function registerDemo(program: Command): void {
       );
       const first = config.levels.find((l) => l.kind === 'llm');
       const target = first?.kind === 'llm' ? first.targets[0]?.id : undefined;
+      const simulated = running.runtime?.providers.simulated;
+      const [provider, model] = (target ?? '').split('/');
+      const stopOutages =
+        options.outages && simulated && provider === 'simulated' && model
+          ? outageCycle({
+              setOutage: (down) => simulated.setOutage(model, down),
+              target: target!,
+              upMs: 40_000,
+              downMs: 20_000,
+            })
+          : () => undefined;
       const url = running.api.url;
       process.stderr.write(
         [
@@ -86,7 +127,10 @@ export function registerDemo(program: Command): void {
           `  Bull Board    ${url}/admin/queues`,
           `  API           ${url}/v1/ladder   docs ${url}/docs`,
           '',
-          'Take the top level down and watch jobs degrade, then bring it back:',
+          options.outages
+            ? `Every minute ${target ?? 'the top target'} goes down for 20 s on its own (--no-outages turns it off).`
+            : '',
+          'Take the top level down yourself and watch jobs degrade, then bring it back:',
           `  npx ladder breaker open ${target ?? 'provider/model'} --url ${url}`,
           `  npx ladder breaker auto ${target ?? 'provider/model'} --url ${url}`,
           `  npx ladder enqueue "Hello" --wait --url ${url}`,
@@ -97,6 +141,7 @@ export function registerDemo(program: Command): void {
       );
       onShutdown(async () => {
         clearInterval(trickle);
+        stopOutages();
         await producer.close();
         await running.close();
         await redis.stop?.();
