@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { BreakerTransition } from '../breaker/types.js';
 import { ResponseCache, type CachedResponse } from '../cache/response-cache.js';
 import type { LevelConfig } from '../config/types.js';
@@ -14,6 +14,10 @@ import { BUDGET_FIELD } from './stats-fields.js';
 
 /** Transitions kept per target. */
 const MAX_LOGGED_TRANSITIONS = 1000;
+/** How long finished jobs' totals wait to be written together, at most. */
+const BATCH_MS = 100;
+/** Totals are written at once when this many jobs wait. */
+const BATCH_MAX_JOBS = 500;
 
 export interface StatsRecorderOptions {
   redis: Redis;
@@ -37,8 +41,13 @@ export class StatsRecorder {
   /** Cache hits by the output object the worker passes on to the result unchanged. */
   private readonly hits = new WeakMap<CompletionOutput, CachedResponse>();
 
+  /** Totals not yet written, by stats hash key. */
+  private batch = new Map<string, { ttlSeconds: number; fields: Map<string, number> }>();
+  private batchedJobs = 0;
+  private batchTimer: NodeJS.Timeout | undefined;
+
   constructor(private readonly options: StatsRecorderOptions) {
-    this.observer = { jobFinished: (result) => this.track(this.record(result)) };
+    this.observer = { jobFinished: (result) => this.add(result) };
   }
 
   /**
@@ -56,17 +65,89 @@ export class StatsRecorder {
     })(this.options.redis, this.options.keys, ttlSeconds);
   }
 
-  async record(result: JobResult): Promise<void> {
+  /**
+   * A finished job from a worker. Hour and day totals only feed the report, so they are summed
+   * here and written in one MULTI every BATCH_MS (was a MULTI of ~16 commands per job, the largest
+   * share of the ladder's Redis commands). Spend goes at once: other processes' exact budget
+   * admits read it, and a delay would let them overspend.
+   */
+  private add(result: JobResult): void {
+    const stats = this.statsOf(result);
+    const finishedMs = this.finishedMs(result);
+    const { keys } = this.options;
+    const targets = [
+      { key: keys.statsHour(hourBucket(finishedMs)), ttlSeconds: TTL_SECONDS.hour },
+      { key: keys.statsDay(dayBucket(finishedMs)), ttlSeconds: TTL_SECONDS.day },
+    ];
+    for (const { key, ttlSeconds } of targets) {
+      const entry = this.batch.get(key) ?? { ttlSeconds, fields: new Map<string, number>() };
+      for (const [field, amount] of stats.fields)
+        entry.fields.set(field, (entry.fields.get(field) ?? 0) + amount);
+      this.batch.set(key, entry);
+    }
+    this.batchedJobs += 1;
+    if (stats.spend.nusd > 0) this.track(this.writeSpend(stats.spend, finishedMs));
+    if (this.batchedJobs >= BATCH_MAX_JOBS) this.track(this.writeBatch());
+    else if (!this.batchTimer) {
+      this.batchTimer = setTimeout(() => this.track(this.writeBatch()), BATCH_MS);
+      this.batchTimer.unref();
+    }
+  }
+
+  private async writeBatch(): Promise<void> {
+    clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    if (this.batch.size === 0) return;
+    const batch = this.batch;
+    this.batch = new Map();
+    this.batchedJobs = 0;
+    const multi = this.options.redis.multi();
+    for (const [key, { ttlSeconds, fields }] of batch) {
+      for (const [field, amount] of fields) multi.hincrby(key, field, amount);
+      multi.expire(key, ttlSeconds);
+    }
+    await multi.exec();
+  }
+
+  private async writeSpend(spend: JobStats['spend'], finishedMs: number): Promise<void> {
+    const multi = this.options.redis.multi();
+    this.addSpend(multi, spend, finishedMs);
+    await multi.exec();
+    this.options.onSpend?.(spend);
+  }
+
+  private statsOf(result: JobResult): JobStats {
     const cached =
       result.source === 'cache' && result.output ? this.hits.get(result.output) : undefined;
-    const stats = jobStats({
+    return jobStats({
       result,
       levels: this.options.levels,
       prices: this.options.prices,
       cachedUsage: cached?.usage ?? null,
     });
-    const finishedMs =
-      Date.parse(result.timing.finished_at ?? '') || (this.options.now ?? Date.now)();
+  }
+
+  private finishedMs(result: JobResult): number {
+    return Date.parse(result.timing.finished_at ?? '') || (this.options.now ?? Date.now)();
+  }
+
+  private addSpend(multi: ChainableCommander, spend: JobStats['spend'], finishedMs: number): void {
+    if (spend.nusd <= 0) return;
+    for (const [period, ttl] of [
+      ['day', TTL_SECONDS.budgetDay],
+      ['month', TTL_SECONDS.budgetMonth],
+    ] as const) {
+      const key = this.options.keys.budgetSpend(periodKey(period, finishedMs));
+      multi.hincrby(key, BUDGET_FIELD.level(spend.level), spend.nusd);
+      if (spend.agent) multi.hincrby(key, BUDGET_FIELD.agent(spend.agent), spend.nusd);
+      multi.expire(key, ttl);
+    }
+  }
+
+  /** One job's totals and spend, written at once in one MULTI. */
+  async record(result: JobResult): Promise<void> {
+    const stats = this.statsOf(result);
+    const finishedMs = this.finishedMs(result);
     const { keys } = this.options;
     const hour = keys.statsHour(hourBucket(finishedMs));
     const day = keys.statsDay(dayBucket(finishedMs));
@@ -77,18 +158,7 @@ export class StatsRecorder {
     }
     multi.expire(hour, TTL_SECONDS.hour);
     multi.expire(day, TTL_SECONDS.day);
-    if (stats.spend.nusd > 0) {
-      for (const [period, ttl] of [
-        ['day', TTL_SECONDS.budgetDay],
-        ['month', TTL_SECONDS.budgetMonth],
-      ] as const) {
-        const key = keys.budgetSpend(periodKey(period, finishedMs));
-        multi.hincrby(key, BUDGET_FIELD.level(stats.spend.level), stats.spend.nusd);
-        if (stats.spend.agent)
-          multi.hincrby(key, BUDGET_FIELD.agent(stats.spend.agent), stats.spend.nusd);
-        multi.expire(key, ttl);
-      }
-    }
+    this.addSpend(multi, stats.spend, finishedMs);
     await multi.exec();
     this.options.onSpend?.(stats.spend);
   }
@@ -116,8 +186,9 @@ export class StatsRecorder {
     void tracked.finally(() => this.pending.delete(tracked));
   }
 
-  /** Waits for every write started so far. */
+  /** Writes the batched totals, then waits for every write started so far. */
   async flush(): Promise<void> {
+    this.track(this.writeBatch());
     await Promise.allSettled([...this.pending]);
   }
 }
