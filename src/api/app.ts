@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { mountDashboard } from '../dashboard/index.js';
 import { createAuthMiddleware } from './auth.js';
+import { rejectInvalidUtf8 } from './body-encoding.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { mountOpenAiCompat } from './openai-compat/index.js';
 import { docsRouter } from './routes/docs.js';
@@ -31,7 +32,7 @@ export function createApiApp(options: ApiAppOptions): Express {
   // Auth first, before any parsing or routing: deny by default except the open paths.
   app.use(createAuthMiddleware(config));
   app.use(baseHeaders);
-  app.use(express.json({ limit: config.maxBodyBytes, strict: true }));
+  app.use(express.json({ limit: config.maxBodyBytes, strict: true, verify: rejectInvalidUtf8 }));
 
   app.use(healthRouter({ readiness: options.readiness, metrics: options.metrics, logger }));
   app.use(docsRouter());
