@@ -1,31 +1,17 @@
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { BreakerAction } from '../breaker/types.js';
-import { jobIdSchema, parseJob, type JobInput } from '../ladder/job-schema.js';
+import {
+  jobIdSchema,
+  MAX_JSON_DEPTH,
+  parseJob,
+  tooDeepAt,
+  type JobInput,
+} from '../ladder/job-schema.js';
 import { badRequest, HttpError } from './http-error.js';
 import type { ApiProblem } from './types.js';
 
-/**
- * Deeper JSON than this is refused before it reaches zod or Redis: JSON.stringify and most
- * walkers recurse, and a body of nested brackets would otherwise cost a stack overflow.
- */
-export const MAX_JSON_DEPTH = 64;
-
-/** The path of the first value nested deeper than `maxDepth`, or null. Iterative on purpose. */
-export function tooDeepAt(value: unknown, maxDepth: number = MAX_JSON_DEPTH): string | null {
-  const stack: Array<{ value: unknown; depth: number; path: string[] }> = [
-    { value, depth: 0, path: [] },
-  ];
-  while (stack.length > 0) {
-    const item = stack.pop();
-    if (item === undefined || typeof item.value !== 'object' || item.value === null) continue;
-    if (item.depth >= maxDepth) return item.path.join('.') || '(root)';
-    for (const [key, child] of Object.entries(item.value)) {
-      stack.push({ value: child, depth: item.depth + 1, path: [...item.path, key] });
-    }
-  }
-  return null;
-}
+export { MAX_JSON_DEPTH, tooDeepAt } from '../ladder/job-schema.js';
 
 function jobProblems(body: unknown, prefix: string, index?: number): ApiProblem[] {
   const deep = tooDeepAt(body);

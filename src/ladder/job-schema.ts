@@ -131,7 +131,36 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
 
 export type ParseJobResult = { ok: true; job: JobInput } | { ok: false; problems: JobProblem[] };
 
+/**
+ * Deeper JSON than this is refused before zod sees it, on every path in (HTTP, client, raw BullMQ):
+ * JSON.stringify and most walkers recurse, and nested brackets would cost a stack overflow.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** The path of the first value nested deeper than `maxDepth`, or null. Iterative on purpose. */
+export function tooDeepAt(value: unknown, maxDepth: number = MAX_JSON_DEPTH): string | null {
+  const stack: Array<{ value: unknown; depth: number; path: string[] }> = [
+    { value, depth: 0, path: [] },
+  ];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (item === undefined || typeof item.value !== 'object' || item.value === null) continue;
+    if (item.depth >= maxDepth) return item.path.join('.') || '(root)';
+    for (const [key, child] of Object.entries(item.value)) {
+      stack.push({ value: child, depth: item.depth + 1, path: [...item.path, key] });
+    }
+  }
+  return null;
+}
+
 export function parseJob(input: unknown): ParseJobResult {
+  const deep = tooDeepAt(input);
+  if (deep !== null) {
+    return {
+      ok: false,
+      problems: [{ path: deep, message: `nested deeper than ${MAX_JSON_DEPTH} levels` }],
+    };
+  }
   const parsed = jobInputSchema.safeParse(input);
   if (parsed.success) return { ok: true, job: parsed.data };
   return {
