@@ -27,6 +27,11 @@ function metaFor(
   enqueuedAt: number,
 ): LadderJobMeta | string {
   if (given) return given;
+  // The queue is the entry level of a raw job, but a level it names must at least exist.
+  const named = job.level;
+  if (named !== undefined && !ctx.levels.some((l) => l.name === named || l.level === named)) {
+    return `level: the ladder has no level ${JSON.stringify(named)} (levels: ${ctx.levels.map((l) => l.name).join(', ')})`;
+  }
   const resolved = resolveJobLevels(
     {
       version: 1,
