@@ -37,7 +37,10 @@ export async function openRedisOps(input: {
   const keys = createKeys(input.prefix);
   if (input.config) await publishDefinition(redis, keys, definitionFromConfig(input.config));
   // Breakers run Lua scripts that must not fail fast mid-transition, so they get a patient connection.
-  const breakerRedis = duplicateRedis(redis, { enableOfflineQueue: true, maxRetriesPerRequest: null });
+  const breakerRedis = duplicateRedis(redis, {
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
+  });
   owned.push(breakerRedis);
   const breakers = await createRedisBreakers({
     redis: breakerRedis,
