@@ -14,15 +14,35 @@ export const JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 24 * 3600, count: 5000 },
 };
 
+/** Entries kept in each level queue's BullMQ event stream. */
+export const EVENTS_MAX_LEN = 1000;
+
+/**
+ * The options jobs are added with. A finished BullMQ job is kept no longer than its result
+ * (`results.ttl`), so that once results expire Redis goes back to its baseline (BullMQ trims by
+ * age as later jobs finish).
+ */
+export function jobOptionsFor(resultsTtlSeconds?: number): JobsOptions {
+  if (resultsTtlSeconds === undefined) return JOB_OPTIONS;
+  return {
+    attempts: 1,
+    removeOnComplete: { age: Math.min(3600, resultsTtlSeconds), count: 5000 },
+    removeOnFail: { age: Math.min(24 * 3600, resultsTtlSeconds), count: 5000 },
+  };
+}
+
 /** One BullMQ queue per level, named after the level, under the ladder's prefix. */
 export class LevelQueues {
   private readonly queues = new Map<string, Queue>();
+  private readonly jobOptions: JobsOptions;
 
   constructor(
     private readonly connection: ConnectionOptions,
     private readonly prefix: string,
     levels: LevelConfig[],
+    resultsTtlSeconds?: number,
   ) {
+    this.jobOptions = jobOptionsFor(resultsTtlSeconds);
     for (const level of levels) this.queue(level.name);
   }
 
@@ -32,7 +52,10 @@ export class LevelQueues {
       queue = new Queue(name, {
         connection: this.connection,
         prefix: this.prefix,
-        defaultJobOptions: JOB_OPTIONS,
+        defaultJobOptions: this.jobOptions,
+        // BullMQ keeps 10,000 events per queue by default; only live listeners read them (the
+        // ladder itself waits on its results channel), so a short stream is enough.
+        streams: { events: { maxLen: EVENTS_MAX_LEN } },
       });
       queue.on('error', () => undefined);
       this.queues.set(name, queue);

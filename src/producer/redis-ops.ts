@@ -106,7 +106,12 @@ export class RedisLadderOps implements LadderOps {
   async levelQueues(): Promise<LevelQueues> {
     if (!this.queues) {
       const definition = await this.definition();
-      this.queues ??= new LevelQueues(this.options.redis, this.options.prefix, definition.levels);
+      this.queues ??= new LevelQueues(
+        this.options.redis,
+        this.options.prefix,
+        definition.levels,
+        this.options.resultsTtlSeconds,
+      );
     }
     return this.queues;
   }

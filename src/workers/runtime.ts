@@ -100,7 +100,12 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       logger: logger.child({ target: 'breaker' }),
       targets,
     }));
-  const queues = new LevelQueues(redis, config.redis.prefix, config.levels);
+  const queues = new LevelQueues(
+    redis,
+    config.redis.prefix,
+    config.levels,
+    config.results.ttlSeconds,
+  );
   const view = await new LevelView({
     levels: config.levels,
     breakers,
