@@ -6,7 +6,14 @@
 import { judgeGoals } from './harness/goals.js';
 import { parseOptions } from './harness/options.js';
 import { startBenchRedis } from './harness/redis.js';
-import { machine, renderGoals, renderMachine, renderTable, writeReport, type Row } from './harness/report.js';
+import {
+  machine,
+  renderGoals,
+  renderMachine,
+  renderTable,
+  writeReport,
+  type Row,
+} from './harness/report.js';
 import type { Scenario } from './harness/scenario.js';
 import { enqueue } from './scenarios/enqueue.js';
 import { failover } from './scenarios/failover.js';

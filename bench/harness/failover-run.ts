@@ -16,7 +16,14 @@ export type FailureMode = 'down' | 'down_later' | 'hang';
 export const TARGET = 'openai/gpt-4o';
 export const TIMEOUT_MS = 1_000;
 export const CONCURRENCY = 16;
-export const BREAKER = { failure_threshold: 5, window: 30, minimum_calls: 1_000, reset_timeout: 1, max_reset_timeout: 2, half_open_max_calls: 1 };
+export const BREAKER = {
+  failure_threshold: 5,
+  window: 30,
+  minimum_calls: 1_000,
+  reset_timeout: 1,
+  max_reset_timeout: 2,
+  half_open_max_calls: 1,
+};
 
 export interface FailoverFigures {
   deadCalls: number;
@@ -36,7 +43,11 @@ function ladderData(url: string, prefix: string, fake: FakeProvider): Record<str
   return {
     redis: { url, prefix },
     providers: {
-      openai: { api_key: 'sk-bench-not-a-secret', base_url: fake.baseUrls.openai, timeout_ms: TIMEOUT_MS },
+      openai: {
+        api_key: 'sk-bench-not-a-secret',
+        base_url: fake.baseUrls.openai,
+        timeout_ms: TIMEOUT_MS,
+      },
       simulated: { latency_ms: 0, failure_rate: 0 },
     },
     levels: [
@@ -54,7 +65,12 @@ function ladderData(url: string, prefix: string, fake: FakeProvider): Record<str
  * One failover run: a worker process serving the whole ladder, `jobs` jobs, level 1's only target
  * failing as `mode` says; then the target heals and the time to serve at level 1 again is taken.
  */
-export async function failoverRun(input: { url: string; fake: FakeProvider; mode: FailureMode; jobs: number }): Promise<FailoverFigures> {
+export async function failoverRun(input: {
+  url: string;
+  fake: FakeProvider;
+  mode: FailureMode;
+  jobs: number;
+}): Promise<FailoverFigures> {
   const { url, fake, mode, jobs } = input;
   fake.reset();
   const prefix = benchPrefix(`failover-${mode}`);
@@ -65,13 +81,26 @@ export async function failoverRun(input: { url: string; fake: FakeProvider; mode
   const ops = await openRedisOps({ url, prefix, config });
   const queue = (await ops.levelQueues()).queue('full');
   const breakerRedis = new Redis(url, { maxRetriesPerRequest: null });
-  const watcher = await createRedisBreakers({ redis: breakerRedis, keys, config: config.breaker, logger: createLogger('bench', 'silent'), targets: [TARGET] });
+  const watcher = await createRedisBreakers({
+    redis: breakerRedis,
+    keys,
+    config: config.breaker,
+    logger: createLogger('bench', 'silent'),
+    targets: [TARGET],
+  });
   const subscriber = new Redis(url, { maxRetriesPerRequest: null });
   const finals = new Map<string, number>();
-  subscriber.on('message', (_channel: string, id: string) => finals.set(id, (finals.get(id) ?? 0) + 1));
+  subscriber.on('message', (_channel: string, id: string) =>
+    finals.set(id, (finals.get(id) ?? 0) + 1),
+  );
   await subscriber.subscribe(keys.resultsChannel());
-  const worker = spawnLadderWorker({ configPath, levels: ['full', 'reduced', 'static'], concurrency: CONCURRENCY });
-  const timers: { openAt?: number; pausedAt?: number; badAt?: number; firstBadCallAt?: number } = {};
+  const worker = spawnLadderWorker({
+    configPath,
+    levels: ['full', 'reduced', 'static'],
+    concurrency: CONCURRENCY,
+  });
+  const timers: { openAt?: number; pausedAt?: number; badAt?: number; firstBadCallAt?: number } =
+    {};
   let callsAtBad = 0;
   let watching = true;
   const stopTransitions = watcher.onTransition((t) => {
@@ -85,8 +114,18 @@ export async function failoverRun(input: { url: string; fake: FakeProvider; mode
   // Polled, not evented: the bench sees what any outside observer of Redis and the provider would.
   const watch = (async () => {
     while (watching) {
-      if (timers.badAt !== undefined && timers.firstBadCallAt === undefined && fake.calls('openai', 'gpt-4o') > callsAtBad) timers.firstBadCallAt = Date.now();
-      if (timers.firstBadCallAt !== undefined && timers.pausedAt === undefined && (await queue.isPaused())) timers.pausedAt = Date.now();
+      if (
+        timers.badAt !== undefined &&
+        timers.firstBadCallAt === undefined &&
+        fake.calls('openai', 'gpt-4o') > callsAtBad
+      )
+        timers.firstBadCallAt = Date.now();
+      if (
+        timers.firstBadCallAt !== undefined &&
+        timers.pausedAt === undefined &&
+        (await queue.isPaused())
+      )
+        timers.pausedAt = Date.now();
       await sleep(5);
     }
   })();
@@ -96,18 +135,30 @@ export async function failoverRun(input: { url: string; fake: FakeProvider; mode
     await waitForWorkers(queue, 1, [worker]);
     const ids: string[] = [];
     for (let start = 0; start < jobs; start += 500) {
-      const answers = await ops.enqueueMany(Array.from({ length: Math.min(500, jobs - start) }, (_, i) => benchJob(start + i)));
+      const answers = await ops.enqueueMany(
+        Array.from({ length: Math.min(500, jobs - start) }, (_, i) => benchJob(start + i)),
+      );
       ids.push(...answers.map((a) => a.id));
     }
     if (mode === 'down_later') {
-      await until(() => finals.size >= Math.floor(jobs / 3), { timeoutMs: 60_000, everyMs: 2, what: 'a third of the jobs' });
+      await until(() => finals.size >= Math.floor(jobs / 3), {
+        timeoutMs: 60_000,
+        everyMs: 2,
+        what: 'a third of the jobs',
+      });
       goBad();
     }
-    await until(() => ids.every((id) => finals.has(id)), { timeoutMs: 60_000 + jobs * 20, everyMs: 20, what: 'every job final' }).catch(() => undefined);
+    await until(() => ids.every((id) => finals.has(id)), {
+      timeoutMs: 60_000 + jobs * 20,
+      everyMs: 20,
+      what: 'every job final',
+    }).catch(() => undefined);
     const outageMs = Date.now() - (timers.badAt ?? Date.now());
     const deadCalls = fake.calls('openai', 'gpt-4o') - callsAtBad;
     const records = await readRecords(ops.results, ids);
-    const totals = records.filter((r) => r?.status === 'completed').map((r) => r?.timing.total_ms ?? 0);
+    const totals = records
+      .filter((r) => r?.status === 'completed')
+      .map((r) => r?.timing.total_ms ?? 0);
 
     // Recovery: the target heals; new jobs are sent until one is served at level 1 again.
     fake.setDefault('openai', 'gpt-4o', ok('back'));
@@ -120,12 +171,24 @@ export async function failoverRun(input: { url: string; fake: FakeProvider; mode
       { timeoutMs: 15_000, everyMs: 20, what: 'level 1 serving again' },
     );
     const recoveryMs = Date.now() - healedAt;
-    const firstFailureAt = timers.firstBadCallAt === undefined ? undefined : timers.firstBadCallAt + (mode === 'hang' ? TIMEOUT_MS : 0);
+    const firstFailureAt =
+      timers.firstBadCallAt === undefined
+        ? undefined
+        : timers.firstBadCallAt + (mode === 'hang' ? TIMEOUT_MS : 0);
     return {
       deadCalls,
-      deadCallBound: BREAKER.failure_threshold + CONCURRENCY + BREAKER.half_open_max_calls * Math.ceil(outageMs / (BREAKER.reset_timeout * 1000)),
-      firstFailureToPausedMs: timers.pausedAt !== undefined && firstFailureAt !== undefined ? timers.pausedAt - firstFailureAt : Number.NaN,
-      openToPausedMs: timers.pausedAt !== undefined && timers.openAt !== undefined ? timers.pausedAt - timers.openAt : Number.NaN,
+      deadCallBound:
+        BREAKER.failure_threshold +
+        CONCURRENCY +
+        BREAKER.half_open_max_calls * Math.ceil(outageMs / (BREAKER.reset_timeout * 1000)),
+      firstFailureToPausedMs:
+        timers.pausedAt !== undefined && firstFailureAt !== undefined
+          ? timers.pausedAt - firstFailureAt
+          : Number.NaN,
+      openToPausedMs:
+        timers.pausedAt !== undefined && timers.openAt !== undefined
+          ? timers.pausedAt - timers.openAt
+          : Number.NaN,
       completed: totals.length,
       lost: ids.filter((id) => !finals.has(id)).length,
       duplicated: [...finals.values()].filter((n) => n > 1).length,
@@ -145,8 +208,12 @@ export async function failoverRun(input: { url: string; fake: FakeProvider; mode
   }
 }
 
-async function readRecords(store: { get(id: string): Promise<JobResult | null> }, ids: readonly string[]): Promise<(JobResult | null)[]> {
+async function readRecords(
+  store: { get(id: string): Promise<JobResult | null> },
+  ids: readonly string[],
+): Promise<(JobResult | null)[]> {
   const out: (JobResult | null)[] = [];
-  for (let start = 0; start < ids.length; start += 200) out.push(...(await Promise.all(ids.slice(start, start + 200).map((id) => store.get(id)))));
+  for (let start = 0; start < ids.length; start += 200)
+    out.push(...(await Promise.all(ids.slice(start, start + 200).map((id) => store.get(id)))));
   return out;
 }

@@ -1,7 +1,8 @@
 import { TIMEOUT_MS } from './failover-run.js';
 import { comparison, type Goal, type Row } from './report.js';
 
-const f = (value: number | undefined, digits = 2): string => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
+const f = (value: number | undefined, digits = 2): string =>
+  value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
 
 /** The issue's goals, judged from this run's medians. Missing rows (a partial run) skip a goal. */
 export function judgeGoals(rows: readonly Row[]): Goal[] {
@@ -18,7 +19,9 @@ export function judgeGoals(rows: readonly Row[]): Goal[] {
     });
   }
 
-  const enqueue = ['enqueue.seq', 'enqueue.parallel', 'enqueue.bulk'].map((id) => byId.get(id)).filter((r): r is Row => r !== undefined);
+  const enqueue = ['enqueue.seq', 'enqueue.parallel', 'enqueue.bulk']
+    .map((id) => byId.get(id))
+    .filter((r): r is Row => r !== undefined);
   if (enqueue.length > 0) {
     const ratios = enqueue.map((r) => ({ r, v: comparison(r) ?? Number.NaN }));
     goals.push({
@@ -31,7 +34,11 @@ export function judgeGoals(rows: readonly Row[]): Goal[] {
   const p50 = byId.get('latency.p50');
   if (p50) {
     const diff = comparison(p50) ?? Number.NaN;
-    goals.push({ goal: 'p50 enqueue → result within 1 ms of bare BullMQ at 200 jobs/s', met: diff <= 1, figure: `ladder ${f(p50.ladder?.median)} ms vs bare ${f(p50.bare?.median)} ms (${diff >= 0 ? '+' : ''}${f(diff)} ms)` });
+    goals.push({
+      goal: 'p50 enqueue → result within 1 ms of bare BullMQ at 200 jobs/s',
+      met: diff <= 1,
+      figure: `ladder ${f(p50.ladder?.median)} ms vs bare ${f(p50.bare?.median)} ms (${diff >= 0 ? '+' : ''}${f(diff)} ms)`,
+    });
   }
 
   const modes = ['down', 'down_later', 'hang'].filter((m) => byId.has(`failover.${m}.deadCalls`));
@@ -41,23 +48,41 @@ export function judgeGoals(rows: readonly Row[]): Goal[] {
     goals.push({
       goal: 'calls reaching a dead target ≤ threshold + in flight + half-open probes per reset period',
       met: modes.every((m) => max(`failover.${m}.deadCalls`) <= med(`failover.${m}.deadCallBound`)),
-      figure: modes.map((m) => `${m}: ${max(`failover.${m}.deadCalls`)} (max) ≤ ${med(`failover.${m}.deadCallBound`)}`).join('; '),
+      figure: modes
+        .map(
+          (m) =>
+            `${m}: ${max(`failover.${m}.deadCalls`)} (max) ≤ ${med(`failover.${m}.deadCallBound`)}`,
+        )
+        .join('; '),
     });
     goals.push({
       goal: 'level paused within 250 ms of the breaker opening',
       met: modes.every((m) => max(`failover.${m}.openToPausedMs`) <= 250),
-      figure: modes.map((m) => `${m}: ${f(max(`failover.${m}.openToPausedMs`), 0)} ms (max)`).join('; '),
+      figure: modes
+        .map((m) => `${m}: ${f(max(`failover.${m}.openToPausedMs`), 0)} ms (max)`)
+        .join('; '),
     });
     goals.push({
       goal: 'no job lost or duplicated; every job completed',
-      met: modes.every((m) => max(`failover.${m}.lost`) === 0 && max(`failover.${m}.duplicated`) === 0),
-      figure: modes.map((m) => `${m}: completed ${med(`failover.${m}.completed`)}, lost ${max(`failover.${m}.lost`)}, duplicated ${max(`failover.${m}.duplicated`)}`).join('; '),
+      met: modes.every(
+        (m) => max(`failover.${m}.lost`) === 0 && max(`failover.${m}.duplicated`) === 0,
+      ),
+      figure: modes
+        .map(
+          (m) =>
+            `${m}: completed ${med(`failover.${m}.completed`)}, lost ${max(`failover.${m}.lost`)}, duplicated ${max(`failover.${m}.duplicated`)}`,
+        )
+        .join('; '),
     });
     if (modes.includes('hang')) {
       // The next level is the simulated provider at 0 ms: its latency is the ladder's own p99.
       const nextLevelMs = byId.get('latency.p99')?.ladder?.median ?? 50;
       const bound = TIMEOUT_MS + nextLevelMs;
-      goals.push({ goal: 'hung-target p99 ≤ one provider timeout + the next level’s latency', met: med('failover.hang.p99Ms') <= bound, figure: `${f(med('failover.hang.p99Ms'), 0)} ms vs ${f(bound, 0)} ms` });
+      goals.push({
+        goal: 'hung-target p99 ≤ one provider timeout + the next level’s latency',
+        met: med('failover.hang.p99Ms') <= bound,
+        figure: `${f(med('failover.hang.p99Ms'), 0)} ms vs ${f(bound, 0)} ms`,
+      });
     }
   }
 
@@ -65,7 +90,11 @@ export function judgeGoals(rows: readonly Row[]): Goal[] {
   const first = byId.get('memory.rss.0');
   if (growth?.ladder && first?.ladder) {
     const g = growth.ladder.median;
-    goals.push({ goal: 'worker memory flat from 10,000 to 100,000 jobs (growth < 10 %)', met: g < first.ladder.median * 0.1, figure: `${f(first.ladder.median, 1)} MB → +${f(g, 1)} MB` });
+    goals.push({
+      goal: 'worker memory flat from 10,000 to 100,000 jobs (growth < 10 %)',
+      met: g < first.ladder.median * 0.1,
+      figure: `${f(first.ladder.median, 1)} MB → +${f(g, 1)} MB`,
+    });
   }
   return goals;
 }

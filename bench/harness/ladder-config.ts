@@ -8,7 +8,12 @@ export function benchPrefix(tag: string): string {
 export const BENCH_TOKEN = 'bench-token';
 
 /** A one-level ladder served by the simulated provider: the ladder's own overhead, nothing else. */
-export function simulatedLadder(input: { url: string; prefix: string; latencyMs: number; concurrency: number }): Record<string, unknown> {
+export function simulatedLadder(input: {
+  url: string;
+  prefix: string;
+  latencyMs: number;
+  concurrency: number;
+}): Record<string, unknown> {
   return {
     redis: { url: input.url, prefix: input.prefix },
     providers: { simulated: { latency_ms: input.latencyMs, failure_rate: 0 } },
@@ -19,6 +24,13 @@ export function simulatedLadder(input: { url: string; prefix: string; latencyMs:
 }
 
 /** The job every scenario sends, on both sides (bare jobs carry the same data, so payloads match). */
-export function benchJob(i: number): { request: { messages: { role: 'user'; content: string }[]; max_tokens: number } } {
-  return { request: { messages: [{ role: 'user', content: `bench job ${i}: summarise invoice ${i % 997}` }], max_tokens: 64 } };
+export function benchJob(i: number): {
+  request: { messages: { role: 'user'; content: string }[]; max_tokens: number };
+} {
+  return {
+    request: {
+      messages: [{ role: 'user', content: `bench job ${i}: summarise invoice ${i % 997}` }],
+      max_tokens: 64,
+    },
+  };
 }

@@ -1,5 +1,9 @@
 /** Runs `task(0..n-1)` with at most `inFlight` running at once; answers the elapsed ms. */
-export async function runPool(n: number, inFlight: number, task: (i: number) => Promise<unknown>): Promise<number> {
+export async function runPool(
+  n: number,
+  inFlight: number,
+  task: (i: number) => Promise<unknown>,
+): Promise<number> {
   const started = performance.now();
   let next = 0;
   const lane = async (): Promise<void> => {

@@ -52,23 +52,55 @@ function spawnTs(args: string[], env: Record<string, string>): BenchChild {
 }
 
 /** `ladder worker` from the CLI, as users run it. */
-export function spawnLadderWorker(input: { configPath: string; levels: string[]; concurrency: number }): BenchChild {
+export function spawnLadderWorker(input: {
+  configPath: string;
+  levels: string[];
+  concurrency: number;
+}): BenchChild {
   const levelArgs = input.levels.flatMap((l) => ['--level', l]);
-  return spawnTs([join(ROOT, 'src/cli/main.ts'), 'worker', '--config', input.configPath, ...levelArgs, '--concurrency', String(input.concurrency)], {});
+  return spawnTs(
+    [
+      join(ROOT, 'src/cli/main.ts'),
+      'worker',
+      '--config',
+      input.configPath,
+      ...levelArgs,
+      '--concurrency',
+      String(input.concurrency),
+    ],
+    {},
+  );
 }
 
 /** A bare BullMQ worker with a no-op processor (bench/workers/bare-worker.ts). */
-export function spawnBareWorker(input: { url: string; prefix: string; queue: string; concurrency: number; delayMs?: number }): BenchChild {
-  const args = [input.url, input.prefix, input.queue, String(input.concurrency), String(input.delayMs ?? 0)];
+export function spawnBareWorker(input: {
+  url: string;
+  prefix: string;
+  queue: string;
+  concurrency: number;
+  delayMs?: number;
+}): BenchChild {
+  const args = [
+    input.url,
+    input.prefix,
+    input.queue,
+    String(input.concurrency),
+    String(input.delayMs ?? 0),
+  ];
   return spawnTs([join(ROOT, 'bench/workers/bare-worker.ts'), ...args], {});
 }
 
 /** Waits until `count` workers are connected to the queue (BullMQ names their connections). */
-export async function waitForWorkers(queue: Queue, count: number, children: readonly BenchChild[]): Promise<void> {
+export async function waitForWorkers(
+  queue: Queue,
+  count: number,
+  children: readonly BenchChild[],
+): Promise<void> {
   await until(
     async () => {
       for (const c of children) {
-        if (c.child.exitCode !== null) throw new Error(`bench: a worker exited early:\n${c.output()}`);
+        if (c.child.exitCode !== null)
+          throw new Error(`bench: a worker exited early:\n${c.output()}`);
       }
       return (await queue.getWorkersCount()) >= count;
     },

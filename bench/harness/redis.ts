@@ -39,7 +39,10 @@ export interface CommandCount {
  * Counts commands with MONITOR, leaving out the bench's own connections (known by their local
  * address), so the figures are what the workers and producers under test sent.
  */
-export async function startCounting(url: string, exclude: readonly Redis[]): Promise<{ stop(): Promise<CommandCount> }> {
+export async function startCounting(
+  url: string,
+  exclude: readonly Redis[],
+): Promise<{ stop(): Promise<CommandCount> }> {
   const monitorClient = new Redis(url, { maxRetriesPerRequest: null });
   const own = new Set(exclude.map((c) => `127.0.0.1:${c.stream?.localPort ?? 0}`));
   const monitor = await monitorClient.monitor();

@@ -50,7 +50,9 @@ const ROOT = resolve(import.meta.dirname, '../..');
 function packageVersion(name: string): string {
   const require = createRequire(join(ROOT, 'package.json'));
   // Read from the installed package, not package.json's range: the figures belong to what ran.
-  const manifest = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string };
+  const manifest = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as {
+    version: string;
+  };
   return manifest.version;
 }
 
@@ -70,7 +72,9 @@ export function machine(redisVersion: string): Machine {
 
 export function comparison(row: Row): number | undefined {
   if (!row.ladder || !row.bare || !row.compare) return undefined;
-  return row.compare === 'ratio' ? row.ladder.median / row.bare.median : row.ladder.median - row.bare.median;
+  return row.compare === 'ratio'
+    ? row.ladder.median / row.bare.median
+    : row.ladder.median - row.bare.median;
 }
 
 function fmt(value: number): string {
@@ -83,7 +87,9 @@ function fmt(value: number): string {
 
 function cell(summary: Summary | undefined): string {
   if (!summary) return '';
-  return summary.samples.length > 1 ? `${fmt(summary.median)} (${fmt(summary.min)}–${fmt(summary.max)})` : fmt(summary.median);
+  return summary.samples.length > 1
+    ? `${fmt(summary.median)} (${fmt(summary.min)}–${fmt(summary.max)})`
+    : fmt(summary.median);
 }
 
 function compareCell(row: Row): string {
@@ -94,16 +100,23 @@ function compareCell(row: Row): string {
 
 /** The table as Markdown, which reads fine in a terminal too and goes straight into the README. */
 export function renderTable(rows: readonly Row[]): string {
-  const lines = ['| scenario | measure | unit | ladder median (min–max) | bare BullMQ median (min–max) | ladder vs bare |', '|---|---|---|---|---|---|'];
+  const lines = [
+    '| scenario | measure | unit | ladder median (min–max) | bare BullMQ median (min–max) | ladder vs bare |',
+    '|---|---|---|---|---|---|',
+  ];
   for (const row of rows) {
     const name = row.note ? `${row.name} (${row.note})` : row.name;
-    lines.push(`| ${row.scenario} | ${name} | ${row.unit} | ${cell(row.ladder)} | ${cell(row.bare)} | ${compareCell(row)} |`);
+    lines.push(
+      `| ${row.scenario} | ${name} | ${row.unit} | ${cell(row.ladder)} | ${cell(row.bare)} | ${compareCell(row)} |`,
+    );
   }
   return lines.join('\n');
 }
 
 export function renderGoals(goals: readonly Goal[]): string {
-  return goals.map((g) => `- [${g.met ? 'x' : ' '}] ${g.met ? 'met' : 'MISSED'}: ${g.goal} — ${g.figure}`).join('\n');
+  return goals
+    .map((g) => `- [${g.met ? 'x' : ' '}] ${g.met ? 'met' : 'MISSED'}: ${g.goal} — ${g.figure}`)
+    .join('\n');
 }
 
 export function renderMachine(m: Machine): string {

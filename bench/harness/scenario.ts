@@ -16,7 +16,10 @@ export interface Scenario {
 }
 
 /** Runs `measure` for both sides `reps` times, alternating which side goes first. */
-export async function alternate<T>(reps: number, measure: (side: 'ladder' | 'bare', rep: number) => Promise<T>): Promise<{ ladder: T[]; bare: T[] }> {
+export async function alternate<T>(
+  reps: number,
+  measure: (side: 'ladder' | 'bare', rep: number) => Promise<T>,
+): Promise<{ ladder: T[]; bare: T[] }> {
   const out = { ladder: [] as T[], bare: [] as T[] };
   for (let rep = 0; rep < reps; rep++) {
     const order: ('ladder' | 'bare')[] = rep % 2 === 0 ? ['ladder', 'bare'] : ['bare', 'ladder'];

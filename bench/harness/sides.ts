@@ -9,7 +9,13 @@ import { RedisLadderOps } from '../../src/producer/redis-ops.js';
 import { connectRedis, createRedis } from '../../src/util/redis.js';
 import { writeConfigFile } from '../../test/helpers/processes.js';
 import { benchJob, benchPrefix, simulatedLadder } from './ladder-config.js';
-import { spawnBareWorker, spawnLadderWorker, stopAll, waitForWorkers, type BenchChild } from './processes.js';
+import {
+  spawnBareWorker,
+  spawnLadderWorker,
+  stopAll,
+  waitForWorkers,
+  type BenchChild,
+} from './processes.js';
 
 const CHUNK = 1_000;
 
@@ -42,13 +48,19 @@ export interface SideSpec {
 
 function chunks(n: number): number[][] {
   const out: number[][] = [];
-  for (let start = 0; start < n; start += CHUNK) out.push(Array.from({ length: Math.min(CHUNK, n - start) }, (_, i) => start + i));
+  for (let start = 0; start < n; start += CHUNK)
+    out.push(Array.from({ length: Math.min(CHUNK, n - start) }, (_, i) => start + i));
   return out;
 }
 
 export async function ladderSide(spec: SideSpec): Promise<DrainSide> {
   const prefix = benchPrefix('ladder');
-  const data = simulatedLadder({ url: spec.url, prefix, latencyMs: spec.latencyMs, concurrency: spec.concurrency });
+  const data = simulatedLadder({
+    url: spec.url,
+    prefix,
+    latencyMs: spec.latencyMs,
+    concurrency: spec.concurrency,
+  });
   const configPath = writeConfigFile(data);
   const config = buildConfig(data, { source: configPath });
   const redis = createRedis(spec.url, 'producer');
@@ -57,7 +69,9 @@ export async function ladderSide(spec: SideSpec): Promise<DrainSide> {
   // No level view: the bench pauses the level itself and must still be able to fill it.
   const ops = new RedisLadderOps({ redis, prefix, definition: definitionFromConfig(config) });
   const queue = (await ops.levelQueues()).queue('full');
-  const children = Array.from({ length: spec.processes }, () => spawnLadderWorker({ configPath, levels: ['full'], concurrency: spec.concurrency }));
+  const children = Array.from({ length: spec.processes }, () =>
+    spawnLadderWorker({ configPath, levels: ['full'], concurrency: spec.concurrency }),
+  );
   await waitForWorkers(queue, spec.processes, children);
   let counter = 0;
   return {
@@ -98,7 +112,13 @@ export async function bareSide(spec: SideSpec): Promise<DrainSide> {
   const connection = new Redis(spec.url, { maxRetriesPerRequest: null });
   const queue = new Queue('bare', { connection, prefix });
   const children = Array.from({ length: spec.processes }, () =>
-    spawnBareWorker({ url: spec.url, prefix, queue: 'bare', concurrency: spec.concurrency, delayMs: spec.latencyMs }),
+    spawnBareWorker({
+      url: spec.url,
+      prefix,
+      queue: 'bare',
+      concurrency: spec.concurrency,
+      delayMs: spec.latencyMs,
+    }),
   );
   await waitForWorkers(queue, spec.processes, children);
   let counter = 0;
@@ -114,7 +134,9 @@ export async function bareSide(spec: SideSpec): Promise<DrainSide> {
       completedBefore = await queue.getCompletedCount();
       const ids: string[] = [];
       for (const chunk of chunks(n)) {
-        const jobs = await queue.addBulk(chunk.map(() => ({ name: JOB_NAME, data: benchJob(counter++) })));
+        const jobs = await queue.addBulk(
+          chunk.map(() => ({ name: JOB_NAME, data: benchJob(counter++) })),
+        );
         ids.push(...jobs.map((j) => j.id ?? ''));
       }
       return ids;
@@ -132,7 +154,10 @@ export async function bareSide(spec: SideSpec): Promise<DrainSide> {
 }
 
 /** Drains `n` pre-filled jobs; answers jobs/s from resume to empty, and how many completed. */
-export async function drainOnce(side: DrainSide, n: number): Promise<{ jobsPerS: number; completed: number; elapsedMs: number }> {
+export async function drainOnce(
+  side: DrainSide,
+  n: number,
+): Promise<{ jobsPerS: number; completed: number; elapsedMs: number }> {
   await side.pause();
   const ids = await side.fill(n);
   const started = performance.now();
@@ -141,7 +166,10 @@ export async function drainOnce(side: DrainSide, n: number): Promise<{ jobsPerS:
   for (;;) {
     const counts = await side.queue.getJobCounts('wait', 'active', 'prioritized', 'delayed');
     if (Object.values(counts).every((c) => c === 0)) break;
-    if (performance.now() > deadline) throw new Error(`bench: ${side.kind} drain of ${n} jobs did not finish: ${JSON.stringify(counts)}`);
+    if (performance.now() > deadline)
+      throw new Error(
+        `bench: ${side.kind} drain of ${n} jobs did not finish: ${JSON.stringify(counts)}`,
+      );
     await new Promise((r) => setTimeout(r, 5));
   }
   const elapsedMs = performance.now() - started;

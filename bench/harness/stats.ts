@@ -36,16 +36,25 @@ export interface LatencyFigures {
 }
 
 export function latencyFigures(samplesMs: readonly number[]): LatencyFigures {
-  return { p50: percentile(samplesMs, 50), p95: percentile(samplesMs, 95), p99: percentile(samplesMs, 99) };
+  return {
+    p50: percentile(samplesMs, 50),
+    p95: percentile(samplesMs, 95),
+    p99: percentile(samplesMs, 99),
+  };
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` every `everyMs` until true; answers the elapsed ms, or throws after `timeoutMs`. */
-export async function until(check: () => Promise<boolean> | boolean, options: { timeoutMs: number; everyMs?: number; what: string }): Promise<number> {
+export async function until(
+  check: () => Promise<boolean> | boolean,
+  options: { timeoutMs: number; everyMs?: number; what: string },
+): Promise<number> {
   const started = performance.now();
   while (!(await check())) {
-    if (performance.now() - started > options.timeoutMs) throw new Error(`bench: ${options.what} not within ${options.timeoutMs} ms`);
+    if (performance.now() - started > options.timeoutMs)
+      throw new Error(`bench: ${options.what} not within ${options.timeoutMs} ms`);
     await sleep(options.everyMs ?? 10);
   }
   return performance.now() - started;

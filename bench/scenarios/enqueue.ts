@@ -34,7 +34,12 @@ const empty = (): Rates => ({ seq: [], parallel: [], bulk: [], http: [] });
 export const enqueue: Scenario = {
   name: 'enqueue',
   async run(ctx) {
-    const n = { seq: size(ctx.options, 2_000, 200), parallel: size(ctx.options, 5_000, 300), bulk: size(ctx.options, 10_000, 1_000), http: size(ctx.options, 3_000, 200) };
+    const n = {
+      seq: size(ctx.options, 2_000, 200),
+      parallel: size(ctx.options, 5_000, 300),
+      bulk: size(ctx.options, 10_000, 1_000),
+      http: size(ctx.options, 3_000, 200),
+    };
     const prefix = benchPrefix('enqueue');
     const data = simulatedLadder({ url: ctx.url, prefix, latencyMs: 0, concurrency: 16 });
     const config = buildConfig(data);
@@ -43,16 +48,27 @@ export const enqueue: Scenario = {
     setup.disconnect();
     const client = new LadderClient({ redis: ctx.url, prefix });
     const apiOps = await openRedisOps({ url: ctx.url, prefix, config });
-    const api = await startApiServer({ config, ops: apiOps, port: 0, logger: createLogger('bench', 'warn') });
+    const api = await startApiServer({
+      config,
+      ops: apiOps,
+      port: 0,
+      logger: createLogger('bench', 'warn'),
+    });
     const bareConnection = new Redis(ctx.url, { maxRetriesPerRequest: null });
-    const queue = new Queue('bare', { connection: bareConnection, prefix: benchPrefix('enqueue-bare') });
+    const queue = new Queue('bare', {
+      connection: bareConnection,
+      prefix: benchPrefix('enqueue-bare'),
+    });
     const post = async (i: number): Promise<void> => {
       const response = await fetch(`${api.url}/v1/jobs`, {
         method: 'POST',
         headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' },
         body: JSON.stringify(benchJob(i)),
       });
-      if (response.status !== 202) throw new Error(`bench: POST /v1/jobs answered ${response.status}: ${await response.text()}`);
+      if (response.status !== 202)
+        throw new Error(
+          `bench: POST /v1/jobs answered ${response.status}: ${await response.text()}`,
+        );
       await response.arrayBuffer();
     };
     const ladder = empty();
@@ -65,20 +81,58 @@ export const enqueue: Scenario = {
       for (let rep = 0; rep < ctx.options.reps; rep++) {
         const ladderFirst = rep % 2 === 0;
         const measureLadder = async (): Promise<void> => {
-          ladder.seq.push(perSecond(n.seq, await runPool(n.seq, 1, (i) => client.enqueue(benchJob(i)))));
-          ladder.parallel.push(perSecond(n.parallel, await runPool(n.parallel, IN_FLIGHT, (i) => client.enqueue(benchJob(i)))));
+          ladder.seq.push(
+            perSecond(n.seq, await runPool(n.seq, 1, (i) => client.enqueue(benchJob(i)))),
+          );
+          ladder.parallel.push(
+            perSecond(
+              n.parallel,
+              await runPool(n.parallel, IN_FLIGHT, (i) => client.enqueue(benchJob(i))),
+            ),
+          );
           const batches = Math.ceil(n.bulk / BULK);
-          ladder.bulk.push(perSecond(n.bulk, await runPool(batches, 1, (b) => client.enqueueMany(Array.from({ length: BULK }, (_, i) => benchJob(b * BULK + i)))))); 
+          ladder.bulk.push(
+            perSecond(
+              n.bulk,
+              await runPool(batches, 1, (b) =>
+                client.enqueueMany(Array.from({ length: BULK }, (_, i) => benchJob(b * BULK + i))),
+              ),
+            ),
+          );
           ladder.http.push(perSecond(n.http, await runPool(n.http, IN_FLIGHT, post)));
         };
         const measureBare = async (): Promise<void> => {
-          bare.seq.push(perSecond(n.seq, await runPool(n.seq, 1, (i) => queue.add(JOB_NAME, benchJob(i)))));
-          bare.parallel.push(perSecond(n.parallel, await runPool(n.parallel, IN_FLIGHT, (i) => queue.add(JOB_NAME, benchJob(i)))));
+          bare.seq.push(
+            perSecond(n.seq, await runPool(n.seq, 1, (i) => queue.add(JOB_NAME, benchJob(i)))),
+          );
+          bare.parallel.push(
+            perSecond(
+              n.parallel,
+              await runPool(n.parallel, IN_FLIGHT, (i) => queue.add(JOB_NAME, benchJob(i))),
+            ),
+          );
           const batches = Math.ceil(n.bulk / BULK);
-          bare.bulk.push(perSecond(n.bulk, await runPool(batches, 1, (b) => queue.addBulk(Array.from({ length: BULK }, (_, i) => ({ name: JOB_NAME, data: benchJob(b * BULK + i) }))))));
+          bare.bulk.push(
+            perSecond(
+              n.bulk,
+              await runPool(batches, 1, (b) =>
+                queue.addBulk(
+                  Array.from({ length: BULK }, (_, i) => ({
+                    name: JOB_NAME,
+                    data: benchJob(b * BULK + i),
+                  })),
+                ),
+              ),
+            ),
+          );
         };
-        for (const measure of ladderFirst ? [measureLadder, measureBare] : [measureBare, measureLadder]) await measure();
-        ctx.log(`  rep ${rep + 1}: enqueue ${Math.round(ladder.seq.at(-1) ?? 0)}/${Math.round(bare.seq.at(-1) ?? 0)} seq, ${Math.round(ladder.parallel.at(-1) ?? 0)}/${Math.round(bare.parallel.at(-1) ?? 0)} x64, bulk ${Math.round(ladder.bulk.at(-1) ?? 0)}/${Math.round(bare.bulk.at(-1) ?? 0)}, http ${Math.round(ladder.http.at(-1) ?? 0)}`);
+        for (const measure of ladderFirst
+          ? [measureLadder, measureBare]
+          : [measureBare, measureLadder])
+          await measure();
+        ctx.log(
+          `  rep ${rep + 1}: enqueue ${Math.round(ladder.seq.at(-1) ?? 0)}/${Math.round(bare.seq.at(-1) ?? 0)} seq, ${Math.round(ladder.parallel.at(-1) ?? 0)}/${Math.round(bare.parallel.at(-1) ?? 0)} x64, bulk ${Math.round(ladder.bulk.at(-1) ?? 0)}/${Math.round(bare.bulk.at(-1) ?? 0)}, http ${Math.round(ladder.http.at(-1) ?? 0)}`,
+        );
       }
     } finally {
       await api.close();
@@ -88,13 +142,31 @@ export const enqueue: Scenario = {
       bareConnection.disconnect();
     }
     const row = (id: string, name: string, l: number[], b: number[], note?: string): Row => ({
-      scenario: 'enqueue', id: `enqueue.${id}`, name, unit: 'jobs/s', ladder: summarise(l), bare: summarise(b), compare: 'ratio', note,
+      scenario: 'enqueue',
+      id: `enqueue.${id}`,
+      name,
+      unit: 'jobs/s',
+      ladder: summarise(l),
+      bare: summarise(b),
+      compare: 'ratio',
+      note,
     });
     return [
       row('seq', 'LadderClient.enqueue vs queue.add, one at a time', ladder.seq, bare.seq),
-      row('parallel', `LadderClient.enqueue vs queue.add, ${IN_FLIGHT} in flight`, ladder.parallel, bare.parallel),
+      row(
+        'parallel',
+        `LadderClient.enqueue vs queue.add, ${IN_FLIGHT} in flight`,
+        ladder.parallel,
+        bare.parallel,
+      ),
       row('bulk', `enqueueMany vs addBulk, batches of ${BULK}`, ladder.bulk, bare.bulk),
-      row('http', `POST /v1/jobs vs queue.add, ${IN_FLIGHT} in flight`, ladder.http, bare.parallel, 'HTTP client and server share the bench process'),
+      row(
+        'http',
+        `POST /v1/jobs vs queue.add, ${IN_FLIGHT} in flight`,
+        ladder.http,
+        bare.parallel,
+        'HTTP client and server share the bench process',
+      ),
     ];
   },
 };

@@ -1,5 +1,12 @@
 import { startFakeProvider } from '../../test/helpers/fake-provider/server.js';
-import { BREAKER, CONCURRENCY, failoverRun, TIMEOUT_MS, type FailoverFigures, type FailureMode } from '../harness/failover-run.js';
+import {
+  BREAKER,
+  CONCURRENCY,
+  failoverRun,
+  TIMEOUT_MS,
+  type FailoverFigures,
+  type FailureMode,
+} from '../harness/failover-run.js';
 import { size } from '../harness/options.js';
 import type { Row } from '../harness/report.js';
 import type { Scenario } from '../harness/scenario.js';
@@ -48,7 +55,10 @@ export const failover: Scenario = {
             name: `${label}: ${m.name}`,
             unit: m.unit,
             ladder: summarise(runs.map((r) => r[m.key])),
-            note: m.key === 'deadCalls' ? `${jobs} jobs, c=${CONCURRENCY}, threshold ${BREAKER.failure_threshold}, reset ${BREAKER.reset_timeout} s` : undefined,
+            note:
+              m.key === 'deadCalls'
+                ? `${jobs} jobs, c=${CONCURRENCY}, threshold ${BREAKER.failure_threshold}, reset ${BREAKER.reset_timeout} s`
+                : undefined,
           });
         }
       }

@@ -40,13 +40,20 @@ export const latency: Scenario = {
     const spec = { url: ctx.url, concurrency: CONCURRENCY, processes: 1, latencyMs: 0 };
     const ladderWorkers = await ladderSide(spec);
     const bareWorkers = await bareSide(spec);
-    const client = new LadderClient({ redis: ctx.url, prefix: ladderWorkers.queue.opts.prefix ?? '' });
-    const events = new QueueEvents('bare', { connection: { url: ctx.url }, prefix: bareWorkers.queue.opts.prefix });
+    const client = new LadderClient({
+      redis: ctx.url,
+      prefix: ladderWorkers.queue.opts.prefix ?? '',
+    });
+    const events = new QueueEvents('bare', {
+      connection: { url: ctx.url },
+      prefix: bareWorkers.queue.opts.prefix,
+    });
     await events.waitUntilReady();
     const ladderTrip = async (i: number): Promise<void> => {
       const { id } = await client.enqueue(benchJob(i));
       const result = await client.result(id, { timeoutMs: 30_000 });
-      if (result?.status !== 'completed') throw new Error(`bench: ladder job ${id} ended ${result?.status ?? 'without a result'}`);
+      if (result?.status !== 'completed')
+        throw new Error(`bench: ladder job ${id} ended ${result?.status ?? 'without a result'}`);
     };
     const bareTrip = async (i: number): Promise<void> => {
       const job = await bareWorkers.queue.add(JOB_NAME, benchJob(i));
@@ -57,7 +64,9 @@ export const latency: Scenario = {
       await paced(Math.min(200, n), bareTrip);
       const runs = await alternate(ctx.options.reps, async (side) => {
         const figures = latencyFigures(await paced(n, side === 'ladder' ? ladderTrip : bareTrip));
-        ctx.log(`  ${side}: p50 ${figures.p50.toFixed(2)} ms, p95 ${figures.p95.toFixed(2)}, p99 ${figures.p99.toFixed(2)}`);
+        ctx.log(
+          `  ${side}: p50 ${figures.p50.toFixed(2)} ms, p95 ${figures.p95.toFixed(2)}, p99 ${figures.p99.toFixed(2)}`,
+        );
         return figures;
       });
       const row = (p: keyof LatencyFigures): Row => ({

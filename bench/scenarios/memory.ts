@@ -8,7 +8,11 @@ const CONCURRENCY = 64;
 const BATCH = 5_000;
 
 /** Feeds a worker process `total` jobs in batches; answers its RSS (MB) after each checkpoint. */
-async function feed(side: DrainSide, checkpoints: readonly number[], batch: number): Promise<number[]> {
+async function feed(
+  side: DrainSide,
+  checkpoints: readonly number[],
+  batch: number,
+): Promise<number[]> {
   const child = side.children[0];
   if (!child) throw new Error('bench: no worker process');
   const rss: number[] = [];
@@ -17,7 +21,8 @@ async function feed(side: DrainSide, checkpoints: readonly number[], batch: numb
     while (served < checkpoint) {
       const n = Math.min(batch, checkpoint - served);
       const run = await drainOnce(side, n);
-      if (run.completed !== n) throw new Error(`bench: ${side.kind} completed ${run.completed} of ${n}`);
+      if (run.completed !== n)
+        throw new Error(`bench: ${side.kind} completed ${run.completed} of ${n}`);
       served += n;
     }
     rss.push(child.rssKb() / 1024);
@@ -39,7 +44,9 @@ export const memory: Scenario = {
       const side = await make(spec);
       try {
         figures[side.kind] = await feed(side, checkpoints, batch);
-        ctx.log(`  ${side.kind}: RSS ${figures[side.kind].map((mb) => `${mb.toFixed(1)} MB`).join(' → ')}`);
+        ctx.log(
+          `  ${side.kind}: RSS ${figures[side.kind].map((mb) => `${mb.toFixed(1)} MB`).join(' → ')}`,
+        );
       } finally {
         await side.close();
       }
@@ -55,7 +62,8 @@ export const memory: Scenario = {
         compare: 'diff',
       });
     });
-    const growth = (list: number[]): number => (list.at(-1) ?? Number.NaN) - (list[0] ?? Number.NaN);
+    const growth = (list: number[]): number =>
+      (list.at(-1) ?? Number.NaN) - (list[0] ?? Number.NaN);
     rows.push({
       scenario: 'memory',
       id: 'memory.growth',

@@ -34,15 +34,26 @@ export const overhead: Scenario = {
     ];
     const rows: Row[] = [];
     for (const c of size(ctx.options, full, quick)) {
-      const spec = { url: ctx.url, concurrency: c.concurrency, processes: c.processes, latencyMs: c.latencyMs };
-      const sides: Record<'ladder' | 'bare', DrainSide> = { ladder: await ladderSide(spec), bare: await bareSide(spec) };
+      const spec = {
+        url: ctx.url,
+        concurrency: c.concurrency,
+        processes: c.processes,
+        latencyMs: c.latencyMs,
+      };
+      const sides: Record<'ladder' | 'bare', DrainSide> = {
+        ladder: await ladderSide(spec),
+        bare: await bareSide(spec),
+      };
       try {
         // A short untimed drain first: JIT warm-up and connections, on both sides alike.
         for (const side of Object.values(sides)) await drainOnce(side, Math.min(500, c.jobs));
         const runs = await alternate(ctx.options.reps, async (name) => {
           const run = await drainOnce(sides[name], c.jobs);
-          if (run.completed !== c.jobs) throw new Error(`bench: ${name} completed ${run.completed} of ${c.jobs} jobs`);
-          ctx.log(`  ${name} c=${c.concurrency} p=${c.processes} latency=${c.latencyMs}: ${Math.round(run.jobsPerS)} jobs/s`);
+          if (run.completed !== c.jobs)
+            throw new Error(`bench: ${name} completed ${run.completed} of ${c.jobs} jobs`);
+          ctx.log(
+            `  ${name} c=${c.concurrency} p=${c.processes} latency=${c.latencyMs}: ${Math.round(run.jobsPerS)} jobs/s`,
+          );
           return run.jobsPerS;
         });
         const label = `c=${c.concurrency}, ${c.processes} proc${c.processes > 1 ? 's' : ''}${c.latencyMs ? `, ${c.latencyMs} ms latency` : ''}`;
@@ -54,7 +65,9 @@ export const overhead: Scenario = {
           ladder: summarise(runs.ladder),
           bare: summarise(runs.bare),
           compare: 'ratio',
-          note: c.latencyMs ? `ceiling ${Math.round((c.concurrency * c.processes * 1000) / c.latencyMs)}/s` : `${c.jobs} jobs`,
+          note: c.latencyMs
+            ? `ceiling ${Math.round((c.concurrency * c.processes * 1000) / c.latencyMs)}/s`
+            : `${c.jobs} jobs`,
         });
       } finally {
         await Promise.all([sides.ladder.close(), sides.bare.close()]);

@@ -19,9 +19,14 @@ async function profileSide(url: string, side: DrainSide, jobs: number): Promise<
   // Work: the bench's own connection (resume, progress polls) is left out.
   const workCount = await startCounting(url, side.ownConnections);
   await side.resume();
-  await until(async () => Object.values(await side.queue.getJobCounts('wait', 'active')).every((c) => c === 0), { timeoutMs: 120_000, everyMs: 50, what: 'profile drain' });
+  await until(
+    async () =>
+      Object.values(await side.queue.getJobCounts('wait', 'active')).every((c) => c === 0),
+    { timeoutMs: 120_000, everyMs: 50, what: 'profile drain' },
+  );
   const work = await workCount.stop();
-  if ((await side.completed(ids)) !== jobs) throw new Error(`bench: ${side.kind} profile run did not complete every job`);
+  if ((await side.completed(ids)) !== jobs)
+    throw new Error(`bench: ${side.kind} profile run did not complete every job`);
   return { enqueue, work };
 }
 
@@ -49,7 +54,10 @@ export const profile: Scenario = {
         await side.pause();
         const warm = await side.fill(200);
         await side.resume();
-        await until(async () => (await side.completed(warm)) === warm.length, { timeoutMs: 60_000, what: 'warm-up' });
+        await until(async () => (await side.completed(warm)) === warm.length, {
+          timeoutMs: 60_000,
+          what: 'warm-up',
+        });
         profiles[side.kind] = await profileSide(ctx.url, side, jobs);
       } finally {
         await side.close();
@@ -70,7 +78,12 @@ export const profile: Scenario = {
       note,
     });
     return [
-      row('work.client', 'worker: commands sent', (p) => p.work.client, `ladder: ${top({ ...ladder.work, byName: new Map([...ladder.work.byName].filter(([k]) => !k.startsWith('lua:'))) }, jobs, 6)}`),
+      row(
+        'work.client',
+        'worker: commands sent',
+        (p) => p.work.client,
+        `ladder: ${top({ ...ladder.work, byName: new Map([...ladder.work.byName].filter(([k]) => !k.startsWith('lua:'))) }, jobs, 6)}`,
+      ),
       row('work.lua', 'worker: commands inside Lua', (p) => p.work.lua),
       row('enqueue.client', 'enqueueMany vs addBulk: commands sent', (p) => p.enqueue.client),
       row('enqueue.lua', 'enqueueMany vs addBulk: commands inside Lua', (p) => p.enqueue.lua),

@@ -14,7 +14,10 @@ if (!url || !prefix || !queueName || !concurrencyArg) {
 }
 
 const connection = new Redis(url, { maxRetriesPerRequest: null });
-const processor = delayMs > 0 ? () => new Promise<void>((resolve) => setTimeout(resolve, delayMs)) : async () => undefined;
+const processor =
+  delayMs > 0
+    ? () => new Promise<void>((resolve) => setTimeout(resolve, delayMs))
+    : async () => undefined;
 const worker = new Worker(queueName, processor, {
   connection,
   prefix,
