@@ -78,6 +78,11 @@ export class ResultStore {
     return { written: reply[0] === 1, status: reply[1] === '' ? null : (reply[1] as JobStatus) };
   }
 
+  /** Only the status, for the cheap "has another run finished it?" check. */
+  async status(id: string): Promise<JobStatus | null> {
+    return (await this.redis.hget(this.keys.result(id), 'status')) as JobStatus | null;
+  }
+
   /** The record, with status and level from the hash fields, which claims update in place. */
   async get(id: string): Promise<JobResult | null> {
     const [status, level, json] = await this.redis.hmget(

@@ -57,6 +57,7 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
   const remaining = (): number =>
     input.deadlineAt === null ? Number.POSITIVE_INFINITY : input.deadlineAt - ctx.clock.now();
 
+  let callsMade = 0;
   for (const target of orderTargets(level.targets, input.prefer)) {
     const provider = ctx.providers.get(target.provider);
     const settings = ctx.providerSettings[target.provider];
@@ -77,9 +78,13 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
     for (let call = 0; call <= ctx.fallback.maxRetries; call++) {
       if (remaining() <= 0) return { kind: 'deadline' };
       // A worker that lost its lock may still be running this job: once either run has made the
-      // result final, the other stops before its next provider call.
-      const current = await ctx.results.get(input.jobId);
-      if (current && isFinal(current.status)) return { kind: 'superseded', status: current.status };
+      // result final, the other stops before its next provider call. The first call follows the
+      // claim, which already checked, so only later calls pay the round trip.
+      if (callsMade > 0) {
+        const status = await ctx.results.status(input.jobId);
+        if (status !== null && isFinal(status)) return { kind: 'superseded', status };
+      }
+      callsMade++;
       const permit: Permit | null = await ctx.breakers.acquire(target.id);
       if (!permit) {
         attempts.push({
