@@ -20,6 +20,8 @@ export interface RedisServerOptions {
   appendOnly?: boolean;
   /** `always` or `everysec`. Default `always`: a test that restarts Redis must not lose a write. */
   appendFsync?: 'always' | 'everysec';
+  /** `--requirepass`: clients must authenticate; `url` then carries the password. */
+  password?: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -65,7 +67,8 @@ export async function startRedisServer(
 ): Promise<RedisServerHandle> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ladder-redis-'));
-  const url = `redis://127.0.0.1:${port}`;
+  const auth = options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`;
+  const url = `redis://${auth}127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
 
   const args = [

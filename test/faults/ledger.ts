@@ -1,0 +1,148 @@
+import { Redis } from 'ioredis';
+import { createKeys } from '../../src/ladder/keys.js';
+import { isFinal, type JobResult } from '../../src/ladder/result.js';
+import { ResultStore } from '../../src/results/result-store.js';
+import type { FakeProvider } from '../helpers/fake-provider/server.js';
+
+/** Job ids travel in the prompt as `[[id]]`, so each fake provider call names its job. */
+const TAG = /\[\[([A-Za-z0-9_.@=+-]+)\]\]/;
+
+export function taggedJob(
+  id: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    id,
+    request: { messages: [{ role: 'user', content: `[[${id}]] answer briefly` }], max_tokens: 32 },
+    ...extra,
+  };
+}
+
+/** Provider calls per job id, from the bodies the fake provider received. */
+export function callsByJob(fake: FakeProvider): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const request of fake.requests()) {
+    const id = TAG.exec(request.rawBody)?.[1];
+    if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export interface LedgerReport {
+  accepted: number;
+  completed: number;
+  failed: number;
+  providerCalls: number;
+  /** Calls beyond the first per job (retries, crash re-runs). */
+  extraCalls: number;
+  problems: string[];
+  results: Map<string, JobResult>;
+}
+
+/**
+ * Counts what went in and what came out: the ids accepted, each final announcement on the
+ * results channel, and the provider calls each job had made when its result became final.
+ */
+export class JobLedger {
+  readonly accepted = new Set<string>();
+  private readonly announced = new Map<string, number>();
+  private readonly callsAtFinal = new Map<string, number>();
+  private readonly store: ResultStore;
+
+  private constructor(
+    private readonly subscriber: Redis,
+    private readonly redis: Redis,
+    private readonly fake: FakeProvider | undefined,
+    prefix: string,
+  ) {
+    const keys = createKeys(prefix);
+    this.store = new ResultStore(redis, keys, 60);
+    subscriber.on('message', (_channel: string, id: string) => {
+      this.announced.set(id, (this.announced.get(id) ?? 0) + 1);
+      if (this.fake && !this.callsAtFinal.has(id))
+        this.callsAtFinal.set(id, callsByJob(this.fake).get(id) ?? 0);
+    });
+  }
+
+  static async open(url: string, prefix: string, fake?: FakeProvider): Promise<JobLedger> {
+    const subscriber = new Redis(url, { maxRetriesPerRequest: null });
+    subscriber.on('error', () => undefined);
+    const redis = new Redis(url, { maxRetriesPerRequest: null });
+    redis.on('error', () => undefined);
+    await subscriber.subscribe(createKeys(prefix).resultsChannel());
+    return new JobLedger(subscriber, redis, fake, prefix);
+  }
+
+  accept(id: string): void {
+    this.accepted.add(id);
+  }
+
+  async finalCount(): Promise<number> {
+    let n = 0;
+    for (const id of this.accepted) if (ResultStore.isFinal(await this.store.get(id))) n++;
+    return n;
+  }
+
+  /** Waits (bounded) until every accepted job has a final record. */
+  async waitAllFinal(timeoutMs: number): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    const pending = new Set(this.accepted);
+    while (pending.size > 0 && Date.now() < until) {
+      for (const id of [...pending])
+        if (ResultStore.isFinal(await this.store.get(id))) pending.delete(id);
+      if (pending.size > 0) await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /**
+   * The invariants. `lossyAnnouncements`: announcements may have been missed while Redis was
+   * away, so only "at most one" is checked for them.
+   */
+  async verify(options: { lossyAnnouncements?: boolean } = {}): Promise<LedgerReport> {
+    const problems: string[] = [];
+    const results = new Map<string, JobResult>();
+    const calls = this.fake ? callsByJob(this.fake) : new Map<string, number>();
+    let completed = 0;
+    let failed = 0;
+    for (const id of this.accepted) {
+      const record = await this.store.get(id);
+      if (!record) {
+        problems.push(`${id}: no result record`);
+        continue;
+      }
+      results.set(id, record);
+      if (!isFinal(record.status))
+        problems.push(`${id}: stuck ${record.status} at level ${record.level}`);
+      if (record.status === 'completed') {
+        completed++;
+        const served = record.attempts.filter((a) => a.outcome === 'ok').length;
+        if (served !== 1) problems.push(`${id}: completed with ${served} successful attempts`);
+      }
+      if (record.status === 'failed') failed++;
+      const announced = this.announced.get(id) ?? 0;
+      if (announced > 1) problems.push(`${id}: result announced ${announced} times`);
+      if (announced === 0 && !options.lossyAnnouncements)
+        problems.push(`${id}: result never announced`);
+      const atFinal = this.callsAtFinal.get(id);
+      const now = calls.get(id) ?? 0;
+      if (atFinal !== undefined && now > atFinal)
+        problems.push(`${id}: ${now - atFinal} provider call(s) after its result was final`);
+    }
+    const providerCalls = [...calls.values()].reduce((a, b) => a + b, 0);
+    const extraCalls = [...calls.values()].reduce((a, b) => a + Math.max(0, b - 1), 0);
+    return {
+      accepted: this.accepted.size,
+      completed,
+      failed,
+      providerCalls,
+      extraCalls,
+      problems,
+      results,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.subscriber.disconnect();
+    this.redis.disconnect();
+  }
+}
