@@ -25,5 +25,9 @@ export type { BreakerSnapshot, BreakerStateName, BreakerAction } from './breaker
 export type { LadderConfig, LevelConfig } from './config/types.js';
 export { loadConfig, parseConfig, buildConfig } from './config/load.js';
 export { ConfigError } from './config/errors.js';
-export { startWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from './workers/runtime.js';
+export {
+  startWorkerRuntime,
+  type WorkerRuntime,
+  type WorkerRuntimeOptions,
+} from './workers/runtime.js';
 export { createApiApp } from './api/app.js';

@@ -132,8 +132,21 @@ function paths(): Doc {
           'every job been served by the first target of its entry level. The window is widened to whole UTC hours ' +
           '(whole days beyond 8 days); `since` in the answer says where it began. Fields are only ever added.',
         parameters: [
-          { name: 'since', in: 'query', required: false, description: 'A span back from now (30m, 24h, 7d, 2w) or an ISO 8601 time. Default 24h.', schema: { type: 'string' } },
-          { name: 'until', in: 'query', required: false, description: 'Same forms; default now.', schema: { type: 'string' } },
+          {
+            name: 'since',
+            in: 'query',
+            required: false,
+            description:
+              'A span back from now (30m, 24h, 7d, 2w) or an ISO 8601 time. Default 24h.',
+            schema: { type: 'string' },
+          },
+          {
+            name: 'until',
+            in: 'query',
+            required: false,
+            description: 'Same forms; default now.',
+            schema: { type: 'string' },
+          },
         ],
         responses: {
           '200': answer('The report', reportSchema),

@@ -72,5 +72,12 @@ export function decodeAnnouncement(message: string, config: PolicyConfig): Store
   const record: Record<string, string> = {};
   for (const [k, v] of Object.entries(fields)) if (typeof v === 'string') record[k] = v;
   const state: BreakerState = decodeState({ fields: record, window: {}, errors: [] }, atMs, config);
-  return { target: parsed.target, from, to, reason: typeof parsed.reason === 'string' ? parsed.reason : '', atMs, state };
+  return {
+    target: parsed.target,
+    from,
+    to,
+    reason: typeof parsed.reason === 'string' ? parsed.reason : '',
+    atMs,
+    state,
+  };
 }

@@ -3,7 +3,13 @@ import type { JobProblem } from '../ladder/job-schema.js';
 import { isFinal, type JobResult } from '../ladder/result.js';
 import type { LadderState } from '../ladder/state.js';
 import { JobValidationError, LadderUnavailableError, QueueFullError } from './errors.js';
-import { catalogFromState, type EnqueueAnswer, type LadderCatalog, type LadderOps, type ResultOptions } from './ladder-ops.js';
+import {
+  catalogFromState,
+  type EnqueueAnswer,
+  type LadderCatalog,
+  type LadderOps,
+  type ResultOptions,
+} from './ladder-ops.js';
 
 export interface HttpLadderOpsOptions {
   /** Base URL of the API, e.g. `http://127.0.0.1:3000`. */

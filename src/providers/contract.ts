@@ -2,12 +2,7 @@ import type { CompletionRequest, ToolCall } from '../ladder/job-schema.js';
 
 /** Unified stop reason; each provider's own value is kept beside it as `raw_stop_reason`. */
 export type StopReason =
-  | 'end_turn'
-  | 'max_tokens'
-  | 'stop_sequence'
-  | 'tool_use'
-  | 'content_filter'
-  | 'other';
+  'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'content_filter' | 'other';
 
 export interface CompletionOutput {
   text: string;

@@ -14,7 +14,10 @@ afterAll(async () => {
   await fake.close();
 });
 
-async function call(path: string, init: RequestInit & { token?: string | null } = {}): Promise<{ status: number; body: unknown; headers: Headers }> {
+async function call(
+  path: string,
+  init: RequestInit & { token?: string | null } = {},
+): Promise<{ status: number; body: unknown; headers: Headers }> {
   const headers = new Headers(init.headers);
   if (init.token !== null) headers.set('Authorization', `Bearer ${init.token ?? TOKEN}`);
   const response = await fetch(running.url + path, { ...init, headers });
@@ -40,12 +43,15 @@ function openAiError(type: string): { asymmetricMatch(body: unknown): boolean } 
 }
 
 describe('errors on the OpenAI-compatible paths, over raw HTTP', () => {
-  it.each(['/v1/chat/completions', '/v1/models', '/V1/Models/openai%2Fgpt-4o'])('answers 401 on %s in OpenAI shape', async (path) => {
-    const { status, body, headers } = await call(path, { token: null });
-    expect(status).toBe(401);
-    expect(body).toEqual(openAiError('authentication_error'));
-    expect(headers.get('www-authenticate')).toContain('Bearer');
-  });
+  it.each(['/v1/chat/completions', '/v1/models', '/V1/Models/openai%2Fgpt-4o'])(
+    'answers 401 on %s in OpenAI shape',
+    async (path) => {
+      const { status, body, headers } = await call(path, { token: null });
+      expect(status).toBe(401);
+      expect(body).toEqual(openAiError('authentication_error'));
+      expect(headers.get('www-authenticate')).toContain('Bearer');
+    },
+  );
 
   it('keeps the API own 401 shape elsewhere', async () => {
     const { status, body } = await call('/v1/ladder', { token: 'wrong' });
@@ -54,7 +60,11 @@ describe('errors on the OpenAI-compatible paths, over raw HTTP', () => {
   });
 
   it('answers a body that is not JSON with a 400 in OpenAI shape', async () => {
-    const { status, body } = await call('/v1/chat/completions', { method: 'POST', body: '{"model": ', headers: { 'Content-Type': 'application/json' } });
+    const { status, body } = await call('/v1/chat/completions', {
+      method: 'POST',
+      body: '{"model": ',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(status).toBe(400);
     expect(body).toEqual(openAiError('invalid_request_error'));
   });
@@ -66,7 +76,9 @@ describe('errors on the OpenAI-compatible paths, over raw HTTP', () => {
       body: JSON.stringify({ model: 'ladder', messages: [{ role: 'user', content: 'hi' }] }),
     });
     expect(status).toBe(400);
-    expect(body).toMatchObject({ error: { type: 'invalid_request_error', param: 'X-Ladder-Floor' } });
+    expect(body).toMatchObject({
+      error: { type: 'invalid_request_error', param: 'X-Ladder-Floor' },
+    });
   });
 
   it('answers other methods with 405 and an unknown model id with 404', async () => {

@@ -33,7 +33,10 @@ export async function startRunningLadder(
   api: Record<string, unknown> = {},
   extra: Record<string, unknown> = {},
 ): Promise<RunningLadder> {
-  const config = testConfig({ levels: LEVELS, api: { tokens: [TOKEN], sync_timeout_ms: 10_000, ...api }, ...extra }, fake);
+  const config = testConfig(
+    { levels: LEVELS, api: { tokens: [TOKEN], sync_timeout_ms: 10_000, ...api }, ...extra },
+    fake,
+  );
   const ladder = await startTestLadder(config);
   const logger = createLogger('test', process.env.LOG_LEVEL ?? 'silent');
   const server = await startApiServer({ config, ops: ladder.ops, port: 0, logger });
@@ -44,7 +47,8 @@ export async function startRunningLadder(
     ladder,
     api: server,
     url,
-    client: (apiKey = TOKEN) => new OpenAI({ baseURL: `${url}/v1`, apiKey, maxRetries: 0, timeout: 20_000 }),
+    client: (apiKey = TOKEN) =>
+      new OpenAI({ baseURL: `${url}/v1`, apiKey, maxRetries: 0, timeout: 20_000 }),
     async close() {
       await server.close();
       await ladder.close();

@@ -49,11 +49,19 @@ export function isOpenAiError(error: unknown): error is OpenAiError {
   );
 }
 
-export function invalidRequest(message: string, param: string | null, code: string | null = null): OpenAiError {
+export function invalidRequest(
+  message: string,
+  param: string | null,
+  code: string | null = null,
+): OpenAiError {
   return new OpenAiError(400, message, { type: 'invalid_request_error', param, code });
 }
 
-export function openAiErrorBody(message: string, type: OpenAiErrorType, code: string | null = null): OpenAiErrorBody {
+export function openAiErrorBody(
+  message: string,
+  type: OpenAiErrorType,
+  code: string | null = null,
+): OpenAiErrorBody {
   return { error: { message, type, param: null, code } };
 }
 
@@ -68,7 +76,9 @@ function typeForStatus(status: number): OpenAiErrorType {
 
 function codeFor(error: unknown, status: number): string | null {
   const marker = (name: string): boolean =>
-    typeof error === 'object' && error !== null && (error as Record<string, unknown>)[name] === true;
+    typeof error === 'object' &&
+    error !== null &&
+    (error as Record<string, unknown>)[name] === true;
   if (marker('isQueueFullError')) return 'queue_full';
   if (marker('isLadderUnavailableError')) return 'ladder_unavailable';
   return status === 413 ? 'request_too_large' : null;

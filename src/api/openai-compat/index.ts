@@ -1,3 +1,8 @@
-export { mountOpenAiCompat, openAiCompatRouter, openAiErrorHandler, type OpenAiCompatDeps } from './router.js';
+export {
+  mountOpenAiCompat,
+  openAiCompatRouter,
+  openAiErrorHandler,
+  type OpenAiCompatDeps,
+} from './router.js';
 export { isOpenAiCompatPath, OPENAI_COMPAT_PATHS } from './paths.js';
 export { openAiErrorBody, type OpenAiErrorBody } from './errors.js';

@@ -18,7 +18,12 @@ export interface OpenAiModelList {
 export function modelList(catalog: LadderCatalog, createdSeconds: number): OpenAiModelList {
   return {
     object: 'list',
-    data: modelIds(catalog).map((id) => ({ id, object: 'model', created: createdSeconds, owned_by: 'llm-ladder' })),
+    data: modelIds(catalog).map((id) => ({
+      id,
+      object: 'model',
+      created: createdSeconds,
+      owned_by: 'llm-ladder',
+    })),
   };
 }
 
@@ -26,9 +31,13 @@ export function modelList(catalog: LadderCatalog, createdSeconds: number): OpenA
 export function findModel(catalog: LadderCatalog, id: string, createdSeconds: number): OpenAiModel {
   const found = modelList(catalog, createdSeconds).data.find((m) => m.id === id);
   if (found) return found;
-  throw new OpenAiError(404, `The model \`${id.slice(0, 200)}\` does not exist on this ladder; GET /v1/models lists them`, {
-    type: 'invalid_request_error',
-    param: 'model',
-    code: 'model_not_found',
-  });
+  throw new OpenAiError(
+    404,
+    `The model \`${id.slice(0, 200)}\` does not exist on this ladder; GET /v1/models lists them`,
+    {
+      type: 'invalid_request_error',
+      param: 'model',
+      code: 'model_not_found',
+    },
+  );
 }

@@ -9,10 +9,20 @@ const readable = (id: string): string =>
  * What the wait for a job ended with: a served record, or the OpenAI-shaped error to answer.
  * The job id header goes on every error too, so a client can look the job up.
  */
-export function servedOrThrow(jobId: string, record: JobResult | null, waitedMs: number): ServedRecord {
+export function servedOrThrow(
+  jobId: string,
+  record: JobResult | null,
+  waitedMs: number,
+): ServedRecord {
   const headers = { 'X-Ladder-Job-Id': jobId };
   if (record === null) {
-    return fail(500, `job ${jobId} vanished while waiting (its result expired?)`, 'api_error', 'job_lost', headers);
+    return fail(
+      500,
+      `job ${jobId} vanished while waiting (its result expired?)`,
+      'api_error',
+      'job_lost',
+      headers,
+    );
   }
   if (record.status === 'completed' && record.output) return { ...record, output: record.output };
   if (record.status === 'queued' || record.status === 'active') {
@@ -25,12 +35,24 @@ export function servedOrThrow(jobId: string, record: JobResult | null, waitedMs:
     );
   }
   if (record.status === 'cancelled') {
-    return fail(409, `job ${jobId} was cancelled before it ran; ${readable(jobId)}`, 'conflict_error', 'job_cancelled', headers);
+    return fail(
+      409,
+      `job ${jobId} was cancelled before it ran; ${readable(jobId)}`,
+      'conflict_error',
+      'job_cancelled',
+      headers,
+    );
   }
   const error = record.error ?? { message: 'the job failed', class: 'transient' as const };
   switch (error.class) {
     case 'deadline':
-      return fail(504, `deadline passed: ${error.message}; ${readable(jobId)}`, 'api_error', 'deadline_exceeded', headers);
+      return fail(
+        504,
+        `deadline passed: ${error.message}; ${readable(jobId)}`,
+        'api_error',
+        'deadline_exceeded',
+        headers,
+      );
     case 'caller':
     case 'invalid':
       // The provider (or the worker) refused the request itself: retrying elsewhere cannot help.

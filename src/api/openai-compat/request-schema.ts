@@ -7,7 +7,8 @@ import { invalidRequest } from './errors.js';
  * unchanged; fields whose meaning the ladder cannot keep (n > 1, logprobs, JSON modes) are refused.
  */
 
-const TEXT_ONLY = 'expected a string or an array of {"type": "text", "text": ...} parts (only text is supported)';
+const TEXT_ONLY =
+  'expected a string or an array of {"type": "text", "text": ...} parts (only text is supported)';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 /** Assistant messages may carry refusal parts; they read as text. */
@@ -57,7 +58,9 @@ const toolChoice = z.union(
     z.enum(['auto', 'none', 'required']),
     z.object({ type: z.literal('function'), function: z.object({ name: z.string().min(1) }) }),
   ],
-  { error: 'expected "auto", "none", "required" or {"type": "function", "function": {"name": ...}}' },
+  {
+    error: 'expected "auto", "none", "required" or {"type": "function", "function": {"name": ...}}',
+  },
 );
 
 const positiveInt = z.number().int().positive();
@@ -71,14 +74,18 @@ export const chatRequestSchema = z.object({
   max_completion_tokens: positiveInt.nullish(),
   temperature: z.number().min(0).max(2).nullish(),
   stop: z.union([z.string(), z.array(z.string())]).nullish(),
-  n: z.literal(1, { error: 'only n = 1 is supported: the ladder answers with one choice' }).nullish(),
+  n: z
+    .literal(1, { error: 'only n = 1 is supported: the ladder answers with one choice' })
+    .nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
   metadata: z.record(z.string(), z.string()).nullish(),
   user: z.string().nullish(),
   logprobs: z.literal(false, { error: 'logprobs are not supported' }).nullish(),
   response_format: z
-    .object({ type: z.literal('text', { error: 'only response_format {"type": "text"} is supported' }) })
+    .object({
+      type: z.literal('text', { error: 'only response_format {"type": "text"} is supported' }),
+    })
     .nullish(),
 });
 

@@ -37,7 +37,10 @@ async function enqueue(ops: LadderOps, built: BuiltJob): Promise<string> {
     return answer.id;
   } catch (error) {
     if (!isJobValidationError(error)) throw error;
-    const problems = error.problems.map((p) => ({ param: built.paramFor(p.path), message: p.message }));
+    const problems = error.problems.map((p) => ({
+      param: built.paramFor(p.path),
+      message: p.message,
+    }));
     const described = problems.map((p) => `${p.param}: ${p.message}`).join('; ');
     throw invalidRequest(`invalid request: ${described}`, problems[0]?.param ?? null);
   }
@@ -50,7 +53,8 @@ function writeStream(res: Response, record: ServedRecord, includeUsage: boolean)
   res.setHeader('Cache-Control', 'no-cache');
   // Proxies such as nginx would otherwise buffer the events.
   res.setHeader('X-Accel-Buffering', 'no');
-  for (const chunk of toChunks(record, { includeUsage })) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+  for (const chunk of toChunks(record, { includeUsage }))
+    res.write(`data: ${JSON.stringify(chunk)}\n\n`);
   res.end('data: [DONE]\n\n');
 }
 
@@ -68,8 +72,13 @@ export function openAiCompatRouter({ ops, config }: OpenAiCompatDeps): Router {
     const id = await enqueue(ops, built);
     res.setHeader('X-Ladder-Job-Id', id);
     const waitMs = headers.deadlineMs + DEADLINE_GRACE_MS;
-    const record = servedOrThrow(id, await ops.result(id, { timeoutMs: waitMs }), headers.deadlineMs);
-    for (const [name, value] of Object.entries(ladderResponseHeaders(record))) res.setHeader(name, value);
+    const record = servedOrThrow(
+      id,
+      await ops.result(id, { timeoutMs: waitMs }),
+      headers.deadlineMs,
+    );
+    for (const [name, value] of Object.entries(ladderResponseHeaders(record)))
+      res.setHeader(name, value);
     // Streaming waits for the answer too, so the status and X-Ladder-* headers are the real ones.
     if (request.stream === true) {
       writeStream(res, record, request.stream_options?.include_usage === true);
@@ -106,9 +115,13 @@ export function openAiErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     const mapped = toOpenAiError(error);
     if (mapped.status >= 500 && mapped.status !== 503 && mapped.status !== 504) {
-      logger.error({ err: error, method: req.method, path: req.path, status: mapped.status }, 'request failed');
+      logger.error(
+        { err: error, method: req.method, path: req.path, status: mapped.status },
+        'request failed',
+      );
     }
-    for (const [name, value] of Object.entries(mapped.options.headers ?? {})) res.setHeader(name, value);
+    for (const [name, value] of Object.entries(mapped.options.headers ?? {}))
+      res.setHeader(name, value);
     res.status(mapped.status).json(mapped.body());
   };
 }

@@ -30,7 +30,12 @@ export interface ChatCompletionChunk {
   object: 'chat.completion.chunk';
   created: number;
   model: string;
-  choices: Array<{ index: 0; delta: ChunkDelta; logprobs: null; finish_reason: FinishReason | null }>;
+  choices: Array<{
+    index: 0;
+    delta: ChunkDelta;
+    logprobs: null;
+    finish_reason: FinishReason | null;
+  }>;
   /** Present (null until the last chunk) only when `stream_options.include_usage` asked for it. */
   usage?: OpenAiUsage | null;
 }
@@ -64,8 +69,16 @@ export function splitText(text: string, size: number = CHUNK_CHARS): string[] {
  * reason, and the usage chunk when asked for. The ladder answers only once a job is done, so the
  * pieces arrive together; clients that render streams work unchanged.
  */
-export function toChunks(record: ServedRecord, options: { includeUsage: boolean }): ChatCompletionChunk[] {
-  const base = { id: completionId(record.id), object: 'chat.completion.chunk' as const, created: createdSeconds(record), model: servedModel(record) };
+export function toChunks(
+  record: ServedRecord,
+  options: { includeUsage: boolean },
+): ChatCompletionChunk[] {
+  const base = {
+    id: completionId(record.id),
+    object: 'chat.completion.chunk' as const,
+    created: createdSeconds(record),
+    model: servedModel(record),
+  };
   const usageField = options.includeUsage ? { usage: null } : {};
   const chunk = (delta: ChunkDelta, finish: FinishReason | null = null): ChatCompletionChunk => ({
     ...base,

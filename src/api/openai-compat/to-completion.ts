@@ -52,7 +52,9 @@ const FINISH: Record<StopReason, FinishReason> = {
  * OpenAI clients loop on `finish_reason === "tool_calls"`; some providers end a tool call with a
  * plain stop, so calls present and no more specific reason read as `tool_calls`.
  */
-export function finishReason(output: Pick<CompletionOutput, 'stop_reason' | 'tool_calls'>): FinishReason {
+export function finishReason(
+  output: Pick<CompletionOutput, 'stop_reason' | 'tool_calls'>,
+): FinishReason {
   const mapped = FINISH[output.stop_reason];
   return output.tool_calls.length > 0 && mapped === 'stop' ? 'tool_calls' : mapped;
 }

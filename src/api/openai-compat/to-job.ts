@@ -1,4 +1,11 @@
-import type { CompletionRequest, JobInput, Message, Tool, ToolCall, ToolChoice } from '../../ladder/job-schema.js';
+import type {
+  CompletionRequest,
+  JobInput,
+  Message,
+  Tool,
+  ToolCall,
+  ToolChoice,
+} from '../../ladder/job-schema.js';
 import { invalidRequest } from './errors.js';
 import type { LadderHeaders } from './ladder-headers.js';
 import { HEADER } from './ladder-headers.js';
@@ -13,7 +20,8 @@ export interface BuiltJob {
   paramFor: (path: string) => string;
 }
 
-type Parts = string | ReadonlyArray<{ type: 'text'; text: string } | { type: 'refusal'; refusal: string }>;
+type Parts =
+  string | ReadonlyArray<{ type: 'text'; text: string } | { type: 'refusal'; refusal: string }>;
 
 /** Text parts are separate blocks to OpenAI; a newline keeps them apart in one string. */
 function flatten(content: Parts): string {
@@ -29,7 +37,10 @@ function parseArguments(raw: string, param: string): Record<string, unknown> {
   try {
     value = JSON.parse(raw);
   } catch {
-    throw invalidRequest(`${param} is not valid JSON: tool call arguments must be a JSON object string`, param);
+    throw invalidRequest(
+      `${param} is not valid JSON: tool call arguments must be a JSON object string`,
+      param,
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalidRequest(`${param} must be a JSON object`, param);
@@ -37,11 +48,17 @@ function parseArguments(raw: string, param: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function toolCallsOf(message: Extract<ChatMessage, { role: 'assistant' }>, index: number): ToolCall[] {
+function toolCallsOf(
+  message: Extract<ChatMessage, { role: 'assistant' }>,
+  index: number,
+): ToolCall[] {
   return (message.tool_calls ?? []).map((call, j) => ({
     id: call.id,
     name: call.function.name,
-    arguments: parseArguments(call.function.arguments, `messages[${index}].tool_calls[${j}].function.arguments`),
+    arguments: parseArguments(
+      call.function.arguments,
+      `messages[${index}].tool_calls[${j}].function.arguments`,
+    ),
   }));
 }
 
@@ -75,7 +92,12 @@ function convertMessages(chat: readonly ChatMessage[]): Conversation {
     }
     if (m.role === 'tool') {
       const name = toolNames.get(m.tool_call_id);
-      out.messages.push({ role: 'tool', tool_call_id: m.tool_call_id, content: flatten(m.content), ...(name ? { name } : {}) });
+      out.messages.push({
+        role: 'tool',
+        tool_call_id: m.tool_call_id,
+        content: flatten(m.content),
+        ...(name ? { name } : {}),
+      });
     }
     out.origin.push(index);
   });
@@ -83,18 +105,23 @@ function convertMessages(chat: readonly ChatMessage[]): Conversation {
 }
 
 function convertTools(request: ChatRequest): { tools?: Tool[]; tool_choice?: ToolChoice } {
-  const tools = request.tools?.map(
-    (t): Tool => ({
-      name: t.function.name,
-      ...(t.function.description !== undefined ? { description: t.function.description } : {}),
-      // OpenAI allows a function without parameters; the neutral shape always has a schema.
-      input_schema: t.function.parameters ?? { type: 'object', properties: {} },
-    }),
-  );
+  const tools = request.tools?.map((t): Tool => ({
+    name: t.function.name,
+    ...(t.function.description !== undefined ? { description: t.function.description } : {}),
+    // OpenAI allows a function without parameters; the neutral shape always has a schema.
+    input_schema: t.function.parameters ?? { type: 'object', properties: {} },
+  }));
   const choice = request.tool_choice;
   const tool_choice: ToolChoice | undefined =
-    choice == null ? undefined : typeof choice === 'string' ? choice : { name: choice.function.name };
-  return { ...(tools && tools.length > 0 ? { tools } : {}), ...(tool_choice ? { tool_choice } : {}) };
+    choice == null
+      ? undefined
+      : typeof choice === 'string'
+        ? choice
+        : { name: choice.function.name };
+  return {
+    ...(tools && tools.length > 0 ? { tools } : {}),
+    ...(tool_choice ? { tool_choice } : {}),
+  };
 }
 
 function metadataOf(request: ChatRequest, headers: LadderHeaders): JobInput['metadata'] {
@@ -130,10 +157,19 @@ function paramTranslator(origin: readonly number[]): (path: string) => string {
 }
 
 /** The neutral job for an OpenAI request, its entry chosen by `model`, its options by headers. */
-export function toJob(input: { request: ChatRequest; entry: Entry; headers: LadderHeaders }): BuiltJob {
+export function toJob(input: {
+  request: ChatRequest;
+  entry: Entry;
+  headers: LadderHeaders;
+}): BuiltJob {
   const { request, entry, headers } = input;
   const conversation = convertMessages(request.messages);
-  const stop = request.stop == null ? undefined : typeof request.stop === 'string' ? [request.stop] : request.stop;
+  const stop =
+    request.stop == null
+      ? undefined
+      : typeof request.stop === 'string'
+        ? [request.stop]
+        : request.stop;
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
   const completion: CompletionRequest = {
     ...(conversation.system.length > 0 ? { system: conversation.system.join('\n\n') } : {}),
