@@ -116,6 +116,25 @@ describe('the ladder CLI against a running `ladder start`', () => {
     expect(back.out).toMatch(/level 1 full/);
   });
 
+  it('report prints a table and, with --json, the report of the jobs served so far', async () => {
+    const table = await ladder(['report', '--since', '1h', '--url', url, '--token', TOKEN]);
+    expect(table.code).toBe(0);
+    expect(table.out).toContain('llm-ladder report');
+    expect(table.out).toMatch(/1 full/);
+    const json = await ladder(['report', '--json', '--config', configPath]);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.out) as {
+      jobs: { total: number };
+      levels: { name: string; jobs: number }[];
+      cost: { actual_usd: number };
+    };
+    // The tests above served jobs at full and basic; the report counts them.
+    expect(report.jobs.total).toBeGreaterThanOrEqual(4);
+    expect(report.levels.find((l) => l.name === 'full')?.jobs).toBeGreaterThanOrEqual(2);
+    expect(report.levels.find((l) => l.name === 'basic')?.jobs).toBeGreaterThanOrEqual(2);
+    expect(typeof report.cost.actual_usd).toBe('number');
+  });
+
   it('refuses bad input with a clear message and a non-zero exit', async () => {
     const noToken = await ladder(['status', '--url', url]);
     expect(noToken.code).not.toBe(0);
