@@ -55,7 +55,8 @@ export class RedisLadderOps implements LadderOps {
   private queues: LevelQueues | undefined;
   private definitionPromise: Promise<LadderDefinition> | undefined;
   private readonly now: () => number;
-  private depthCache = new Map<string, { depth: number; at: number }>();
+  /** Depth reads in flight, shared by the requests that arrive meanwhile (one round trip for all). */
+  private depthReads = new Map<string, Promise<number>>();
   private availability: LevelAvailability;
 
   constructor(private readonly options: RedisOpsOptions) {
@@ -123,13 +124,17 @@ export class RedisLadderOps implements LadderOps {
   ): Promise<void> {
     const limit = definition.max_queue_depth;
     if (limit === null) return;
-    const cached = this.depthCache.get(job.level.name);
-    const now = this.now();
-    let depth = cached && now - cached.at < 250 ? cached.depth : undefined;
-    if (depth === undefined) {
-      depth = await queues.queue(job.level.name).getWaitingCount();
-      this.depthCache.set(job.level.name, { depth, at: now });
+    // Read fresh for every request, but coalesced: a cached depth let a burst overshoot the limit
+    // by whatever arrived while it was stale.
+    let read = this.depthReads.get(job.level.name);
+    if (!read) {
+      read = queues
+        .queue(job.level.name)
+        .getWaitingCount()
+        .finally(() => this.depthReads.delete(job.level.name));
+      this.depthReads.set(job.level.name, read);
     }
+    const depth = await read;
     if (depth >= limit) throw new QueueFullError(job.level.name, depth, 1_000);
   }
 

@@ -107,8 +107,8 @@ describe('fault: overload', () => {
       expect(statuses[202] ?? 0).toBeGreaterThan(MAX_DEPTH);
       expect(Object.keys(statuses).sort()).toEqual(['202', '429']);
       expect([...retryAfter].every((v) => /^[1-9]\d*$/.test(v))).toBe(true);
-      // The depth is read at most every 250 ms per process, so it may overshoot by what arrives meanwhile.
-      expect(maxWaiting).toBeLessThan(MAX_DEPTH * 3);
+      // Concurrent requests share one read of the depth, so it may overshoot by what is in flight meanwhile.
+      expect(maxWaiting).toBeLessThan(MAX_DEPTH * 2);
       expect(percentile(health, 95)).toBeLessThan(250);
       expect(Math.max(...health)).toBeLessThan(1_000);
       expect(await leftoverJobs(redisUrl, config.prefix, LEVEL_NAMES)).toEqual({});
