@@ -10,17 +10,7 @@ import { createKeys } from '../ladder/keys.js';
 import { createLogger } from '../util/log.js';
 import { connectRedis, createRedis, duplicateRedis } from '../util/redis.js';
 import { RedisLadderOps } from './redis-ops.js';
-
-const DEFAULT_BREAKER = {
-  failureThreshold: 5,
-  windowMs: 60_000,
-  failureRate: 0.5,
-  minimumCalls: 10,
-  resetTimeoutMs: 60_000,
-  maxResetTimeoutMs: 600_000,
-  halfOpenMaxCalls: 1,
-  halfOpenSuccesses: 1,
-};
+import { DEFAULT_BREAKER } from '../config/defaults.js';
 
 /**
  * Opens LadderOps over Redis with its own connections: a fail-fast producer connection, and the

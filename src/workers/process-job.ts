@@ -9,7 +9,7 @@ import { isFinal, type Attempt, type JobResult } from '../ladder/result.js';
 import type { WorkerContext } from './context.js';
 import { completedRecord, failedRecord, initialRecord } from './records.js';
 import { JOB_NAME } from '../producer/queues.js';
-import { finish, routeDown } from './route-down.js';
+import { finish, routeDown, type JobAtLevel } from './route-down.js';
 import { serveLevel, type ServeOutcome } from './serve-level.js';
 
 /** What the BullMQ job returns; the result record is what callers read. */
@@ -160,16 +160,7 @@ export async function processJob(
 
 async function settle(
   ctx: WorkerContext,
-  s: {
-    level: LevelConfig;
-    job: JobInput;
-    meta: LadderJobMeta;
-    record: JobResult;
-    attempts: Attempt[];
-    outcome: ServeOutcome;
-    startedAtMs: number;
-    deadlineAt: number | null;
-  },
+  s: JobAtLevel & { startedAtMs: number; outcome: ServeOutcome },
 ): Promise<JobSummary> {
   const { level, record, attempts, outcome } = s;
   const nowMs = ctx.clock.now();
@@ -231,15 +222,7 @@ async function settle(
 
 async function moveDown(
   ctx: WorkerContext,
-  s: {
-    level: LevelConfig;
-    job: JobInput;
-    meta: LadderJobMeta;
-    record: JobResult;
-    attempts: Attempt[];
-    startedAtMs: number;
-    deadlineAt: number | null;
-  },
+  s: JobAtLevel & { startedAtMs: number },
 ): Promise<JobSummary> {
   const routed = await routeDown(ctx, { ...s, requireStatus: 'active' });
   if (routed.kind === 'failed') throw new UnrecoverableError(routed.message);

@@ -14,21 +14,25 @@ export type RouteOutcome =
   /** The record changed under us (another process took the job); nothing was moved. */
   | { kind: 'raced'; status: string | null };
 
+/** A job as it stands at one level: what the worker and the sweep both know of it. */
+export interface JobAtLevel {
+  level: LevelConfig;
+  job: JobInput;
+  meta: LadderJobMeta;
+  record: JobResult;
+  attempts: Attempt[];
+  /** When this process started on the job; null for a job moved while it waited. */
+  startedAtMs: number | null;
+  deadlineAt: number | null;
+}
+
 /**
  * Sends a job from `level` to the next level that takes new jobs, or fails it at its floor. Used
  * by a worker when a level could not serve a job, and by the sweep that empties a down level.
  */
 export async function routeDown(
   ctx: WorkerContext,
-  s: {
-    level: LevelConfig;
-    job: JobInput;
-    meta: LadderJobMeta;
-    record: JobResult;
-    attempts: Attempt[];
-    /** When this process started on the job; null for a job moved while it waited. */
-    startedAtMs: number | null;
-    deadlineAt: number | null;
+  s: JobAtLevel & {
     /** The status the record must still have: `active` for the worker's own job, `queued` for a sweep. */
     requireStatus: 'active' | 'queued';
   },
