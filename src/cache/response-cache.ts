@@ -25,6 +25,16 @@ export class ResponseCache {
   }
 
   async set(hash: string, response: CachedResponse): Promise<void> {
-    await this.redis.set(this.keys.cache(hash), JSON.stringify(response), 'EX', this.ttlSeconds);
+    const entry = this.entry(hash, response);
+    await this.redis.set(entry.key, entry.json, 'EX', entry.ttlSeconds);
+  }
+
+  /** The entry as written, for a caller that writes it together with the job's final record. */
+  entry(hash: string, response: CachedResponse): { key: string; json: string; ttlSeconds: number } {
+    return {
+      key: this.keys.cache(hash),
+      json: JSON.stringify(response),
+      ttlSeconds: this.ttlSeconds,
+    };
   }
 }

@@ -6,6 +6,13 @@ import { defineScript, runScript } from '../util/lua.js';
 const CLAIM = 'ladderClaimResult';
 const WRITE = 'ladderWriteResult';
 
+/** A response-cache entry written with a final record, in the same round trip. */
+export interface CacheWrite {
+  key: string;
+  json: string;
+  ttlSeconds: number;
+}
+
 export interface ClaimAnswer {
   created: boolean;
   status: JobStatus;
@@ -24,7 +31,7 @@ export class ResultStore {
     private readonly ttlSeconds: number,
   ) {
     defineScript(redis, CLAIM, new URL('./lua/claim-result-1.lua', import.meta.url));
-    defineScript(redis, WRITE, new URL('./lua/write-result-1.lua', import.meta.url));
+    defineScript(redis, WRITE, new URL('./lua/write-result-2.lua', import.meta.url));
   }
 
   /**
@@ -59,12 +66,14 @@ export class ResultStore {
    */
   async write(
     record: JobResult,
-    options: { requireStatus?: JobStatus } = {},
+    options: { requireStatus?: JobStatus; cache?: CacheWrite } = {},
   ): Promise<{ written: boolean; status: JobStatus | null }> {
+    const key = this.keys.result(record.id);
+    const cache = options.cache;
     const reply = (await runScript(
       this.redis,
       WRITE,
-      [this.keys.result(record.id)],
+      [key, cache?.key ?? key],
       [
         JSON.stringify(record),
         record.status,
@@ -73,6 +82,8 @@ export class ResultStore {
         this.keys.resultsChannel(),
         record.id,
         options.requireStatus ?? '',
+        cache?.json ?? '',
+        cache?.ttlSeconds ?? 0,
       ],
     )) as [number, string];
     return { written: reply[0] === 1, status: reply[1] === '' ? null : (reply[1] as JobStatus) };

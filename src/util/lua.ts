@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 
 /**
  * Registers a Lua script file as an ioredis command (EVALSHA with EVAL fallback). The key count is
- * read from the file name (`write-result-1.lua` → 1), as in BullMQ.
+ * read from the file name (`claim-result-1.lua` → 1), as in BullMQ.
  */
 export function defineScript(redis: Redis, name: string, file: URL): void {
   if (typeof (redis as unknown as Record<string, unknown>)[name] === 'function') return;

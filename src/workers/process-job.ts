@@ -182,20 +182,19 @@ async function settle(
       nowMs,
       startedAtMs: s.startedAtMs,
     });
-    const writes: Promise<unknown>[] = [finish(ctx, done)];
-    if (outcome.source === 'llm' && target && s.job.cache !== false) {
-      writes.push(
-        ctx.cache.set(requestHash(s.job.request), {
-          output: outcome.completion.output,
-          usage: outcome.completion.usage,
-          provider: target.provider,
-          model: target.model,
-          level: level.level,
-          at: new Date(nowMs).toISOString(),
-        }),
-      );
-    }
-    await Promise.all(writes);
+    // The answer goes to the response cache in the same round trip as the final record.
+    const cache =
+      outcome.source === 'llm' && target && s.job.cache !== false
+        ? ctx.cache.entry(requestHash(s.job.request), {
+            output: outcome.completion.output,
+            usage: outcome.completion.usage,
+            provider: target.provider,
+            model: target.model,
+            level: level.level,
+            at: new Date(nowMs).toISOString(),
+          })
+        : undefined;
+    await finish(ctx, done, cache);
     return { status: 'completed', level: level.level };
   }
   if (outcome.kind === 'superseded') {

@@ -4,6 +4,7 @@ import { META_KEY, type LadderJobMeta } from '../ladder/job-data.js';
 import type { JobInput } from '../ladder/job-schema.js';
 import type { Attempt, JobResult } from '../ladder/result.js';
 import { JOB_NAME } from '../producer/queues.js';
+import type { CacheWrite } from '../results/result-store.js';
 import type { WorkerContext } from './context.js';
 import { describeAttempts } from './failure-message.js';
 import { failedRecord } from './records.js';
@@ -109,8 +110,12 @@ export async function routeDown(
 }
 
 /** Writes a final record; only the first final write counts, and only it is observed and logged. */
-export async function finish(ctx: WorkerContext, result: JobResult): Promise<void> {
-  const written = await ctx.results.write(result);
+export async function finish(
+  ctx: WorkerContext,
+  result: JobResult,
+  cache?: CacheWrite,
+): Promise<void> {
+  const written = await ctx.results.write(result, { cache });
   if (!written.written) return;
   ctx.observer.jobFinished?.(result);
   ctx.logger.info(

@@ -1,9 +1,12 @@
 --[[
   Writes a job's result record unless that would undo progress: a final record is never
   overwritten, and a writer from a level above the record's (a stale re-run after a crash) is
-  refused. A final write is announced on the results channel so waiters in any process wake.
+  refused. A final write is announced on the results channel so waiters in any process wake, and
+  may carry the answer for the response cache, written in the same round trip and only if the
+  record was.
 
   KEYS[1]  result hash   {prefix}:ladder:result:{id}
+  KEYS[2]  response cache key {prefix}:ladder:cache:{hash}, or KEYS[1] again when there is none
   ARGV[1]  record JSON
   ARGV[2]  new status (queued | active | completed | failed | cancelled)
   ARGV[3]  level the writer is at
@@ -11,6 +14,8 @@
   ARGV[5]  results channel
   ARGV[6]  job id (the announcement)
   ARGV[7]  status the record must have now, or '' for any non-final status
+  ARGV[8]  cached answer JSON, or '' for none
+  ARGV[9]  cache TTL in seconds
 
   Output: { written (1|0), status now }
 ]]
@@ -25,5 +30,8 @@ elseif ARGV[7] ~= '' then
 end
 redis.call('HSET', KEYS[1], 'status', ARGV[2], 'level', ARGV[3], 'json', ARGV[1])
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
+if ARGV[8] ~= '' and KEYS[2] ~= KEYS[1] then
+  redis.call('SET', KEYS[2], ARGV[8], 'EX', tonumber(ARGV[9]))
+end
 if final[ARGV[2]] then redis.call('PUBLISH', ARGV[5], ARGV[6]) end
 return { 1, ARGV[2] }
