@@ -1,3 +1,10 @@
+import {
+  API_KEY_ENV,
+  DEFAULT_PROVIDER_TIMEOUT_MS,
+  KNOWN_PROVIDERS,
+  isKnownProvider,
+  type KnownProvider,
+} from '../config/providers.js';
 import type { LadderConfig, ProviderSettings } from '../config/types.js';
 import { AnthropicProvider } from './anthropic/adapter.js';
 import type { Provider } from './contract.js';
@@ -6,12 +13,7 @@ import { missingKeyText } from './missing-key.js';
 import { OpenAIProvider } from './openai/adapter.js';
 import { SimulatedProvider, type SimulatedProviderOptions } from './simulated/adapter.js';
 
-export const KNOWN_PROVIDERS = ['anthropic', 'openai', 'google', 'simulated'] as const;
-export type KnownProvider = (typeof KNOWN_PROVIDERS)[number];
-
-export function isKnownProvider(name: string): name is KnownProvider {
-  return (KNOWN_PROVIDERS as readonly string[]).includes(name);
-}
+export { KNOWN_PROVIDERS, isKnownProvider, type KnownProvider };
 
 /** Providers by name; only those the ladder's targets use are built. */
 export interface ProviderRegistry {
@@ -26,21 +28,12 @@ export interface CreateProvidersOptions {
   simulated?: Omit<SimulatedProviderOptions, 'settings'>;
 }
 
-const DEFAULT_TIMEOUT_MS = 60_000;
-
-/** The variables the config layer conventionally reads, named when the config has no block. */
-const DEFAULT_KEY_ENV: Record<string, string[]> = {
-  anthropic: ['ANTHROPIC_API_KEY'],
-  openai: ['OPENAI_API_KEY'],
-  google: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
-};
-
 /** Settings when the config has no block for a provider: no key, the SDK's own base URL. */
 function settingsFor(config: LadderConfig, name: string): ProviderSettings {
   return (
     config.providers[name] ?? {
-      apiKeyEnv: DEFAULT_KEY_ENV[name] ?? [],
-      timeoutMs: DEFAULT_TIMEOUT_MS,
+      apiKeyEnv: isKnownProvider(name) ? [...API_KEY_ENV[name]] : [],
+      timeoutMs: DEFAULT_PROVIDER_TIMEOUT_MS,
     }
   );
 }
