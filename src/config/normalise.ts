@@ -17,6 +17,7 @@ import {
 import { problem, type ConfigProblem } from './errors.js';
 import type { Env } from './interpolate.js';
 import { flatLevels, ladderLevels } from './normalise-levels.js';
+import { limits, quota } from './normalise-limits.js';
 import { budgets, complexityMap, prices } from './normalise-refs.js';
 import { describeValue } from './path.js';
 import { API_KEY_ENV, DEFAULT_PROVIDER_TIMEOUT_MS, isKnownProvider } from './providers.js';
@@ -223,6 +224,8 @@ export function normalise(
     api: api(input.api, ctx.env, problems),
     budgets: budgets(input.budgets, levels, problems),
     prices: prices(input.prices, problems),
+    limits: limits(input.limits, levels, problems),
+    quota: quota(input.quota),
     complexity: complexityMap(input.complexity, levels, problems),
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };

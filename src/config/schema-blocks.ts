@@ -84,6 +84,20 @@ export const priceSchema = z.strictObject({
 /** Price keys are targets; checked in normalise.ts so the problem names the key. */
 export const pricesSchema = z.record(z.string(), priceSchema);
 
+/** One target's limits; at least one key (checked in normalise.ts, which knows the path). */
+export const limitSchema = z.strictObject({
+  rpm: int(1, 'requests per minute').optional(),
+  tpm: int(1, 'tokens per minute').optional(),
+  concurrency: int(1, 'calls in flight').optional(),
+});
+
+/** Limit keys are targets; checked in normalise.ts against the ladder's targets. */
+export const limitsSchema = z.record(z.string(), limitSchema.nullish());
+
+export const quotaSchema = z.strictObject({
+  adaptive: z.boolean({ error: 'true or false' }).optional(),
+});
+
 const levelRef = z.union([int(1), str().min(1)], {
   error: 'a level number (from 1) or a level name',
 });

@@ -13,7 +13,9 @@ import {
   budgetsSchema,
   complexitySchema,
   fallbackSchema,
+  limitsSchema,
   pricesSchema,
+  quotaSchema,
   redisSchema,
   ttlSchema,
   workerSchema,
@@ -84,6 +86,8 @@ const commonBlocks = {
   api: apiSchema.nullish(),
   budgets: budgetsSchema.nullish(),
   prices: pricesSchema.nullish(),
+  limits: limitsSchema.nullish(),
+  quota: quotaSchema.nullish(),
   complexity: complexitySchema.nullish(),
 };
 

@@ -136,6 +136,24 @@ export interface Price {
   cachedInput?: number;
 }
 
+/** One target's share of its provider's quota (`limits:`), enforced across every process. */
+export interface TargetLimits {
+  /** Requests per minute; also spread as at most ceil(rpm / 60) call starts in any one second. */
+  rpm?: number;
+  /** Input + output tokens per minute (estimated before a call, corrected from its usage). */
+  tpm?: number;
+  /** Calls in flight at once. */
+  concurrency?: number;
+}
+
+export interface QuotaConfig {
+  /**
+   * Whether targets without a `limits:` entry learn their rate from 429s and rate-limit headers.
+   * Default true. A 429 saturates a target for its Retry-After either way.
+   */
+  adaptive: boolean;
+}
+
 export interface LadderConfig {
   /** The file it came from, for messages; `(inline)` when built in code. */
   source: string;
@@ -154,6 +172,9 @@ export interface LadderConfig {
   budgets: BudgetsConfig;
   /** `provider/model` → price, merged over the built-in table. */
   prices: Record<string, Price>;
+  /** `provider/model` → limits; only targets of the ladder. */
+  limits: Record<string, TargetLimits>;
+  quota: QuotaConfig;
   /** Complexity → level number. Default simple 3, standard 2, complex 1 (clamped to LLM levels). */
   complexity: Record<'simple' | 'standard' | 'complex', number>;
 }

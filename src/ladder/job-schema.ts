@@ -82,6 +82,8 @@ export const levelRefSchema = z.union([
   z.string().min(1).max(64),
 ]);
 
+const PRIORITY_EXPECTED = 'priority is an integer from 1 to 1000 (lower runs first)';
+
 export const complexitySchema = z.enum(['simple', 'standard', 'complex']);
 
 export const jobInputSchema = z
@@ -98,6 +100,12 @@ export const jobInputSchema = z
       .max(7 * 24 * 3600 * 1000)
       .optional(),
     cache: z.boolean().optional(),
+    priority: z
+      .number({ error: PRIORITY_EXPECTED })
+      .int({ error: PRIORITY_EXPECTED })
+      .min(1, { error: PRIORITY_EXPECTED })
+      .max(1000, { error: PRIORITY_EXPECTED })
+      .optional(),
     metadata: z
       .record(
         z.string().max(256),

@@ -14,6 +14,24 @@ export const JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 24 * 3600, count: 5000 },
 };
 
+/** The priority of a job that names none: the middle of 1–1000, so jobs can be put before or after it. */
+export const DEFAULT_PRIORITY = 500;
+
+/**
+ * BullMQ options of one ladder job: its id, and its priority. Every ladder job is prioritized
+ * (BullMQ serves unprioritized jobs before all prioritized ones, so "absent" could not mean "normal"
+ * otherwise); within a priority BullMQ keeps insertion order.
+ */
+export function addOptions(
+  jobId: string,
+  data: { priority?: unknown },
+): { jobId: string; priority: number } {
+  const p = data.priority;
+  const priority =
+    typeof p === 'number' && Number.isInteger(p) && p >= 1 && p <= 1000 ? p : DEFAULT_PRIORITY;
+  return { jobId, priority };
+}
+
 /** Entries kept in each level queue's BullMQ event stream. */
 export const EVENTS_MAX_LEN = 1000;
 

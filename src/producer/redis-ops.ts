@@ -18,7 +18,7 @@ import {
   type ResultOptions,
 } from './ladder-ops.js';
 import { prepareJob, type PreparedJob } from './prepare-job.js';
-import { JOB_NAME, LevelQueues } from './queues.js';
+import { addOptions, JOB_NAME, LevelQueues } from './queues.js';
 import { readLadderState } from './read-state.js';
 
 export interface RedisOpsOptions {
@@ -166,7 +166,7 @@ export class RedisLadderOps implements LadderOps {
 
   private async write(job: PreparedJob, queues: LevelQueues): Promise<EnqueueAnswer> {
     const queue = queues.queue(job.level.name);
-    const add = (): Promise<unknown> => queue.add(JOB_NAME, job.data, { jobId: job.id });
+    const add = (): Promise<unknown> => queue.add(JOB_NAME, job.data, addOptions(job.id, job.data));
     if (!job.idGiven) {
       // A fresh id cannot collide, so the record and the job are written together.
       await Promise.all([this.results.claim(job.record), add()]);
@@ -184,7 +184,10 @@ export class RedisLadderOps implements LadderOps {
     if (existing.status === 'queued') {
       // The first enqueue may have died between record and job: re-adding is a no-op if it did not.
       const at = (await this.definition()).levels[existing.level - 1];
-      if (at) await queues.queue(at.name).add(JOB_NAME, { ...job.data }, { jobId: job.id });
+      if (at)
+        await queues
+          .queue(at.name)
+          .add(JOB_NAME, { ...job.data }, addOptions(job.id, job.data));
     }
     return this.answer(job, existing, false);
   }
@@ -208,7 +211,7 @@ export class RedisLadderOps implements LadderOps {
         ...[...byLevel].map(([name, list]) =>
           queues
             .queue(name)
-            .addBulk(list.map((j) => ({ name: JOB_NAME, data: j.data, opts: { jobId: j.id } }))),
+            .addBulk(list.map((j) => ({ name: JOB_NAME, data: j.data, opts: addOptions(j.id, j.data) }))),
         ),
       ]);
       const given = await Promise.all(

@@ -1,4 +1,5 @@
 import type { CompletionRequest, ToolCall } from '../ladder/job-schema.js';
+import type { RateLimitInfo } from './rate-limit.js';
 
 /** Unified stop reason; each provider's own value is kept beside it as `raw_stop_reason`. */
 export type StopReason =
@@ -25,6 +26,8 @@ export interface Usage {
 export interface Completion {
   output: CompletionOutput;
   usage: Usage | null;
+  /** The answer's rate-limit headers, for the quota scheduler; absent when none were sent. */
+  rateLimit?: RateLimitInfo | null;
 }
 
 export interface CompleteArgs {

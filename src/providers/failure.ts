@@ -1,4 +1,5 @@
 import { classifyStatus, ProviderError } from './provider-error.js';
+import type { RateLimitInfo } from './rate-limit.js';
 
 /** Who failed: every ProviderError names the provider and model, and never carries the key. */
 export interface FailureContext {
@@ -23,6 +24,7 @@ export interface StatusFailure {
   /** The provider's own message (from the error body when there is one). */
   message: string;
   retryAfterMs?: number | null;
+  rateLimit?: RateLimitInfo | null;
   cause?: unknown;
 }
 
@@ -37,6 +39,7 @@ export function statusFailure(ctx: FailureContext, failure: StatusFailure): Prov
     kind: 'status',
     status: failure.status,
     retryAfterMs: failure.retryAfterMs ?? null,
+    rateLimit: failure.rateLimit ?? null,
     cause: failure.cause,
   });
 }

@@ -1,3 +1,5 @@
+import type { RateLimitInfo } from './rate-limit.js';
+
 /** What a failed call means for the ladder (design.md, "Error classes"). */
 export type ErrorClass = 'transient' | 'caller' | 'context_length' | 'misconfigured';
 
@@ -12,6 +14,8 @@ export interface ProviderErrorInit {
   kind: ErrorKind;
   status?: number | null;
   retryAfterMs?: number | null;
+  /** What the answer's rate-limit headers said (429s above all); null when it had none. */
+  rateLimit?: RateLimitInfo | null;
   cause?: unknown;
 }
 
@@ -24,6 +28,7 @@ export class ProviderError extends Error {
   readonly kind: ErrorKind;
   readonly status: number | null;
   readonly retryAfterMs: number | null;
+  readonly rateLimit: RateLimitInfo | null;
 
   constructor(init: ProviderErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -34,6 +39,7 @@ export class ProviderError extends Error {
     this.kind = init.kind;
     this.status = init.status ?? null;
     this.retryAfterMs = init.retryAfterMs ?? null;
+    this.rateLimit = init.rateLimit ?? null;
   }
 }
 

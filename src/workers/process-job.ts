@@ -8,7 +8,7 @@ import { resolveJobLevels } from '../ladder/resolve-job.js';
 import { isFinal, type Attempt, type JobResult } from '../ladder/result.js';
 import type { WorkerContext } from './context.js';
 import { completedRecord, failedRecord, initialRecord } from './records.js';
-import { JOB_NAME } from '../producer/queues.js';
+import { addOptions, JOB_NAME } from '../producer/queues.js';
 import { finish, routeDown, type JobAtLevel } from './route-down.js';
 import { serveLevel, type ServeOutcome } from './serve-level.js';
 
@@ -62,7 +62,7 @@ export async function repairStaleCopy(
   const target = ctx.levels[recordLevel - 1];
   const id = (job.data as { id?: unknown } | null)?.id;
   if (!target || typeof id !== 'string') return;
-  await ctx.queue(target.name).add(JOB_NAME, job.data, { jobId: id });
+  await ctx.queue(target.name).add(JOB_NAME, job.data, addOptions(id, job.data as object));
 }
 
 /** Runs one BullMQ job at one level: serve it here, move it down, or end it. */

@@ -3,7 +3,7 @@ import { firstAvailableLevel } from '../ladder/availability.js';
 import { META_KEY, type LadderJobMeta } from '../ladder/job-data.js';
 import type { JobInput } from '../ladder/job-schema.js';
 import type { Attempt, JobResult } from '../ladder/result.js';
-import { JOB_NAME } from '../producer/queues.js';
+import { addOptions, JOB_NAME } from '../producer/queues.js';
 import type { CacheWrite } from '../results/result-store.js';
 import type { WorkerContext } from './context.js';
 import { describeAttempts } from './failure-message.js';
@@ -101,7 +101,9 @@ export async function routeDown(
   );
   if (!moved.written) return { kind: 'raced', status: moved.status };
   const { prefer: _prefer, ...kept } = meta;
-  await ctx.queue(target.name).add(JOB_NAME, { ...s.job, [META_KEY]: kept }, { jobId: record.id });
+  await ctx
+    .queue(target.name)
+    .add(JOB_NAME, { ...s.job, [META_KEY]: kept }, addOptions(record.id, s.job));
   ctx.logger.info(
     { job_id: record.id, ladder_level: level.name, to: target.name },
     'job moved down the ladder',

@@ -6,6 +6,7 @@ import { missingKeyText } from '../missing-key.js';
 import { mapAnthropicError } from './map-error.js';
 import { mapRequest } from './map-request.js';
 import { mapResponse } from './map-response.js';
+import { readRateLimit } from '../rate-limit.js';
 
 export interface AnthropicProviderOptions {
   settings: ProviderSettings;
@@ -42,15 +43,22 @@ export class AnthropicProvider implements Provider {
       throw misconfiguredFailure(ctx, missingKeyText(this.name, this.apiKeyEnv));
     }
     let body: unknown;
+    let headers: Headers | null = null;
     try {
-      body = await this.client.messages.create(mapRequest(model, request), {
-        timeout: timeoutMs,
-        maxRetries: 0,
-        ...(signal ? { signal } : {}),
-      });
+      // withResponse: the headers carry the rate-limit state the quota scheduler learns from.
+      const answer = await this.client.messages
+        .create(mapRequest(model, request), {
+          timeout: timeoutMs,
+          maxRetries: 0,
+          ...(signal ? { signal } : {}),
+        })
+        .withResponse();
+      body = answer.data;
+      headers = answer.response.headers;
     } catch (error) {
       throw mapAnthropicError({ ctx, error, timeoutMs, signal });
     }
-    return mapResponse(ctx, body);
+    const rateLimit = readRateLimit(headers);
+    return { ...mapResponse(ctx, body), ...(rateLimit ? { rateLimit } : {}) };
   }
 }

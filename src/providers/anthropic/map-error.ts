@@ -18,6 +18,7 @@ import {
   type FailureContext,
 } from '../failure.js';
 import { isProviderError, parseRetryAfter, type ProviderError } from '../provider-error.js';
+import { readRateLimit } from '../rate-limit.js';
 
 export interface MapErrorArgs {
   ctx: FailureContext;
@@ -59,6 +60,7 @@ export function mapAnthropicError({ ctx, error, timeoutMs, signal }: MapErrorArg
         status: apiError.status,
         message: bodyMessage(apiError),
         retryAfterMs: parseRetryAfter(apiError.headers),
+        rateLimit: readRateLimit(apiError.headers),
         cause: error,
       });
     }

@@ -18,6 +18,7 @@ import {
   type FailureContext,
 } from '../failure.js';
 import { isProviderError, parseRetryAfter, type ProviderError } from '../provider-error.js';
+import { readRateLimit } from '../rate-limit.js';
 
 export interface MapErrorArgs {
   ctx: FailureContext;
@@ -56,6 +57,7 @@ export function mapOpenAIError({ ctx, error, timeoutMs, signal }: MapErrorArgs):
         status: apiError.status,
         message: bodyMessage(apiError),
         retryAfterMs: parseRetryAfter(apiError.headers),
+        rateLimit: readRateLimit(apiError.headers),
         cause: error,
       });
     }

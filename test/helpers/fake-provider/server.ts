@@ -5,9 +5,11 @@ import { replyOf, type Behaviour, type FakeProviderName } from './behaviours.js'
 import { googleWire } from './google-wire.js';
 import { parseJson, readBody, sendJson } from './http-util.js';
 import { openaiWire } from './openai-wire.js';
+import { FakeRateLimits, type RateLimitMode } from './rate-limit.js';
 import type { WireFormat } from './wire-format.js';
 
 export * from './behaviours.js';
+export { maxPerSecond, type RateLimitMode } from './rate-limit.js';
 
 /** Matches every model in `setDefault`. */
 export const ANY_MODEL = '*';
@@ -43,6 +45,12 @@ export interface FakeProvider {
   calls(provider: FakeProviderName, model: string): number;
   /** Requests received, oldest first, optionally for one provider and model. */
   requests(provider?: FakeProviderName, model?: string): RecordedRequest[];
+  /** Puts (provider, model) behind a provider-side rate limit (429 over it); null lifts it. */
+  rateLimit(provider: FakeProviderName, model: string, mode: RateLimitMode | null): void;
+  /** 429s the rate limit answered for (provider, model). */
+  rateLimited(provider: FakeProviderName, model: string): number;
+  /** Times (ms) of the calls the rate limit let through for (provider, model). */
+  acceptedAt(provider: FakeProviderName, model: string): number[];
   /** Forgets scripts, defaults, counts and requests; pending hangs are cut. */
   reset(): void;
   /** Stops listening and destroys every open socket (hanging calls included). */
@@ -63,6 +71,7 @@ export async function startFakeProvider(): Promise<FakeProvider> {
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
   let callNumber = 0;
+  const limits = new FakeRateLimits();
 
   function nextBehaviour(provider: FakeProviderName, model: string): Behaviour {
     const queued = queues.get(key(provider, model))?.shift();
@@ -73,9 +82,15 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     );
   }
 
-  function act(res: ServerResponse, wire: WireFormat, model: string, behaviour: Behaviour): void {
+  function act(
+    res: ServerResponse,
+    wire: WireFormat,
+    model: string,
+    behaviour: Behaviour,
+    extraHeaders: Record<string, string> = {},
+  ): void {
     const reply = replyOf(behaviour, callNumber);
-    if (reply) return sendJson(res, 200, wire.success(model, reply, callNumber));
+    if (reply) return sendJson(res, 200, wire.success(model, reply, callNumber), extraHeaders);
     switch (behaviour.kind) {
       case 'status': {
         const message = behaviour.message ?? `fake ${behaviour.status} error`;
@@ -124,14 +139,23 @@ export async function startFakeProvider(): Promise<FakeProvider> {
       callNumber += 1;
       counts.set(key(provider, model), (counts.get(key(provider, model)) ?? 0) + 1);
       recorded.push({ provider, model, method, path, headers: { ...req.headers }, body, rawBody });
+      const verdict = limits.check(key(provider, model), provider);
+      if (verdict?.kind === 'limited') {
+        const retry = verdict.retryAfterSeconds;
+        return sendJson(res, 429, wire.error(429, 'Rate limit reached (fake).', undefined, retry), {
+          ...verdict.headers,
+          ...(wire.retryAfterHeader ? { 'retry-after': String(retry) } : {}),
+        });
+      }
+      const passHeaders = verdict?.headers ?? {};
       const behaviour = nextBehaviour(provider, model);
       const delayMs = behaviour.delayMs ?? 0;
       if (delayMs > 0) {
         setTimeout(() => {
-          if (!res.destroyed) act(res, wire, model, behaviour);
+          if (!res.destroyed) act(res, wire, model, behaviour, passHeaders);
         }, delayMs);
       } else {
-        act(res, wire, model, behaviour);
+        act(res, wire, model, behaviour, passHeaders);
       }
       return;
     }
@@ -163,6 +187,9 @@ export async function startFakeProvider(): Promise<FakeProvider> {
       defaults.set(key(provider, model), behaviour);
     },
     calls: (provider, model) => counts.get(key(provider, model)) ?? 0,
+    rateLimit: (provider, model, mode) => limits.set(key(provider, model), mode),
+    rateLimited: (provider, model) => limits.limited(key(provider, model)),
+    acceptedAt: (provider, model) => limits.accepted(key(provider, model)),
     requests: (provider, model) =>
       recorded.filter(
         (r) =>
@@ -174,6 +201,7 @@ export async function startFakeProvider(): Promise<FakeProvider> {
       defaults.clear();
       counts.clear();
       recorded.length = 0;
+      limits.reset();
       for (const res of hanging) res.socket?.destroy();
       hanging.clear();
     },
