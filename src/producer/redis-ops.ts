@@ -185,9 +185,7 @@ export class RedisLadderOps implements LadderOps {
       // The first enqueue may have died between record and job: re-adding is a no-op if it did not.
       const at = (await this.definition()).levels[existing.level - 1];
       if (at)
-        await queues
-          .queue(at.name)
-          .add(JOB_NAME, { ...job.data }, addOptions(job.id, job.data));
+        await queues.queue(at.name).add(JOB_NAME, { ...job.data }, addOptions(job.id, job.data));
     }
     return this.answer(job, existing, false);
   }
@@ -211,7 +209,9 @@ export class RedisLadderOps implements LadderOps {
         ...[...byLevel].map(([name, list]) =>
           queues
             .queue(name)
-            .addBulk(list.map((j) => ({ name: JOB_NAME, data: j.data, opts: addOptions(j.id, j.data) }))),
+            .addBulk(
+              list.map((j) => ({ name: JOB_NAME, data: j.data, opts: addOptions(j.id, j.data) })),
+            ),
         ),
       ]);
       const given = await Promise.all(
