@@ -27,6 +27,7 @@ export const DEFAULT_FALLBACK: FallbackConfig = {
   baseDelayMs: 500,
   maxDelayMs: 10_000,
   retryAfterCapMs: 30_000,
+  streamIdleMs: 30_000,
 };
 
 export const DEFAULT_BREAKER: BreakerConfig = {
@@ -44,6 +45,7 @@ export const DEFAULT_SIMULATED: SimulatedSettings = {
   latencyMs: 50,
   failureRate: 0,
   failStatus: 503,
+  chunkDelayMs: 0,
 };
 
 export const DEFAULT_TTL_SECONDS = 86_400;

@@ -129,6 +129,7 @@ function fallback(input: CommonInput['fallback'], problems: Problems): FallbackC
     baseDelayMs,
     maxDelayMs,
     retryAfterCapMs: input?.retry_after_cap_ms ?? d.retryAfterCapMs,
+    streamIdleMs: input?.stream_idle_ms ?? d.streamIdleMs,
   };
 }
 
@@ -209,6 +210,7 @@ export function normalise(
       latencyMs: sim?.latency_ms ?? DEFAULT_SIMULATED.latencyMs,
       failureRate: sim?.failure_rate ?? DEFAULT_SIMULATED.failureRate,
       failStatus: sim?.fail_status ?? DEFAULT_SIMULATED.failStatus,
+      chunkDelayMs: sim?.chunk_delay_ms ?? DEFAULT_SIMULATED.chunkDelayMs,
     },
     levels,
     fallback: fallback(input.fallback, problems),

@@ -21,6 +21,7 @@ export const fallbackSchema = z.strictObject({
   base_delay_ms: int(0, 'ms').optional(),
   max_delay_ms: int(0, 'ms').optional(),
   retry_after_cap_ms: int(0, 'ms').optional(),
+  stream_idle_ms: int(1, 'ms').optional(),
 });
 
 export const breakerSchema = z.strictObject({

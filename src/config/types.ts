@@ -51,6 +51,8 @@ export interface SimulatedSettings {
   failureRate: number;
   /** Status a simulated failure carries. Default 503. */
   failStatus: number;
+  /** Pause between two chunks of a streamed answer (chunks are words). Default 0. */
+  chunkDelayMs: number;
 }
 
 /** `on_error` entries: HTTP statuses, or the kinds `timeout` and `connection`. */
@@ -67,6 +69,8 @@ export interface FallbackConfig {
   maxDelayMs: number;
   /** A Retry-After longer than this moves the job on instead of waiting. Default 30000. */
   retryAfterCapMs: number;
+  /** Longest pause between two chunks of a streamed answer before it counts as stalled. Default 30000. */
+  streamIdleMs: number;
 }
 
 export interface BreakerConfig {

@@ -26,7 +26,7 @@ function configWith(
   return {
     source: 'test.yaml',
     providers,
-    simulated: { latencyMs: 0, failureRate: 0, failStatus: 503 },
+    simulated: { latencyMs: 0, failureRate: 0, failStatus: 503, chunkDelayMs: 0 },
     levels,
   } as unknown as LadderConfig;
 }

@@ -9,6 +9,7 @@ const fallback: FallbackConfig = {
   baseDelayMs: 500,
   maxDelayMs: 10_000,
   retryAfterCapMs: 30_000,
+  streamIdleMs: 30_000,
 };
 
 describe('retryDelay', () => {

@@ -14,6 +14,7 @@ describe('defaults', () => {
       baseDelayMs: 500,
       maxDelayMs: 10_000,
       retryAfterCapMs: 30_000,
+      streamIdleMs: 30_000,
     });
     expect(config.breaker).toEqual({
       failureThreshold: 5,
@@ -41,7 +42,7 @@ describe('defaults', () => {
       maxQueueDepth: null,
       syncTimeoutMs: 120_000,
     });
-    expect(config.simulated).toEqual({ latencyMs: 50, failureRate: 0, failStatus: 503 });
+    expect(config.simulated).toEqual({ latencyMs: 50, failureRate: 0, failStatus: 503, chunkDelayMs: 0 });
     expect(config.budgets).toEqual({ levels: {}, agents: {} });
     expect(config.prices).toEqual({});
     expect(config.complexity).toEqual({ simple: 3, standard: 2, complex: 1 });
@@ -209,7 +210,7 @@ describe('budgets, prices and simulated settings', () => {
         },
       }),
     );
-    expect(config.simulated).toEqual({ latencyMs: 0, failureRate: 1, failStatus: 529 });
+    expect(config.simulated).toEqual({ latencyMs: 0, failureRate: 1, failStatus: 529, chunkDelayMs: 0 });
     expect(config.providers.simulated).toEqual({ apiKeyEnv: [], timeoutMs: 500 });
   });
 });

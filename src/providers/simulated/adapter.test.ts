@@ -8,6 +8,7 @@ const settings = (overrides: Partial<SimulatedSettings> = {}): SimulatedSettings
   latencyMs: 0,
   failureRate: 0,
   failStatus: 503,
+  chunkDelayMs: 0,
   ...overrides,
 });
 
