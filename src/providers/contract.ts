@@ -1,5 +1,6 @@
 import type { CompletionRequest, ToolCall } from '../ladder/job-schema.js';
 import type { RateLimitInfo } from './rate-limit.js';
+import type { StreamArgs } from './streaming/types.js';
 
 /** Unified stop reason; each provider's own value is kept beside it as `raw_stop_reason`. */
 export type StopReason =
@@ -46,4 +47,12 @@ export interface CompleteArgs {
 export interface Provider {
   readonly name: string;
   complete(args: CompleteArgs): Promise<Completion>;
+  /**
+   * The same call through the provider's streaming API: every piece goes to `args.onDelta` as it
+   * arrives, and the completion returned is exactly what the pieces add up to. Optional: the worker
+   * falls back to `complete` (one piece at the end) for a provider without it.
+   */
+  stream?(args: StreamArgs): Promise<Completion>;
+  /** True when a trailing assistant message is continued (prefill) rather than answered. */
+  readonly continuesPrefill?: boolean;
 }

@@ -42,7 +42,12 @@ describe('defaults', () => {
       maxQueueDepth: null,
       syncTimeoutMs: 120_000,
     });
-    expect(config.simulated).toEqual({ latencyMs: 50, failureRate: 0, failStatus: 503, chunkDelayMs: 0 });
+    expect(config.simulated).toEqual({
+      latencyMs: 50,
+      failureRate: 0,
+      failStatus: 503,
+      chunkDelayMs: 0,
+    });
     expect(config.budgets).toEqual({ levels: {}, agents: {} });
     expect(config.prices).toEqual({});
     expect(config.complexity).toEqual({ simple: 3, standard: 2, complex: 1 });
@@ -210,7 +215,12 @@ describe('budgets, prices and simulated settings', () => {
         },
       }),
     );
-    expect(config.simulated).toEqual({ latencyMs: 0, failureRate: 1, failStatus: 529, chunkDelayMs: 0 });
+    expect(config.simulated).toEqual({
+      latencyMs: 0,
+      failureRate: 1,
+      failStatus: 529,
+      chunkDelayMs: 0,
+    });
     expect(config.providers.simulated).toEqual({ apiKeyEnv: [], timeoutMs: 500 });
   });
 });

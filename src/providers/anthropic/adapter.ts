@@ -7,6 +7,8 @@ import { mapAnthropicError } from './map-error.js';
 import { mapRequest } from './map-request.js';
 import { mapResponse } from './map-response.js';
 import { readRateLimit } from '../rate-limit.js';
+import type { StreamArgs } from '../streaming/types.js';
+import { streamAnthropic } from './stream.js';
 
 export interface AnthropicProviderOptions {
   settings: ProviderSettings;
@@ -17,6 +19,8 @@ export interface AnthropicProviderOptions {
 /** Claude through `@anthropic-ai/sdk`, one client for every call, SDK retries off. */
 export class AnthropicProvider implements Provider {
   readonly name: string;
+  /** A trailing assistant message is continued (prefill), so a cut answer can be finished. */
+  readonly continuesPrefill = true;
   private readonly client: Anthropic | null;
   private readonly apiKey: string | undefined;
   private readonly apiKeyEnv: string[];
@@ -60,5 +64,11 @@ export class AnthropicProvider implements Provider {
     }
     const rateLimit = readRateLimit(headers);
     return { ...mapResponse(ctx, body), ...(rateLimit ? { rateLimit } : {}) };
+  }
+
+  async stream(args: StreamArgs): Promise<Completion> {
+    const ctx: FailureContext = { provider: this.name, model: args.model, apiKey: this.apiKey };
+    if (!this.client) throw misconfiguredFailure(ctx, missingKeyText(this.name, this.apiKeyEnv));
+    return streamAnthropic(this.client, ctx, args);
   }
 }

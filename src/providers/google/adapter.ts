@@ -6,6 +6,8 @@ import type { ProviderSettings } from '../../config/types.js';
 import { mapGoogleError } from './map-error.js';
 import { mapRequest } from './map-request.js';
 import { mapResponse } from './map-response.js';
+import type { StreamArgs } from '../streaming/types.js';
+import { streamGoogle } from './stream.js';
 
 export interface GoogleProviderOptions {
   settings: ProviderSettings;
@@ -55,5 +57,11 @@ export class GoogleProvider implements Provider {
       throw mapGoogleError({ ctx, error, timeoutMs, signal });
     }
     return mapResponse(ctx, body);
+  }
+
+  async stream(args: StreamArgs): Promise<Completion> {
+    const ctx: FailureContext = { provider: this.name, model: args.model, apiKey: this.apiKey };
+    if (!this.client) throw misconfiguredFailure(ctx, missingKeyText(this.name, this.apiKeyEnv));
+    return streamGoogle(this.client, ctx, args);
   }
 }

@@ -7,6 +7,8 @@ import { mapOpenAIError } from './map-error.js';
 import { mapRequest } from './map-request.js';
 import { mapResponse } from './map-response.js';
 import { readRateLimit } from '../rate-limit.js';
+import type { StreamArgs } from '../streaming/types.js';
+import { streamOpenAI } from './stream.js';
 
 export interface OpenAIProviderOptions {
   settings: ProviderSettings;
@@ -60,5 +62,11 @@ export class OpenAIProvider implements Provider {
     }
     const rateLimit = readRateLimit(headers);
     return { ...mapResponse(ctx, body), ...(rateLimit ? { rateLimit } : {}) };
+  }
+
+  async stream(args: StreamArgs): Promise<Completion> {
+    const ctx: FailureContext = { provider: this.name, model: args.model, apiKey: this.apiKey };
+    if (!this.client) throw misconfiguredFailure(ctx, missingKeyText(this.name, this.apiKeyEnv));
+    return streamOpenAI(this.client, ctx, args);
   }
 }

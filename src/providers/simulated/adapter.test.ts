@@ -161,3 +161,40 @@ describe('SimulatedProvider', () => {
     expect(short.output.text.length).toBe(8);
   });
 });
+
+describe('SimulatedProvider streaming', () => {
+  it('streams word by word, chunk_delay_ms apart, adding up to the completion', async () => {
+    vi.useFakeTimers();
+    const provider = new SimulatedProvider({ settings: settings({ chunkDelayMs: 100 }) });
+    const pieces: string[] = [];
+    const call = provider.stream({
+      model: 'm',
+      request,
+      timeoutMs: 1_000,
+      idleMs: 1_000,
+      onDelta: (d) => {
+        if (d.kind === 'text') pieces.push(d.text);
+      },
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(pieces).toEqual(['[simulated ']);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(pieces).toEqual(['[simulated ', 'm] ']);
+    await vi.advanceTimersByTimeAsync(1_000);
+    const completion = await call;
+    expect(pieces.join('')).toBe(completion.output.text);
+    expect(completion.output.text).toBe('[simulated m] Summarise invoice 42');
+  });
+
+  it('continues a trailing assistant message (prefill) instead of starting over', async () => {
+    const provider = new SimulatedProvider({ settings: settings() });
+    const completion = await provider.complete({
+      model: 'm',
+      timeoutMs: 1_000,
+      request: {
+        messages: [...request.messages, { role: 'assistant', content: '[simulated m] Summ' }],
+      },
+    });
+    expect(completion.output.text).toBe('arise invoice 42');
+  });
+});

@@ -3,6 +3,8 @@ import { abortedFailure, statusFailure, timeoutFailure, type FailureContext } fr
 import type { SimulatedSettings } from '../../config/types.js';
 import { simulatedCompletion } from './simulated-output.js';
 import { simulateLatency } from './wait.js';
+import type { StreamArgs } from '../streaming/types.js';
+import { continuePrefill, streamSimulated } from './stream.js';
 
 /** Matches every model in `setOutage`. */
 export const ALL_MODELS = '*';
@@ -34,6 +36,7 @@ const STATUS_TEXT: Record<number, string> = {
  */
 export class SimulatedProvider implements Provider {
   readonly name: string;
+  readonly continuesPrefill = true;
   private readonly settings: SimulatedSettings;
   private readonly random: () => number;
   private readonly isDownOutside: ((model: string) => boolean) | undefined;
@@ -65,7 +68,25 @@ export class SimulatedProvider implements Provider {
     );
   }
 
-  async complete({ model, request, timeoutMs, signal }: CompleteArgs): Promise<Completion> {
+  async complete(args: CompleteArgs): Promise<Completion> {
+    return continuePrefill(args.request, await this.answer(args));
+  }
+
+  /** The answer word by word, `providers.simulated.chunk_delay_ms` apart. */
+  async stream(args: StreamArgs): Promise<Completion> {
+    const completion = await this.complete(args);
+    const streamed = await streamSimulated({
+      args,
+      completion,
+      chunkDelayMs: this.settings.chunkDelayMs,
+      pause: async (ms, signal) =>
+        (await simulateLatency({ latencyMs: ms, timeoutMs: 0, signal })) === 'elapsed',
+    });
+    if (streamed === null) throw abortedFailure({ provider: this.name, model: args.model });
+    return streamed;
+  }
+
+  private async answer({ model, request, timeoutMs, signal }: CompleteArgs): Promise<Completion> {
     const ctx: FailureContext = { provider: this.name, model };
     if (signal?.aborted) throw abortedFailure(ctx);
     // A provider that is down answers at once; it does not make the caller wait.

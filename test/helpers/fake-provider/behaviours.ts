@@ -1,3 +1,5 @@
+import type { StreamBehaviour } from './stream-behaviour.js';
+
 /** What the fake provider does with one call. Every behaviour may wait `delayMs` first. */
 export type FakeProviderName = 'anthropic' | 'openai' | 'google';
 
@@ -16,45 +18,48 @@ interface Timed {
   delayMs?: number;
 }
 
-export type Behaviour = Timed &
-  (
-    | { kind: 'text'; text?: string; usage?: FakeUsage | null; stop?: FakeStop }
-    | {
-        kind: 'tool_call';
-        name: string;
-        arguments?: Record<string, unknown>;
-        id?: string;
-        text?: string;
-      }
-    /** A tool call whose arguments are not a JSON object (OpenAI: broken JSON string). */
-    | { kind: 'bad_tool_arguments'; name: string }
-    /** A 2xx with no text and no tool calls. */
-    | { kind: 'empty' }
-    /** A 2xx whose stop reason the adapter has never heard of. */
-    | { kind: 'unknown_stop'; text?: string }
-    /** A 2xx without a usage block. */
-    | { kind: 'no_usage'; text?: string }
-    /** An error answer in the provider's error format. */
-    | {
-        kind: 'status';
-        status: number;
-        message?: string;
-        /** Provider error type/status string; default chosen from the status. */
-        errorType?: string;
-        /** Sent as the Retry-After header (Anthropic, OpenAI) or as RetryInfo (Gemini). */
-        retryAfterSeconds?: number;
-      }
-    /** 400 (Gemini, OpenAI, Anthropic) saying the prompt is too long, in that provider's words. */
-    | { kind: 'context_length' }
-    /** 503 in the provider's format; with setDefault it takes a target down. */
-    | { kind: 'down' }
-    /** Never answers, until the client gives up or the server closes. */
-    | { kind: 'hang' }
-    /** Destroys the socket without a response. */
-    | { kind: 'reset' }
-    /** 200 with a body that is not JSON. */
-    | { kind: 'malformed' }
-  );
+export type Behaviour =
+  /** A paced stream with faults (stream-behaviour.ts); the whole text for a plain request. */
+  | StreamBehaviour
+  | (Timed &
+      (
+        | { kind: 'text'; text?: string; usage?: FakeUsage | null; stop?: FakeStop }
+        | {
+            kind: 'tool_call';
+            name: string;
+            arguments?: Record<string, unknown>;
+            id?: string;
+            text?: string;
+          }
+        /** A tool call whose arguments are not a JSON object (OpenAI: broken JSON string). */
+        | { kind: 'bad_tool_arguments'; name: string }
+        /** A 2xx with no text and no tool calls. */
+        | { kind: 'empty' }
+        /** A 2xx whose stop reason the adapter has never heard of. */
+        | { kind: 'unknown_stop'; text?: string }
+        /** A 2xx without a usage block. */
+        | { kind: 'no_usage'; text?: string }
+        /** An error answer in the provider's error format. */
+        | {
+            kind: 'status';
+            status: number;
+            message?: string;
+            /** Provider error type/status string; default chosen from the status. */
+            errorType?: string;
+            /** Sent as the Retry-After header (Anthropic, OpenAI) or as RetryInfo (Gemini). */
+            retryAfterSeconds?: number;
+          }
+        /** 400 (Gemini, OpenAI, Anthropic) saying the prompt is too long, in that provider's words. */
+        | { kind: 'context_length' }
+        /** 503 in the provider's format; with setDefault it takes a target down. */
+        | { kind: 'down' }
+        /** Never answers, until the client gives up or the server closes. */
+        | { kind: 'hang' }
+        /** Destroys the socket without a response. */
+        | { kind: 'reset' }
+        /** 200 with a body that is not JSON. */
+        | { kind: 'malformed' }
+      ));
 
 export const ok = (
   text = 'Hello from the fake provider.',
@@ -134,6 +139,23 @@ export function replyOf(behaviour: Behaviour, callNumber: number): ReplySpec | n
         stop: 'unknown',
         usage: DEFAULT_USAGE,
       };
+    case 'stream': {
+      const call = behaviour.toolCall;
+      return {
+        text: behaviour.text ?? 'Hello from the fake provider.',
+        toolCalls: call
+          ? [
+              {
+                id: call.id ?? `toolu_fake_${callNumber}`,
+                name: call.name,
+                arguments: call.arguments,
+              },
+            ]
+          : [],
+        stop: call ? 'tool' : 'end',
+        usage: behaviour.usage === undefined ? DEFAULT_USAGE : behaviour.usage,
+      };
+    }
     case 'no_usage':
       return { text: behaviour.text ?? 'no usage here', toolCalls: [], stop: 'end', usage: null };
     default:

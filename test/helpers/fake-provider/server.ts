@@ -6,9 +6,12 @@ import { googleWire } from './google-wire.js';
 import { parseJson, readBody, sendJson } from './http-util.js';
 import { openaiWire } from './openai-wire.js';
 import { FakeRateLimits, type RateLimitMode } from './rate-limit.js';
+import { serveStream } from './stream-sender.js';
+import { streamRequestOf } from './stream-wire.js';
 import type { WireFormat } from './wire-format.js';
 
 export * from './behaviours.js';
+export * from './stream-behaviour.js';
 export { maxPerSecond, type RateLimitMode } from './rate-limit.js';
 
 /** Matches every model in `setDefault`. */
@@ -82,6 +85,11 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     );
   }
 
+  function hang(res: ServerResponse): void {
+    hanging.add(res);
+    res.on('close', () => hanging.delete(res));
+  }
+
   function act(
     res: ServerResponse,
     wire: WireFormat,
@@ -113,8 +121,7 @@ export async function startFakeProvider(): Promise<FakeProvider> {
           wire.error(503, 'The service is temporarily unavailable (fake outage).', undefined),
         );
       case 'hang':
-        hanging.add(res);
-        res.on('close', () => hanging.delete(res));
+        hang(res);
         return;
       case 'reset':
         res.socket?.destroy();
@@ -133,8 +140,11 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     const body = parseJson(rawBody);
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const streaming = streamRequestOf(method, path, body);
     for (const [provider, wire] of Object.entries(WIRES) as [FakeProviderName, WireFormat][]) {
-      const model = wire.route(method, path, body);
+      const model =
+        wire.route(method, path, body) ??
+        (streaming?.provider === provider ? streaming.model : null);
       if (model === null) continue;
       callNumber += 1;
       counts.set(key(provider, model), (counts.get(key(provider, model)) ?? 0) + 1);
@@ -149,13 +159,22 @@ export async function startFakeProvider(): Promise<FakeProvider> {
       }
       const passHeaders = verdict?.headers ?? {};
       const behaviour = nextBehaviour(provider, model);
+      const n = callNumber;
+      const answer = (): void => {
+        if (
+          streaming &&
+          serveStream({ res, request: streaming, body, behaviour, callNumber: n, hang })
+        )
+          return;
+        act(res, wire, model, behaviour, passHeaders);
+      };
       const delayMs = behaviour.delayMs ?? 0;
       if (delayMs > 0) {
         setTimeout(() => {
-          if (!res.destroyed) act(res, wire, model, behaviour, passHeaders);
+          if (!res.destroyed) answer();
         }, delayMs);
       } else {
-        act(res, wire, model, behaviour, passHeaders);
+        answer();
       }
       return;
     }
