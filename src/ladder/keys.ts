@@ -9,6 +9,11 @@ export interface Keys {
   ladder(): string;
   /** A job's result record (JSON, TTL `results.ttl`). */
   result(id: string): string;
+  /**
+   * A raw producer's BullMQ job id → the ladder id of its record, when the two differ (string, TTL
+   * `results.ttl`), so that the job is findable by either.
+   */
+  resultAlias(bullId: string): string;
   /** Pub/sub channel announcing final results (message: the job id). */
   resultsChannel(): string;
   /** Response cache entry (TTL `cache.ttl`). */
@@ -47,6 +52,7 @@ export function createKeys(prefix: string): Keys {
     prefix,
     ladder: () => k('ladder', 'definition'),
     result: (id) => k('ladder', 'result', id),
+    resultAlias: (bullId) => k('ladder', 'alias', bullId),
     resultsChannel: () => k('ladder', 'results'),
     cache: (hash) => k('ladder', 'cache', hash),
     breaker: (target) => k('ladder', 'breaker', target),

@@ -1,3 +1,4 @@
+import { bullJobId } from '../ladder/bull-job-id.js';
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { LevelConfig } from '../config/types.js';
 
@@ -18,18 +19,18 @@ export const JOB_OPTIONS: JobsOptions = {
 export const DEFAULT_PRIORITY = 500;
 
 /**
- * BullMQ options of one ladder job: its id, and its priority. Every ladder job is prioritized
+ * BullMQ options of one ladder job: its BullMQ id (`job.<id>`, see bull-job-id.ts), and its priority. Every ladder job is prioritized
  * (BullMQ serves unprioritized jobs before all prioritized ones, so "absent" could not mean "normal"
  * otherwise); within a priority BullMQ keeps insertion order.
  */
 export function addOptions(
-  jobId: string,
+  ladderId: string,
   data: { priority?: unknown },
 ): { jobId: string; priority: number } {
   const p = data.priority;
   const priority =
     typeof p === 'number' && Number.isInteger(p) && p >= 1 && p <= 1000 ? p : DEFAULT_PRIORITY;
-  return { jobId, priority };
+  return { jobId: bullJobId(ladderId), priority };
 }
 
 /** Entries kept in each level queue's BullMQ event stream. */

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Breakers, BreakerAction } from '../breaker/types.js';
 import { ALWAYS_AVAILABLE, type LevelAvailability } from '../ladder/availability.js';
+import { bullJobId } from '../ladder/bull-job-id.js';
 import { loadDefinition, type LadderDefinition } from '../ladder/definition.js';
 import { createKeys, type Keys } from '../ladder/keys.js';
 import { isFinal, type JobResult } from '../ladder/result.js';
@@ -18,6 +19,7 @@ import {
   type ResultOptions,
 } from './ladder-ops.js';
 import { prepareJob, type PreparedJob } from './prepare-job.js';
+import { queueKeyProblems } from './queue-key-types.js';
 import { addOptions, JOB_NAME, LevelQueues } from './queues.js';
 import { readLadderState } from './read-state.js';
 
@@ -254,7 +256,7 @@ export class RedisLadderOps implements LadderOps {
       if (!written.written) return this.get(id);
       // The record is what stops the job; removing it from the queue only tidies Bull Board.
       const queues = await this.levelQueues();
-      const job = await queues.queue(record.level_name).getJob(id);
+      const job = await queues.queue(record.level_name).getJob(bullJobId(record.id));
       await job?.remove().catch(() => undefined);
       return this.get(id);
     });
@@ -288,6 +290,21 @@ export class RedisLadderOps implements LadderOps {
   /** Which levels take new jobs (breakers, operator pauses, budgets); set once they are loaded. */
   useAvailability(availability: LevelAvailability): void {
     this.availability = availability;
+  }
+
+  /**
+   * Level queue keys of the wrong type (a damaged queue that fails every job with WRONGTYPE), one
+   * line each naming the key; empty when all is well.
+   */
+  async queueKeyProblems(): Promise<string[]> {
+    const definition = await this.definition();
+    return this.guard(() =>
+      queueKeyProblems(
+        this.options.redis,
+        this.options.prefix,
+        definition.levels.map((l) => l.name),
+      ),
+    );
   }
 
   /** Throws when Redis does not answer. */

@@ -94,8 +94,30 @@ export class ResultStore {
     return (await this.redis.hget(this.keys.result(id), 'status')) as JobStatus | null;
   }
 
-  /** The record, with status and level from the hash fields, which claims update in place. */
+  /**
+   * The record, with status and level from the hash fields, which claims update in place. An id
+   * that names no record may be a raw producer's BullMQ id: then its alias is followed (once).
+   */
   async get(id: string): Promise<JobResult | null> {
+    const record = await this.read(id);
+    if (record) return record;
+    const to = await this.redis.get(this.keys.resultAlias(id));
+    return to === null || to === id ? null : this.read(to);
+  }
+
+  /**
+   * Makes `from` (a BullMQ id a raw producer chose) find the record of `to`, for as long as results
+   * are kept, and wakes anyone already waiting on `from`.
+   */
+  async alias(from: string, to: string): Promise<void> {
+    await this.redis
+      .multi()
+      .set(this.keys.resultAlias(from), to, 'EX', this.ttlSeconds)
+      .publish(this.keys.resultsChannel(), from)
+      .exec();
+  }
+
+  private async read(id: string): Promise<JobResult | null> {
     const [status, level, json] = await this.redis.hmget(
       this.keys.result(id),
       'status',

@@ -10,6 +10,7 @@ import { ResultStore } from './result-store.js';
 export class ResultWaiter {
   private readonly waiting = new Map<string, Set<() => void>>();
   private subscribed: Promise<unknown> | undefined;
+  private closed = false;
 
   constructor(
     private readonly subscriber: Redis,
@@ -28,30 +29,51 @@ export class ResultWaiter {
     return this.subscribed;
   }
 
-  /** The record once final, or as it is when `timeoutMs` runs out (null when unknown). */
+  /**
+   * The record once final, or as it is when `timeoutMs` runs out (null when unknown). `id` may be
+   * a raw producer's BullMQ id aliased to another record: then that record's id is watched too.
+   */
   async wait(id: string, timeoutMs: number): Promise<JobResult | null> {
     await this.subscribe();
-    let wake: () => void = () => undefined;
-    const woken = new Promise<void>((resolve) => (wake = resolve));
-    const wakers = this.waiting.get(id) ?? new Set();
-    wakers.add(wake);
-    this.waiting.set(id, wakers);
+    const until = Date.now() + timeoutMs;
+    let signal: () => void = () => undefined;
+    const wake = (): void => signal();
+    const watched: string[] = [];
+    const watch = (key: string): void => {
+      const wakers = this.waiting.get(key) ?? new Set();
+      wakers.add(wake);
+      this.waiting.set(key, wakers);
+      watched.push(key);
+    };
+    watch(id);
     let timer: NodeJS.Timeout | undefined;
     try {
-      // Subscribed before reading, so a result finalised in between still wakes us.
-      const now = await this.store.get(id);
-      if (ResultStore.isFinal(now) || timeoutMs <= 0) return now;
-      const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-      await Promise.race([woken, timedOut]);
-      return await this.store.get(id);
+      for (;;) {
+        const woken = new Promise<void>((resolve) => (signal = resolve));
+        // Subscribed before reading, so a result finalised in between still wakes us.
+        const now = await this.store.get(id);
+        if (now !== null && !watched.includes(now.id)) {
+          watch(now.id);
+          continue; // read again: it may have become final before we watched it
+        }
+        const left = until - Date.now();
+        if (ResultStore.isFinal(now) || left <= 0 || this.closed) return now;
+        const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, left)));
+        await Promise.race([woken, timedOut]);
+        clearTimeout(timer);
+      }
     } finally {
       clearTimeout(timer);
-      wakers.delete(wake);
-      if (wakers.size === 0) this.waiting.delete(id);
+      for (const key of watched) {
+        const wakers = this.waiting.get(key);
+        wakers?.delete(wake);
+        if (wakers?.size === 0) this.waiting.delete(key);
+      }
     }
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const wakers of this.waiting.values()) for (const wake of wakers) wake();
     this.waiting.clear();
   }

@@ -34,10 +34,16 @@ export async function startApiServer(input: {
     readiness: async () => {
       try {
         await ops.ping();
-        return { ok: true };
       } catch {
         return { ok: false, detail: 'Redis is not reachable' };
       }
+      const damaged = await ops.queueKeyProblems();
+      if (damaged.length > 0) {
+        logger.error({ problems: damaged }, 'level queue keys have the wrong type');
+        // The endpoint is open: the keys are named in the log only.
+        return { ok: false, detail: 'a level queue has keys of the wrong type (see the API log)' };
+      }
+      return { ok: true };
     },
   });
   const mode = authMode(config.api);

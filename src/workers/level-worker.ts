@@ -2,6 +2,7 @@ import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { LevelConfig, WorkerConfig } from '../config/types.js';
 import { isFinal } from '../ladder/result.js';
 import type { WorkerContext } from './context.js';
+import { jobIdentity } from './job-identity.js';
 import { processJob, type JobSummary } from './process-job.js';
 import { failedRecord } from './records.js';
 
@@ -40,8 +41,16 @@ export function createLevelWorker(options: LevelWorkerOptions): Worker<unknown, 
   );
   worker.on('failed', (job, error) => {
     if (!job?.id) return;
-    void recordBullmqFailure(ctx, level, job, error).catch((e: unknown) =>
-      ctx.logger.error({ job_id: job.id, err: String(e) }, 'could not record a failure'),
+    const id = jobIdentity(job).id;
+    // The ladder ends its own failures with UnrecoverableError after logging them; anything else
+    // is unexpected and would otherwise leave no trace but the BullMQ job.
+    if (error.name !== 'UnrecoverableError')
+      ctx.logger.error(
+        { job_id: id, bullmq_job_id: job.id, ladder_level: level.name, err: error.message },
+        'job failed in the worker',
+      );
+    void recordBullmqFailure(ctx, level, job, id, error).catch((e: unknown) =>
+      ctx.logger.error({ job_id: id, err: String(e) }, 'could not record a failure'),
     );
   });
   return worker;
@@ -55,9 +64,9 @@ async function recordBullmqFailure(
   ctx: WorkerContext,
   level: LevelConfig,
   job: Job,
+  id: string,
   error: Error,
 ): Promise<void> {
-  const id = job.id ?? '';
   const record = await ctx.results.get(id);
   if (!record || isFinal(record.status)) return;
   const now = ctx.clock.now();

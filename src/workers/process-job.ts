@@ -9,6 +9,7 @@ import { isFinal, type Attempt, type JobResult } from '../ladder/result.js';
 import type { WorkerContext } from './context.js';
 import { completedRecord, failedRecord, initialRecord } from './records.js';
 import { addOptions, JOB_NAME } from '../producer/queues.js';
+import { jobIdentity } from './job-identity.js';
 import { finish, routeDown, type JobAtLevel } from './route-down.js';
 import { serveLevel, type ServeOutcome } from './serve-level.js';
 
@@ -60,9 +61,10 @@ export async function repairStaleCopy(
 ): Promise<void> {
   if (status !== 'queued') return;
   const target = ctx.levels[recordLevel - 1];
-  const id = (job.data as { id?: unknown } | null)?.id;
-  if (!target || typeof id !== 'string') return;
-  await ctx.queue(target.name).add(JOB_NAME, job.data, addOptions(id, job.data as object));
+  if (!target) return;
+  await ctx
+    .queue(target.name)
+    .add(JOB_NAME, job.data, addOptions(jobIdentity(job).id, job.data as object));
 }
 
 /** Runs one BullMQ job at one level: serve it here, move it down, or end it. */
@@ -74,8 +76,9 @@ export async function processJob(
   const startedAtMs = ctx.clock.now();
   const { input, meta: givenMeta } = splitJobData(job.data);
   const parsed = parseJob(input);
-  // The job's own id names its record; BullMQ's id is the same unless a raw producer chose another.
-  const id = (parsed.ok ? parsed.job.id : undefined) ?? job.id ?? '';
+  // The job's own id names its record; a raw producer's differing BullMQ id becomes an alias of it.
+  const identity = jobIdentity(job);
+  const id = identity.id;
   const enqueuedAt = givenMeta?.enqueued_at ?? job.timestamp;
   const meta: LadderJobMeta | string = parsed.ok
     ? metaFor(ctx, level, parsed.job, givenMeta, enqueuedAt)
@@ -95,6 +98,7 @@ export async function processJob(
     }),
     { activate: true },
   );
+  if (identity.alias !== undefined) await ctx.results.alias(identity.alias, id);
   if (!claim.created && isFinal(claim.status))
     return { status: 'skipped', why: `already ${claim.status}` };
   if (!claim.created && claim.level > level.level) {

@@ -5,6 +5,7 @@ import { parseJob } from '../ladder/job-schema.js';
 import { isFinal, type Attempt } from '../ladder/result.js';
 import type { WorkerContext } from './context.js';
 import { repairStaleCopy } from './process-job.js';
+import { jobIdentity } from './job-identity.js';
 import { initialRecord } from './records.js';
 import { routeDown } from './route-down.js';
 
@@ -36,8 +37,8 @@ async function moveWaitingJob(ctx: WorkerContext, level: LevelConfig, job: Job):
   const parsed = parseJob(input);
   // An invalid raw job is left for the worker, which fails it with its reasons once the level is back.
   if (!parsed.ok) return false;
-  const id = parsed.job.id ?? job.id;
-  if (!id) return false;
+  const identity = jobIdentity(job);
+  const id = identity.id;
   const meta: LadderJobMeta = given ?? {
     entry_level: level.level,
     floor: ctx.levels.length,
@@ -47,6 +48,7 @@ async function moveWaitingJob(ctx: WorkerContext, level: LevelConfig, job: Job):
     (await ctx.results.get(id)) ??
     (await ctx.results.claim(initialRecord({ id, job: parsed.job, meta, level, status: 'queued' })))
       .record;
+  if (identity.alias !== undefined) await ctx.results.alias(identity.alias, id);
   if (isFinal(record.status) || record.level > level.level) {
     await repairStaleCopy(ctx, record.status, record.level, job);
     await job.remove().catch(() => undefined);
