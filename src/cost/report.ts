@@ -12,6 +12,7 @@ import {
   startOfHour,
   TTL_SECONDS,
 } from './period.js';
+import { checkReportRange, REPORT_MAX_BUCKETS } from './report-range.js';
 import {
   FAILOVER_REASONS,
   type FailoverReason,
@@ -49,6 +50,10 @@ function bucketsFor(
   const useHours = nowMs - sinceMs < TTL_SECONDS.hour * 1000 - HOUR_MS;
   const step = useHours ? HOUR_MS : DAY_MS;
   const startMs = useHours ? startOfHour(sinceMs) : startOfDay(sinceMs);
+  // The range is checked against what is kept; this is the last guard against a loop of millions.
+  const count = Math.floor((untilMs - startMs) / step) + 1;
+  if (count > REPORT_MAX_BUCKETS)
+    throw new RangeError(`a report may read at most ${REPORT_MAX_BUCKETS} buckets, not ${count}`);
   const names: string[] = [];
   for (let t = startMs; t <= untilMs; t += step)
     names.push(useHours ? keys.statsHour(hourBucket(t)) : keys.statsDay(dayBucket(t)));
@@ -121,13 +126,11 @@ function targetRows(totals: Totals, targets: string[], open: Map<string, number>
 /** The report over [since, until], from the hour (or day) totals the workers keep in Redis. */
 export async function buildReport(options: BuildReportOptions): Promise<Report> {
   const nowMs = (options.now ?? Date.now)();
-  const sinceMs = Number(options.since);
-  const untilMs = options.until === undefined ? nowMs : Number(options.until);
-  if (!Number.isFinite(sinceMs) || !Number.isFinite(untilMs) || sinceMs > untilMs) {
-    throw new RangeError(
-      `a report needs since <= until, got ${String(options.since)} .. ${String(options.until)}`,
-    );
-  }
+  const { sinceMs, untilMs } = checkReportRange({
+    sinceMs: Number(options.since),
+    untilMs: options.until === undefined ? nowMs : Number(options.until),
+    nowMs,
+  });
   const buckets = bucketsFor(sinceMs, untilMs, nowMs, options.keys);
   const totals = await readTotals(options.redis, buckets.keys);
 

@@ -93,4 +93,30 @@ describe('GET /v1/report', () => {
     api = await startApi({ ops: new FakeLadderOps() });
     expect((await get('/v1/report')).status).toBe(501);
   });
+
+  it('refuses a range beyond what the stats keep with 400 naming since or until, at once', async () => {
+    const config = testConfig(FIVE_LEVELS, fake);
+    const ops = await openRedisOps({ url: config.redis.url, prefix: config.redis.prefix, config });
+    closers.push(() => ops.close());
+    api = await startApi({ ops });
+    const cases: [string, 'since' | 'until'][] = [
+      ['since=99999999d', 'since'],
+      ['since=365000d', 'since'],
+      ['since=401d', 'since'],
+      ['since=0001-01-01', 'since'],
+      [`since=${'9'.repeat(400)}h`, 'since'],
+      ['since=1h&until=9999-12-31', 'until'],
+      ['since=1h&until=2h', 'since'],
+    ];
+    // Before the bound these were answered (365000d in seconds) or ran the process out of memory.
+    for (const [query, param] of cases) {
+      const response = await get(`/v1/report?${query}`);
+      const body = (await response.json()) as { error: { message: string; param: string } };
+      expect(response.status, `${query}: ${JSON.stringify(body)}`).toBe(400);
+      expect(body.error.param, query).toBe(param);
+      expect(body.error.message, query).toMatch(new RegExp(`^${param}: `));
+    }
+    expect((await get('/v1/report?since=400d')).status).toBe(200);
+    expect((await get('/v1/report?since=7d')).status).toBe(200);
+  });
 });

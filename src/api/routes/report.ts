@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { parseSince } from '../../cost/duration.js';
+import { checkReportRange, ReportRangeError } from '../../cost/report-range.js';
 import type { LadderOps } from '../../producer/ladder-ops.js';
 import { HttpError } from '../http-error.js';
 
@@ -30,8 +31,15 @@ export function reportRouter(ops: LadderOps, now: () => number = Date.now): Rout
     const sinceMs = timeOf(single(req.query.since, 'since') ?? '24h', 'since', nowMs);
     const untilText = single(req.query.until, 'until');
     const untilMs = untilText === undefined ? nowMs : timeOf(untilText, 'until', nowMs);
-    if (sinceMs > untilMs) throw new HttpError(400, 'since must not be after until');
-    res.status(200).json(await ops.report({ sinceMs, untilMs }));
+    let range: { sinceMs: number; untilMs: number };
+    try {
+      // Checked here too, so a bad range is refused before any Redis read.
+      range = checkReportRange({ sinceMs, untilMs, nowMs });
+    } catch (error) {
+      if (!(error instanceof ReportRangeError)) throw error;
+      throw new HttpError(400, error.message, { details: { param: error.param } });
+    }
+    res.status(200).json(await ops.report(range));
   });
   return router;
 }

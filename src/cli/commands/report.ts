@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { parseSince } from '../../cost/duration.js';
+import { checkReportRange } from '../../cost/report-range.js';
 import { renderReport } from '../../cost/render-report.js';
 import type { Report } from '../../cost/report-types.js';
 import { buildReport } from '../../cost/report.js';
@@ -66,7 +67,12 @@ export function registerReport(program: Command): void {
     .action(async (options: ReportOptions) => {
       let sinceMs: number;
       try {
-        sinceMs = parseSince(options.since, Date.now());
+        const nowMs = Date.now();
+        sinceMs = checkReportRange({
+          sinceMs: parseSince(options.since, nowMs),
+          untilMs: nowMs,
+          nowMs,
+        }).sinceMs;
       } catch (error) {
         throw new CliError(`--since: ${(error as Error).message}`, 2);
       }
