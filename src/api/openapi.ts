@@ -1,3 +1,4 @@
+import { breakerActionSchema } from '../ladder/literals.js';
 import { reportSchema } from './openapi-report.js';
 import { openAiCompatPaths } from './openai-compat/openapi-paths.js';
 import { componentSchemas, ref } from './openapi-schemas.js';
@@ -57,13 +58,7 @@ function paths(): Doc {
           }),
         },
         responses: {
-          '202': answer('Accepted', {
-            type: 'object',
-            properties: {
-              ids: { type: 'array', items: { type: 'string' } },
-              jobs: { type: 'array', items: ref('EnqueueAnswer') },
-            },
-          }),
+          '202': answer('Accepted', ref('BatchAnswer')),
           '400': errorAnswer('Invalid batch: index and path of each bad job; nothing enqueued'),
           '413': errorAnswer('Body larger than api.max_body_bytes'),
           '429': errorAnswer('Queue full'),
@@ -112,7 +107,7 @@ function paths(): Doc {
           ...json({
             type: 'object',
             required: ['action'],
-            properties: { action: { type: 'string', enum: ['open', 'close', 'auto'] } },
+            properties: { action: { type: 'string', enum: breakerActionSchema.options } },
           }),
         },
         responses: {

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { ApiConfig } from '../config/types.js';
-import type { JobProblem } from '../ladder/job-schema.js';
+import type { ErrorBody, Problem } from '../ladder/answers.js';
 import type { LadderOps } from '../producer/ladder-ops.js';
 import type { Logger } from '../util/log.js';
 
@@ -24,15 +24,7 @@ export interface ApiAppOptions {
 }
 
 /** A problem in a request body; `index` is set for a job of a batch. */
-export interface ApiProblem extends JobProblem {
-  index?: number;
-}
+export type ApiProblem = Problem;
 
 /** Every error answer has this shape, so clients need one parser. */
-export interface ApiErrorBody {
-  error: {
-    message: string;
-    problems?: ApiProblem[];
-    [extra: string]: unknown;
-  };
-}
+export type ApiErrorBody = ErrorBody;

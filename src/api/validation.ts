@@ -1,6 +1,5 @@
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
-import type { BreakerAction } from '../breaker/types.js';
 import {
   jobIdSchema,
   MAX_JSON_DEPTH,
@@ -8,6 +7,7 @@ import {
   tooDeepAt,
   type JobInput,
 } from '../ladder/job-schema.js';
+import { breakerActionSchema, type BreakerAction } from '../ladder/literals.js';
 import { badRequest, HttpError } from './http-error.js';
 import type { ApiProblem } from './types.js';
 
@@ -89,13 +89,14 @@ export function parseJobId(raw: unknown): string {
   );
 }
 
-const breakerBody = z.object({ action: z.enum(['open', 'close', 'auto']) });
+const breakerBody = z.object({ action: breakerActionSchema });
 
 export function parseBreakerAction(body: unknown): BreakerAction {
   const parsed = breakerBody.safeParse(body);
   if (parsed.success) return parsed.data.action;
+  const expected = breakerActionSchema.options.map((a) => `"${a}"`).join(', ');
   throw badRequest('invalid breaker action', [
-    { path: 'action', message: 'expected "open", "close" or "auto"' },
+    { path: 'action', message: `expected one of ${expected}` },
   ]);
 }
 

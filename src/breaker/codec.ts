@@ -1,8 +1,8 @@
-import type { ErrorClass } from '../providers/provider-error.js';
+import { breakerStateNameSchema, errorClassSchema } from '../ladder/literals.js';
 import type { PolicyConfig } from './policy-config.js';
 import type { BreakerState, WindowBucket } from './state.js';
 import { initialState } from './state.js';
-import type { BreakerErrorRecord, BreakerSnapshot, BreakerStateName } from './types.js';
+import type { BreakerErrorRecord, BreakerSnapshot } from './types.js';
 import { pruneWindow, windowTotals } from './window.js';
 
 /**
@@ -18,19 +18,8 @@ export interface StoredBreaker {
   errors: string[];
 }
 
-const STATE_NAMES: readonly BreakerStateName[] = [
-  'closed',
-  'open',
-  'half_open',
-  'forced_open',
-  'forced_closed',
-];
-const ERROR_CLASSES: readonly ErrorClass[] = [
-  'transient',
-  'caller',
-  'context_length',
-  'misconfigured',
-];
+const STATE_NAMES = breakerStateNameSchema.options;
+const ERROR_CLASSES = errorClassSchema.options;
 
 function num(fields: Record<string, string>, name: string): number {
   const value = Number(fields[name] ?? '0');

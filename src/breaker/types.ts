@@ -1,25 +1,8 @@
-import type { ErrorClass } from '../providers/provider-error.js';
+import type { BreakerAction, BreakerStateName, ErrorClass } from '../ladder/literals.js';
+import type { BreakerSnapshot } from '../ladder/state.js';
 
-export type BreakerStateName = 'closed' | 'open' | 'half_open' | 'forced_open' | 'forced_closed';
-
-export interface BreakerErrorRecord {
-  at: string;
-  class: ErrorClass;
-  status: number | null;
-  message: string;
-}
-
-/** What `GET /v1/ladder` shows of one target's breaker. */
-export interface BreakerSnapshot {
-  state: BreakerStateName;
-  since: string;
-  /** Calls and failures inside the current window. */
-  calls: number;
-  failures: number;
-  last_errors: BreakerErrorRecord[];
-  /** When an open breaker will let a probe through; null unless open. */
-  half_open_at: string | null;
-}
+export type { BreakerAction, BreakerStateName } from '../ladder/literals.js';
+export type { BreakerErrorRecord, BreakerSnapshot } from '../ladder/state.js';
 
 /** Permission for one call; a half-open probe must be reported back to free its slot. */
 export interface Permit {
@@ -41,8 +24,6 @@ export interface BreakerTransition {
   reason: string;
   at: string;
 }
-
-export type BreakerAction = 'open' | 'close' | 'auto';
 
 /**
  * The breakers of every target, as a worker sees them. `acquire` answers from a local view kept in

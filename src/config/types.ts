@@ -1,3 +1,5 @@
+import type { BudgetPeriod } from '../ladder/literals.js';
+
 /**
  * The configuration after parsing, interpolation and defaults: a typed object passed down from
  * start-up. Nothing below the CLI reads `process.env` or YAML; units are in the field names.
@@ -117,7 +119,7 @@ export interface ApiConfig {
   syncTimeoutMs: number;
 }
 
-export type BudgetPeriod = 'day' | 'month';
+export type { BudgetPeriod } from '../ladder/literals.js';
 
 export interface BudgetLimit {
   period: BudgetPeriod;

@@ -5,14 +5,6 @@ import { costOfUsage } from './cost-fn.js';
 import type { PriceLookup } from './prices.js';
 import { F, latencyBucket, toNusd } from './stats-fields.js';
 
-/** Error classes the report lists per target; a job's own `deadline` is not the provider's fault. */
-export const TARGET_ERROR_CLASSES = [
-  'transient',
-  'caller',
-  'context_length',
-  'misconfigured',
-] as const;
-
 export interface JobStats {
   /** Stats hash field → amount to add. */
   fields: Map<string, number>;

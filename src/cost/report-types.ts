@@ -1,3 +1,12 @@
+import {
+  attemptClassSchema,
+  errorClassSchema,
+  skipReasonSchema,
+  type AttemptClass,
+  type ErrorClass,
+  type SkipReason,
+} from '../ladder/literals.js';
+
 /**
  * The report's JSON (`ladder report --json`, `GET /v1/report`). Stable: fields are only ever added.
  * Money in USD (9 decimals at most), latencies in ms, times as ISO 8601 UTC.
@@ -43,7 +52,7 @@ export interface ReportLevel {
 export interface ReportTarget {
   target: string;
   calls: number;
-  errors: { transient: number; caller: number; context_length: number; misconfigured: number };
+  errors: Record<ErrorClass, number>;
   /** Errors over calls, 0 to 1. */
   error_rate: number;
   /** Seconds the breaker was open or forced open inside the window. */
@@ -51,16 +60,19 @@ export interface ReportTarget {
   cost_usd: number;
 }
 
+/**
+ * Why completed jobs ended below their entry level: an attempt's error class or a skip reason.
+ * `caller` never moves a job down (it fails at once); `unknown` is a trail that says nothing.
+ */
 export const FAILOVER_REASONS = [
-  'transient',
-  'context_length',
-  'misconfigured',
-  'deadline',
-  'breaker_open',
-  'level_down',
-  'budget',
-  'cache_miss',
-  'unknown',
-] as const;
+  ...new Set([
+    ...attemptClassSchema.exclude(['caller']).options,
+    ...skipReasonSchema.options,
+    'unknown' as const,
+  ]),
+];
 
-export type FailoverReason = (typeof FAILOVER_REASONS)[number];
+export type FailoverReason = Exclude<AttemptClass, 'caller'> | SkipReason | 'unknown';
+
+/** Error classes the report lists per target; a job's own `deadline` is not the provider's fault. */
+export const TARGET_ERROR_CLASSES = errorClassSchema.options;

@@ -2,7 +2,6 @@ import type { Redis } from 'ioredis';
 import type { LadderDefinition } from '../ladder/definition.js';
 import type { Keys } from '../ladder/keys.js';
 import { openSeconds, readBreakerLogs } from './breaker-log.js';
-import { TARGET_ERROR_CLASSES } from './job-stats.js';
 import {
   DAY_MS,
   dayBucket,
@@ -15,6 +14,7 @@ import {
 import { checkReportRange, REPORT_MAX_BUCKETS } from './report-range.js';
 import {
   FAILOVER_REASONS,
+  TARGET_ERROR_CLASSES,
   type FailoverReason,
   type Report,
   type ReportLevel,

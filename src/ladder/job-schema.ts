@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Problem } from './problem.js';
 
 /**
  * The job JSON, the same over HTTP, the TypeScript client and raw BullMQ job data (snake_case).
@@ -128,10 +129,7 @@ export type Complexity = z.infer<typeof complexitySchema>;
 export type JobInput = z.infer<typeof jobInputSchema>;
 
 /** One problem with a job, with the path where it was found (`request.messages.0.role`). */
-export interface JobProblem {
-  path: string;
-  message: string;
-}
+export type JobProblem = Omit<Problem, 'index'>;
 
 export function formatIssuePath(path: readonly PropertyKey[]): string {
   return path.length === 0 ? '(root)' : path.map((p) => String(p)).join('.');

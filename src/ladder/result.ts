@@ -1,62 +1,82 @@
-import type { CompletionOutput, Usage } from '../providers/contract.js';
-import type { ErrorClass } from '../providers/provider-error.js';
+import { z } from 'zod';
+import {
+  attemptClassSchema,
+  attemptOutcomeSchema,
+  failureClassSchema,
+  finalStatusSchema,
+  jobStatusSchema,
+  resultSourceSchema,
+  skipReasonSchema,
+  type JobStatus,
+} from './literals.js';
+import { completionOutputSchema, usageSchema } from './output.js';
 
-export type JobStatus = 'queued' | 'active' | 'completed' | 'failed' | 'cancelled';
-export type ResultSource = 'llm' | 'cache' | 'static';
-export type SkipReason = 'breaker_open' | 'budget' | 'level_down' | 'cache_miss' | 'deadline';
+export type {
+  AttemptClass,
+  FailureClass,
+  JobStatus,
+  ResultSource,
+  SkipReason,
+} from './literals.js';
 
-/** Failure classes: the provider classes, plus the two a job can end with on its own. */
-export type FailureClass = ErrorClass | 'deadline' | 'invalid';
+const int = z.number().int();
+const time = z.string().meta({ format: 'date-time' });
 
 /** One step of a job's trail down the ladder. */
-export interface Attempt {
-  level: number;
-  level_name?: string;
-  provider?: string;
-  model?: string;
-  outcome: 'ok' | 'error' | 'skipped';
-  reason?: SkipReason;
-  class?: ErrorClass | 'deadline';
-  status?: number | null;
-  error?: string;
-  latency_ms?: number;
-  at: string;
-}
+export const attemptSchema = z.object({
+  level: int,
+  level_name: z.string().optional(),
+  provider: z.string().optional(),
+  model: z.string().optional(),
+  outcome: attemptOutcomeSchema,
+  reason: skipReasonSchema.optional(),
+  class: attemptClassSchema.optional(),
+  status: int.nullable().optional(),
+  error: z.string().optional(),
+  latency_ms: z.number().optional(),
+  at: time,
+});
 
-export interface ResultError {
-  message: string;
-  class: FailureClass;
-}
+export const resultErrorSchema = z.object({
+  message: z.string(),
+  class: failureClassSchema,
+});
+
+const metadataValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 /** The result record, one per job id, stored in Redis for `results.ttl`. */
-export interface JobResult {
-  id: string;
-  status: JobStatus;
+export const jobResultSchema = z.object({
+  id: z.string(),
+  status: jobStatusSchema,
   /** Level where the job is (queued/active) or where it ended. */
-  level: number;
-  level_name: string;
-  entry_level: number;
-  floor: number;
-  provider?: string;
-  model?: string;
-  source?: ResultSource;
-  degraded?: boolean;
-  output?: CompletionOutput;
-  usage?: Usage | null;
-  cost_usd?: number | null;
-  error?: ResultError;
-  attempts: Attempt[];
-  metadata?: Record<string, string | number | boolean | null>;
-  timing: {
-    enqueued_at: string;
-    started_at?: string;
-    finished_at?: string;
-    queued_ms?: number;
-    total_ms?: number;
-  };
-}
+  level: int,
+  level_name: z.string(),
+  entry_level: int,
+  floor: int,
+  provider: z.string().optional(),
+  model: z.string().optional(),
+  source: resultSourceSchema.optional(),
+  degraded: z.boolean().optional(),
+  output: completionOutputSchema.optional(),
+  usage: usageSchema.nullable().optional(),
+  cost_usd: z.number().nullable().optional(),
+  error: resultErrorSchema.optional(),
+  attempts: z.array(attemptSchema),
+  metadata: z.record(z.string(), metadataValue).optional(),
+  timing: z.object({
+    enqueued_at: time,
+    started_at: time.optional(),
+    finished_at: time.optional(),
+    queued_ms: z.number().optional(),
+    total_ms: z.number().optional(),
+  }),
+});
 
-export const FINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+export type Attempt = z.infer<typeof attemptSchema>;
+export type ResultError = z.infer<typeof resultErrorSchema>;
+export type JobResult = z.infer<typeof jobResultSchema>;
+
+export const FINAL_STATUSES: readonly JobStatus[] = finalStatusSchema.options;
 
 export function isFinal(status: JobStatus): boolean {
   return FINAL_STATUSES.includes(status);

@@ -1,42 +1,78 @@
-import type { BreakerSnapshot } from '../breaker/types.js';
+import { z } from 'zod';
+import {
+  breakerStateNameSchema,
+  budgetPeriodSchema,
+  errorClassSchema,
+  levelKindSchema,
+  levelStateNameSchema,
+} from './literals.js';
 
-/** Level state: `down` when no target can take a call, `paused` by an operator, `budget` when spent. */
-export type LevelStateName = 'live' | 'down' | 'paused' | 'budget';
+export type { BreakerStateName, LevelStateName } from './literals.js';
 
-export interface QueueCounts {
-  waiting: number;
-  active: number;
-  delayed: number;
-  completed: number;
-  failed: number;
-}
+const int = z.number().int();
+const time = z.string().meta({ format: 'date-time' });
 
-export interface TargetState {
-  target: string;
-  breaker: BreakerSnapshot;
-}
+export const breakerErrorRecordSchema = z.object({
+  at: time,
+  class: errorClassSchema,
+  status: int.nullable(),
+  message: z.string(),
+});
 
-export interface LevelBudgetState {
-  period: 'day' | 'month';
-  limit_usd: number;
-  spent_usd: number;
-}
+/** What `GET /v1/ladder` shows of one target's breaker. */
+export const breakerSnapshotSchema = z.object({
+  state: breakerStateNameSchema,
+  since: time,
+  /** Calls and failures inside the current window. */
+  calls: int,
+  failures: int,
+  last_errors: z.array(breakerErrorRecordSchema),
+  /** When an open breaker will let a probe through; null unless open. */
+  half_open_at: time.nullable(),
+});
 
-export interface LevelState {
-  level: number;
-  name: string;
-  kind: 'llm' | 'cache' | 'static';
-  state: LevelStateName;
-  queue: QueueCounts;
-  budget: LevelBudgetState | null;
-  targets: TargetState[];
+export const queueCountsSchema = z.object({
+  waiting: int,
+  active: int,
+  delayed: int,
+  completed: int,
+  failed: int,
+});
+
+export const targetStateSchema = z.object({
+  target: z.string(),
+  breaker: breakerSnapshotSchema,
+});
+
+export const levelBudgetStateSchema = z.object({
+  period: budgetPeriodSchema,
+  limit_usd: z.number(),
+  spent_usd: z.number(),
+});
+
+export const levelStateSchema = z.object({
+  level: int,
+  name: z.string(),
+  kind: levelKindSchema,
+  state: levelStateNameSchema,
+  queue: queueCountsSchema,
+  budget: levelBudgetStateSchema.nullable(),
+  targets: z.array(targetStateSchema),
   /** Jobs that ended at this level in the last hour. */
-  served_last_hour?: number;
-}
+  served_last_hour: int.optional(),
+});
 
 /** `GET /v1/ladder`, `LadderClient.ladder()`, `ladder status --json`. */
-export interface LadderState {
-  levels: LevelState[];
-  complexity?: Record<string, number>;
-  at?: string;
-}
+export const ladderStateSchema = z.object({
+  levels: z.array(levelStateSchema),
+  complexity: z.record(z.string(), int).optional(),
+  at: time.optional(),
+});
+
+export type BreakerErrorRecord = z.infer<typeof breakerErrorRecordSchema>;
+export type BreakerSnapshot = z.infer<typeof breakerSnapshotSchema>;
+export type QueueCounts = z.infer<typeof queueCountsSchema>;
+export type TargetState = z.infer<typeof targetStateSchema>;
+export type LevelBudgetState = z.infer<typeof levelBudgetStateSchema>;
+export type LevelState = z.infer<typeof levelStateSchema>;
+export type LadderState = z.infer<typeof ladderStateSchema>;

@@ -1,7 +1,14 @@
-import type { BreakerAction } from '../breaker/types.js';
-import type { JobProblem } from '../ladder/job-schema.js';
-import { isFinal, type JobResult } from '../ladder/result.js';
-import type { LadderState } from '../ladder/state.js';
+import type { z } from 'zod';
+import {
+  batchAnswerSchema,
+  enqueueAnswerSchema,
+  errorBodySchema,
+  type ErrorBody,
+} from '../ladder/answers.js';
+import { formatIssuePath } from '../ladder/job-schema.js';
+import type { BreakerAction } from '../ladder/literals.js';
+import { isFinal, jobResultSchema, type JobResult } from '../ladder/result.js';
+import { ladderStateSchema, type LadderState } from '../ladder/state.js';
 import { JobValidationError, LadderUnavailableError, QueueFullError } from './errors.js';
 import {
   catalogFromState,
@@ -34,17 +41,6 @@ export class HttpApiError extends Error {
     super(message);
     this.name = 'HttpApiError';
   }
-}
-
-interface ErrorBody {
-  error?: {
-    message?: string;
-    problems?: Array<JobProblem & { index?: number }>;
-    level?: string;
-    depth?: number;
-    retry_after_ms?: number;
-  };
-  job?: JobResult;
 }
 
 const DEFAULT_RESULT_TIMEOUT_MS = 30_000;
@@ -90,19 +86,18 @@ export class HttpLadderOps implements LadderOps {
   }
 
   async enqueue(job: unknown): Promise<EnqueueAnswer> {
-    return (await this.call('POST', '/v1/jobs', { body: job })).json as EnqueueAnswer;
+    const answer = await this.call('POST', '/v1/jobs', { body: job });
+    return this.parse(enqueueAnswerSchema, answer);
   }
 
   async enqueueMany(jobs: readonly unknown[]): Promise<EnqueueAnswer[]> {
-    const answer = (await this.call('POST', '/v1/jobs/batch', { body: { jobs } })).json as {
-      jobs: EnqueueAnswer[];
-    };
-    return answer.jobs;
+    const answer = await this.call('POST', '/v1/jobs/batch', { body: { jobs } });
+    return this.parse(batchAnswerSchema, answer).jobs;
   }
 
   async get(id: string): Promise<JobResult | null> {
     const answer = await this.call('GET', `/v1/jobs/${encodeURIComponent(id)}`, { allow404: true });
-    return answer.status === 404 ? null : (answer.json as JobResult);
+    return answer.status === 404 ? null : this.parse(jobResultSchema, answer);
   }
 
   /** Long-polls in slices of `pollMs` until the job is final or `timeoutMs` has passed. */
@@ -114,7 +109,7 @@ export class HttpLadderOps implements LadderOps {
       const path = `/v1/jobs/${encodeURIComponent(id)}?wait=${(waitMs / 1000).toFixed(3)}`;
       const answer = await this.call('GET', path, { allow404: true, timeoutMs: waitMs + 10_000 });
       if (answer.status === 404) return null;
-      const record = answer.json as JobResult;
+      const record = this.parse(jobResultSchema, answer);
       if (isFinal(record.status) || Date.now() >= deadline) return record;
     }
   }
@@ -127,12 +122,12 @@ export class HttpLadderOps implements LadderOps {
     if (answer.status === 404) return null;
     // 409: already running or final; the API sends the record along, as LadderOps.cancel answers.
     return answer.status === 409
-      ? ((answer.json as ErrorBody).job ?? null)
-      : (answer.json as JobResult);
+      ? (this.parse(errorBodySchema, answer).job ?? null)
+      : this.parse(jobResultSchema, answer);
   }
 
   async ladder(): Promise<LadderState> {
-    return (await this.call('GET', '/v1/ladder')).json as LadderState;
+    return this.parse(ladderStateSchema, await this.call('GET', '/v1/ladder'));
   }
 
   async catalog(): Promise<LadderCatalog> {
@@ -181,10 +176,31 @@ export class HttpLadderOps implements LadderOps {
     const status = response.status;
     if (status < 300 || (status === 404 && opts.allow404) || (status === 409 && opts.allow409))
       return { status, json };
-    throw this.toError(status, json as ErrorBody, response.headers);
+    throw this.toError(status, json, response.headers);
   }
 
-  private toError(status: number, body: ErrorBody, headers: Headers): Error {
+  /**
+   * The answer as its schema says, or an error naming the first field that differs: a server of
+   * another version, or something that is not the ladder API, is reported instead of passed on.
+   */
+  private parse<S extends z.ZodType>(
+    schema: S,
+    answer: { status: number; json: unknown },
+  ): z.output<S> {
+    const parsed = schema.safeParse(answer.json);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    const where = issue ? `${formatIssuePath(issue.path)}: ${issue.message}` : 'unreadable';
+    throw new HttpApiError(
+      answer.status,
+      `the ladder API at ${this.base} answered ${answer.status} with a body this client cannot read (${where})`,
+    );
+  }
+
+  private toError(status: number, json: unknown, headers: Headers): Error {
+    // An error answer that is not the API's shape (a proxy's page) still gets its status mapped.
+    const parsed = errorBodySchema.safeParse(json);
+    const body: Partial<ErrorBody> = parsed.success ? parsed.data : {};
     const message = body.error?.message ?? `HTTP ${status}`;
     if (status === 400) {
       const problems = body.error?.problems ?? [{ path: '(root)', message }];

@@ -1,19 +1,12 @@
 import type { BreakerAction } from '../breaker/types.js';
 import type { LevelConfig } from '../config/types.js';
 import type { JobInput } from '../ladder/job-schema.js';
+import type { EnqueueAnswer } from '../ladder/answers.js';
 import type { JobResult } from '../ladder/result.js';
 import type { Report } from '../cost/report-types.js';
 import type { LadderState } from '../ladder/state.js';
 
-export interface EnqueueAnswer {
-  id: string;
-  status: JobResult['status'];
-  /** Level the job entered (after skipping down, paused or spent levels). */
-  level: number;
-  level_name: string;
-  /** False when the id was already known: the same id is one job. */
-  created: boolean;
-}
+export type { EnqueueAnswer } from '../ladder/answers.js';
 
 export interface EnqueueOptions {
   /**

@@ -1,28 +1,10 @@
-import type { CompletionRequest, ToolCall } from '../ladder/job-schema.js';
+import type { CompletionRequest } from '../ladder/job-schema.js';
+import type { CompletionOutput, Usage } from '../ladder/output.js';
 import type { RateLimitInfo } from './rate-limit.js';
 import type { StreamArgs } from './streaming/types.js';
 
-/** Unified stop reason; each provider's own value is kept beside it as `raw_stop_reason`. */
-export type StopReason =
-  'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'content_filter' | 'other';
-
-export interface CompletionOutput {
-  text: string;
-  tool_calls: ToolCall[];
-  stop_reason: StopReason;
-  raw_stop_reason: string | null;
-}
-
-export interface Usage {
-  /**
-   * Every input token, cached ones included (adapters add Anthropic's cache reads and writes, which
-   * its API counts apart), so cost = (input - cached) * input price + cached * cached-input price.
-   */
-  input_tokens: number;
-  output_tokens: number;
-  /** Input tokens served from the provider's prompt cache (billed at the cached-input price). */
-  cached_input_tokens?: number;
-}
+export type { StopReason } from '../ladder/literals.js';
+export type { CompletionOutput, Usage } from '../ladder/output.js';
 
 export interface Completion {
   output: CompletionOutput;

@@ -1,7 +1,7 @@
+import type { ErrorClass } from '../ladder/literals.js';
 import type { RateLimitInfo } from './rate-limit.js';
 
-/** What a failed call means for the ladder (design.md, "Error classes"). */
-export type ErrorClass = 'transient' | 'caller' | 'context_length' | 'misconfigured';
+export type { ErrorClass } from '../ladder/literals.js';
 
 /** Finer than the class: what `fallback.on_error` matches besides status codes. */
 export type ErrorKind = 'status' | 'timeout' | 'connection' | 'malformed' | 'aborted';

@@ -133,3 +133,45 @@ describe('HttpLadderOps with no API listening', () => {
     expect(message).not.toMatch(/pw-secret|tok-secret/);
   });
 });
+
+describe('HttpLadderOps reads answers by their schema', () => {
+  /** A server that answers `body` with `status` to every request: another version, or not the API. */
+  function clientAnswering(status: number, body: unknown): HttpLadderOps {
+    return new HttpLadderOps({
+      url: 'http://127.0.0.1:9',
+      fetch: async () => new Response(JSON.stringify(body), { status }),
+    });
+  }
+
+  it('a record with a status the client does not know is an error naming the field', async () => {
+    const record = { id: 'a', status: 'exploded', level: 1, level_name: 'full', entry_level: 1 };
+    const error = await clientAnswering(200, { ...record, floor: 5, attempts: [], timing: {} })
+      .get('a')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpApiError);
+    expect((error as Error).message).toMatch(/cannot read \(status: /);
+  });
+
+  it('a ladder state, an enqueue answer and a batch answer are checked too', async () => {
+    const ladder = await clientAnswering(200, { levels: [{ level: 1 }] })
+      .ladder()
+      .catch((e: unknown) => e);
+    expect((ladder as Error).message).toContain('levels.0.name');
+    const answer = { id: 'a', status: 'queued', level: 1, level_name: 'full' };
+    const enqueued = await clientAnswering(202, answer)
+      .enqueue(validJob())
+      .catch((e: unknown) => e);
+    expect((enqueued as Error).message).toContain('created');
+    const batch = await clientAnswering(202, { ids: ['a'] })
+      .enqueueMany([validJob()])
+      .catch((e: unknown) => e);
+    expect((batch as Error).message).toContain('jobs');
+  });
+
+  it('an error answer that is not the API shape still maps by status', async () => {
+    const error = await clientAnswering(503, '<html>bad gateway</html>')
+      .ladder()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LadderUnavailableError);
+  });
+});
