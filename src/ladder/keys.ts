@@ -42,6 +42,8 @@ export interface Keys {
   budgetSpend(period: string): string;
   /** One target's breaker transitions (sorted set scored by time), for time spent open; TTL 8 days. */
   breakerLog(target: string): string;
+  /** A streamed job's events (Redis Stream: delta, attempt, restart, final); TTL `results.ttl`. */
+  jobStream(id: string): string;
   /** Any other ladder-owned key, under the prefix. */
   custom(...parts: string[]): string;
 }
@@ -67,6 +69,7 @@ export function createKeys(prefix: string): Keys {
     statsDay: (day) => k('ladder', 'stats', 'd', day),
     budgetSpend: (period) => k('ladder', 'budget', period),
     breakerLog: (target) => k('ladder', 'breaker', target, 'log'),
+    jobStream: (id) => k('ladder', 'stream', id),
     custom: (...parts) => k('ladder', ...parts),
   };
 }

@@ -31,7 +31,7 @@ export class ResultStore {
     private readonly ttlSeconds: number,
   ) {
     defineScript(redis, CLAIM, new URL('./lua/claim-result-1.lua', import.meta.url));
-    defineScript(redis, WRITE, new URL('./lua/write-result-2.lua', import.meta.url));
+    defineScript(redis, WRITE, new URL('./lua/write-result-3.lua', import.meta.url));
   }
 
   /**
@@ -66,14 +66,19 @@ export class ResultStore {
    */
   async write(
     record: JobResult,
-    options: { requireStatus?: JobStatus; cache?: CacheWrite } = {},
+    options: {
+      requireStatus?: JobStatus;
+      cache?: CacheWrite;
+      /** A streamed job's event stream: a final record also appends its `final` event there. */
+      stream?: { key: string; maxEvents: number };
+    } = {},
   ): Promise<{ written: boolean; status: JobStatus | null }> {
     const key = this.keys.result(record.id);
     const cache = options.cache;
     const reply = (await runScript(
       this.redis,
       WRITE,
-      [key, cache?.key ?? key],
+      [key, cache?.key ?? key, options.stream?.key ?? key],
       [
         JSON.stringify(record),
         record.status,
@@ -84,6 +89,7 @@ export class ResultStore {
         options.requireStatus ?? '',
         cache?.json ?? '',
         cache?.ttlSeconds ?? 0,
+        options.stream?.maxEvents ?? 0,
       ],
     )) as [number, string];
     return { written: reply[0] === 1, status: reply[1] === '' ? null : (reply[1] as JobStatus) };

@@ -32,8 +32,9 @@ export class ResultWaiter {
   /**
    * The record once final, or as it is when `timeoutMs` runs out (null when unknown). `id` may be
    * a raw producer's BullMQ id aliased to another record: then that record's id is watched too.
+   * `abort` ends the wait early (a stream reader that went away).
    */
-  async wait(id: string, timeoutMs: number): Promise<JobResult | null> {
+  async wait(id: string, timeoutMs: number, abort?: AbortSignal): Promise<JobResult | null> {
     await this.subscribe();
     const until = Date.now() + timeoutMs;
     let signal: () => void = () => undefined;
@@ -46,6 +47,7 @@ export class ResultWaiter {
       watched.push(key);
     };
     watch(id);
+    abort?.addEventListener('abort', wake, { once: true });
     let timer: NodeJS.Timeout | undefined;
     try {
       for (;;) {
@@ -57,13 +59,14 @@ export class ResultWaiter {
           continue; // read again: it may have become final before we watched it
         }
         const left = until - Date.now();
-        if (ResultStore.isFinal(now) || left <= 0 || this.closed) return now;
+        if (ResultStore.isFinal(now) || left <= 0 || this.closed || abort?.aborted) return now;
         const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, left)));
         await Promise.race([woken, timedOut]);
         clearTimeout(timer);
       }
     } finally {
       clearTimeout(timer);
+      abort?.removeEventListener('abort', wake);
       for (const key of watched) {
         const wakers = this.waiting.get(key);
         wakers?.delete(wake);

@@ -3,10 +3,12 @@
   overwritten, and a writer from a level above the record's (a stale re-run after a crash) is
   refused. A final write is announced on the results channel so waiters in any process wake, and
   may carry the answer for the response cache, written in the same round trip and only if the
-  record was.
+  record was. A streamed job's final record also ends its event stream, in the same script, so a
+  reader never sees a final record without the stream's final event.
 
   KEYS[1]  result hash   {prefix}:ladder:result:{id}
   KEYS[2]  response cache key {prefix}:ladder:cache:{hash}, or KEYS[1] again when there is none
+  KEYS[3]  job event stream {prefix}:ladder:stream:{id}, or KEYS[1] again when not streamed
   ARGV[1]  record JSON
   ARGV[2]  new status (queued | active | completed | failed | cancelled)
   ARGV[3]  level the writer is at
@@ -16,6 +18,7 @@
   ARGV[7]  status the record must have now, or '' for any non-final status
   ARGV[8]  cached answer JSON, or '' for none
   ARGV[9]  cache TTL in seconds
+  ARGV[10] approximate cap on the stream's entries (XADD MAXLEN ~)
 
   Output: { written (1|0), status now }
 ]]
@@ -32,6 +35,10 @@ redis.call('HSET', KEYS[1], 'status', ARGV[2], 'level', ARGV[3], 'json', ARGV[1]
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
 if ARGV[8] ~= '' and KEYS[2] ~= KEYS[1] then
   redis.call('SET', KEYS[2], ARGV[8], 'EX', tonumber(ARGV[9]))
+end
+if final[ARGV[2]] and KEYS[3] ~= KEYS[1] then
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[10], '*', 'type', 'final', 'data', ARGV[1])
+  redis.call('EXPIRE', KEYS[3], tonumber(ARGV[4]))
 end
 if final[ARGV[2]] then redis.call('PUBLISH', ARGV[5], ARGV[6]) end
 return { 1, ARGV[2] }

@@ -1,0 +1,131 @@
+import type { Redis } from 'ioredis';
+
+export type StreamEntry = [id: string, fields: string[]];
+
+interface Subscription {
+  key: string;
+  lastId: string;
+  onEntries: (entries: StreamEntry[]) => void;
+}
+
+/** Orders Redis Stream ids (`<ms>-<seq>`). */
+export function compareIds(a: string, b: string): number {
+  const [am = 0, as = 0] = a.split('-').map(Number);
+  const [bm = 0, bs = 0] = b.split('-').map(Number);
+  return am - bm || as - bs;
+}
+
+/** Entries per read; a reader further behind catches up over several reads. */
+const READ_COUNT = 500;
+/** Longest block; a new subscription interrupts it (CLIENT UNBLOCK), so this only bounds idling. */
+const BLOCK_MS = 2_000;
+
+/**
+ * Every live reader of this process on one blocking connection: one XREAD BLOCK over all their
+ * streams, re-issued when a reader joins. A connection per reader would cost hundreds of Redis
+ * connections for hundreds of open streams.
+ */
+export class StreamHub {
+  private readonly subs = new Set<Subscription>();
+  private running = false;
+  private blockedId: number | null = null;
+  private wake: (() => void) | null = null;
+  private closed = false;
+
+  /** `blocking` is dedicated to the hub; `command` sends the CLIENT UNBLOCK. */
+  constructor(
+    private readonly blocking: Redis,
+    private readonly command: Redis,
+  ) {}
+
+  /** Delivers entries of `key` after `afterId`, in order, until the returned function is called. */
+  subscribe(key: string, afterId: string, onEntries: (entries: StreamEntry[]) => void): () => void {
+    const sub: Subscription = { key, lastId: afterId, onEntries };
+    this.subs.add(sub);
+    this.interrupt();
+    if (!this.running) void this.loop();
+    return () => {
+      this.subs.delete(sub);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.subs.clear();
+    this.interrupt();
+  }
+
+  private interrupt(): void {
+    this.wake?.();
+    const id = this.blockedId;
+    if (id === null) return;
+    // The XREAD may not have reached Redis yet (two connections): 0 means "not blocked", try again.
+    const unblock = (retries: number): void => {
+      void this.command
+        .client('UNBLOCK', id)
+        .then((done) => {
+          if (Number(done) === 0 && retries > 0 && this.blockedId === id)
+            setTimeout(() => unblock(retries - 1), 2);
+        })
+        .catch(() => undefined);
+    };
+    unblock(3);
+  }
+
+  private async loop(): Promise<void> {
+    this.running = true;
+    try {
+      const clientId = Number(await this.blocking.client('ID'));
+      while (!this.closed) {
+        if (this.subs.size === 0) {
+          await new Promise<void>((resolve) => (this.wake = resolve));
+          this.wake = null;
+          continue;
+        }
+        const subs = [...this.subs];
+        this.blockedId = clientId;
+        let reply: Array<[string, StreamEntry[]]> | null;
+        try {
+          reply = (await this.blocking.xread(
+            'COUNT',
+            READ_COUNT,
+            'BLOCK',
+            BLOCK_MS,
+            'STREAMS',
+            ...subs.map((s) => s.key),
+            ...subs.map((s) => s.lastId),
+          )) as Array<[string, StreamEntry[]]> | null;
+        } finally {
+          this.blockedId = null;
+        }
+        if (reply) this.deliver(reply);
+      }
+    } catch {
+      // The connection failed or closed: readers notice through their own checks (see reader.ts).
+    } finally {
+      this.running = false;
+      if (!this.closed && this.subs.size > 0) setTimeout(() => void this.loop(), 500);
+    }
+  }
+
+  /** One key may appear several times (one per reader): merge its entries, then hand them out. */
+  private deliver(reply: Array<[string, StreamEntry[]]>): void {
+    const byKey = new Map<string, Map<string, string[]>>();
+    for (const [key, entries] of reply) {
+      const merged = byKey.get(key) ?? new Map<string, string[]>();
+      for (const [id, fields] of entries) merged.set(id, fields);
+      byKey.set(key, merged);
+    }
+    for (const sub of this.subs) {
+      const merged = byKey.get(sub.key);
+      if (!merged) continue;
+      const fresh = [...merged]
+        .filter(([id]) => compareIds(id, sub.lastId) > 0)
+        .sort(([a], [b]) => compareIds(a, b));
+      const last = fresh[fresh.length - 1];
+      if (!last) continue;
+      sub.lastId = last[0];
+      sub.onEntries(fresh);
+    }
+  }
+}
