@@ -53,7 +53,8 @@ export function parseEntry(id: string, fields: string[]): JobEvent | null {
   if (type === undefined || json === undefined) return null;
   if (!(EVENT_TYPES as readonly string[]).includes(type)) return null;
   try {
-    return { id, type, data: JSON.parse(json) } as JobEvent;
+    const data: unknown = JSON.parse(json);
+    return { id, type, data } as JobEvent;
   } catch {
     return null;
   }

@@ -86,7 +86,7 @@ export class StreamHub {
         this.blockedId = clientId;
         let reply: Array<[string, StreamEntry[]]> | null;
         try {
-          reply = (await this.blocking.xread(
+          reply = await this.blocking.xread(
             'COUNT',
             READ_COUNT,
             'BLOCK',
@@ -94,7 +94,7 @@ export class StreamHub {
             'STREAMS',
             ...subs.map((s) => s.key),
             ...subs.map((s) => s.lastId),
-          )) as Array<[string, StreamEntry[]]> | null;
+          );
         } finally {
           this.blockedId = null;
         }

@@ -105,7 +105,7 @@ export class RedisJobEvents implements JobEventSource {
     const { redis, hub } = this.options;
     let lastId = after;
     const range = async (): Promise<JobEvent[]> =>
-      parseAll((await redis.xrange(key, lastId ? `(${lastId}` : '-', '+')) as StreamEntry[]);
+      parseAll(await redis.xrange(key, lastId ? `(${lastId}` : '-', '+'));
 
     const queue: JobEvent[] = await range();
     let notify: (() => void) | null = null;
