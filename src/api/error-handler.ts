@@ -51,14 +51,15 @@ export function mapError(error: unknown): Mapped {
     };
   }
   if (isJobValidationError(error)) {
-    // ops reports level names it does not know; in a batch the path is made relative to the body.
-    const index = error.index;
+    // ops names each problem's path in its job; in a batch the path is made relative to the body.
     const problems: ApiProblem[] = error.problems.map((p) =>
-      index === undefined
-        ? { ...p }
-        : { index, path: `jobs.${index}.${p.path}`, message: p.message },
+      p.index === undefined ? { ...p } : { ...p, path: `jobs.${p.index}.${p.path}` },
     );
-    return { status: 400, body: { error: { message: 'invalid job', problems } } };
+    const message =
+      error.batchSize === undefined
+        ? 'invalid job'
+        : `invalid batch: ${error.invalidJobs} of ${error.batchSize} jobs are invalid, none was enqueued`;
+    return { status: 400, body: { error: { message, problems } } };
   }
   if (hasMarker(error, 'isQueueFullError')) {
     const { level, depth, retryAfterMs } = error as {

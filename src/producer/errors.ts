@@ -1,18 +1,37 @@
-import type { JobProblem } from '../ladder/job-schema.js';
+import type { Problem } from '../ladder/problem.js';
 
-/** A job refused before it was enqueued; `problems` name each path that was wrong. */
+/**
+ * A job, or jobs of a batch, refused before anything was enqueued. `problems` name each path that
+ * was wrong, relative to the job; in a batch each problem carries the `index` of its job.
+ */
 export class JobValidationError extends Error {
   readonly isJobValidationError = true;
-  constructor(
-    readonly problems: JobProblem[],
-    /** Index in a batch, when the job was one of many. */
-    readonly index?: number,
-  ) {
+  readonly problems: Problem[];
+  /** Index in a batch, when every problem is of one job of a batch. */
+  readonly index: number | undefined;
+  /** How many jobs the batch held, when the job was one of many. */
+  readonly batchSize: number | undefined;
+
+  constructor(problems: readonly Problem[], where?: number | { batchSize: number }) {
+    const index = typeof where === 'number' ? where : undefined;
+    const stamped = problems.map((p) => (index === undefined ? { ...p } : { ...p, index }));
+    const indexes = new Set(stamped.map((p) => p.index).filter((i) => i !== undefined));
+    const batchSize = typeof where === 'object' ? where.batchSize : undefined;
     super(
-      `invalid job${index === undefined ? '' : ` at index ${index}`}: ` +
-        problems.map((p) => `${p.path}: ${p.message}`).join('; '),
+      (batchSize === undefined && indexes.size === 0 ? 'invalid job: ' : 'invalid batch: ') +
+        stamped
+          .map((p) => `${p.index === undefined ? '' : `jobs.${p.index}.`}${p.path}: ${p.message}`)
+          .join('; '),
     );
     this.name = 'JobValidationError';
+    this.problems = stamped;
+    this.index = indexes.size === 1 ? [...indexes][0] : undefined;
+    this.batchSize = batchSize;
+  }
+
+  /** How many jobs of the batch are invalid. */
+  get invalidJobs(): number {
+    return new Set(this.problems.map((p) => p.index)).size;
   }
 }
 

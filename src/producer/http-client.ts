@@ -203,9 +203,15 @@ export class HttpLadderOps implements LadderOps {
     const body: Partial<ErrorBody> = parsed.success ? parsed.data : {};
     const message = body.error?.message ?? `HTTP ${status}`;
     if (status === 400) {
-      const problems = body.error?.problems ?? [{ path: '(root)', message }];
-      const indexes = [...new Set(problems.map((p) => p.index).filter((i) => i !== undefined))];
-      return new JobValidationError(problems, indexes.length === 1 ? indexes[0] : undefined);
+      // The API writes a batch job's paths from the body (`jobs.1.level`); the error names them in
+      // the job with its index beside, as the Redis client does.
+      const problems = (body.error?.problems ?? [{ path: '(root)', message }]).map((p) => {
+        const prefix = `jobs.${p.index}.`;
+        return p.index !== undefined && p.path.startsWith(prefix)
+          ? { ...p, path: p.path.slice(prefix.length) }
+          : p;
+      });
+      return new JobValidationError(problems);
     }
     if (status === 429) {
       const retryAfterMs =

@@ -3,11 +3,10 @@ import type { LevelConfig } from '../config/types.js';
 import { firstAvailableLevel, type LevelAvailability } from '../ladder/availability.js';
 import type { LadderDefinition } from '../ladder/definition.js';
 import { META_KEY, type LadderJobData, type LadderJobMeta } from '../ladder/job-data.js';
-import { parseJob } from '../ladder/job-schema.js';
+import { parseJob, type JobProblem } from '../ladder/job-schema.js';
 import { resolveJobLevels } from '../ladder/resolve-job.js';
 import type { Attempt, JobResult } from '../ladder/result.js';
 import { initialRecord } from '../workers/records.js';
-import { JobValidationError } from './errors.js';
 
 /** A validated job, routed to its entry queue, ready to be written. */
 export interface PreparedJob {
@@ -19,23 +18,25 @@ export interface PreparedJob {
   record: JobResult;
 }
 
+export type PrepareResult = { ok: true; job: PreparedJob } | { ok: false; problems: JobProblem[] };
+
 /**
- * Validates a job and picks the queue it enters: its entry level, or the first level below that
- * takes new jobs (down, paused and spent levels are skipped and say so in the attempts).
+ * Validates a job (the one parse and walk of it on the way in) and picks the queue it enters: its
+ * entry level, or the first level below that takes new jobs (down, paused and spent levels are
+ * skipped and say so in the attempts). A bad job is a result, so a batch can name every bad one.
  */
 export function prepareJob(input: {
   raw: unknown;
   definition: LadderDefinition;
   availability: LevelAvailability;
   nowMs: number;
-  index?: number;
   prefer?: string;
-}): PreparedJob {
+}): PrepareResult {
   const parsed = parseJob(input.raw);
-  if (!parsed.ok) throw new JobValidationError(parsed.problems, input.index);
+  if (!parsed.ok) return parsed;
   const job = parsed.job;
   const resolved = resolveJobLevels(input.definition, job);
-  if (!resolved.ok) throw new JobValidationError(resolved.problems, input.index);
+  if (!resolved.ok) return resolved;
   const { entry, floor } = resolved.levels;
   const agent = typeof job.metadata?.agent === 'string' ? job.metadata.agent : undefined;
   const found = firstAvailableLevel({
@@ -68,10 +69,13 @@ export function prepareJob(input: {
   };
   const record = { ...initialRecord({ id, job, meta, level, status: 'queued' }), attempts };
   return {
-    id,
-    idGiven: job.id !== undefined,
-    level,
-    data: { ...job, id, [META_KEY]: meta },
-    record,
+    ok: true,
+    job: {
+      id,
+      idGiven: job.id !== undefined,
+      level,
+      data: { ...job, id, [META_KEY]: meta },
+      record,
+    },
   };
 }

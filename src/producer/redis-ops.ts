@@ -9,7 +9,8 @@ import type { LadderState } from '../ladder/state.js';
 import { ResultStore } from '../results/result-store.js';
 import { ResultWaiter } from '../results/result-waiter.js';
 import { describeRedisUrl, duplicateRedis } from '../util/redis.js';
-import { LadderUnavailableError, QueueFullError } from './errors.js';
+import type { Problem } from '../ladder/problem.js';
+import { JobValidationError, LadderUnavailableError, QueueFullError } from './errors.js';
 import {
   catalogFromLevels,
   type EnqueueAnswer,
@@ -153,13 +154,15 @@ export class RedisLadderOps implements LadderOps {
   async enqueue(raw: unknown, options: EnqueueOptions = {}): Promise<EnqueueAnswer> {
     return this.guard(async () => {
       const definition = await this.definition();
-      const job = prepareJob({
+      const prepared = prepareJob({
         raw,
         definition,
         availability: this.availability,
         nowMs: this.now(),
         prefer: options.prefer,
       });
+      if (!prepared.ok) throw new JobValidationError(prepared.problems);
+      const job = prepared.job;
       const queues = await this.levelQueues();
       await this.checkDepth(job, definition, queues);
       return this.write(job, queues);
@@ -197,9 +200,15 @@ export class RedisLadderOps implements LadderOps {
       const definition = await this.definition();
       const availability = this.availability;
       const nowMs = this.now();
-      const jobs = raws.map((raw, index) =>
-        prepareJob({ raw, definition, availability, nowMs, index }),
-      );
+      // Every job is checked before any is written, and every bad one is named, not only the first.
+      const jobs: PreparedJob[] = [];
+      const problems: Problem[] = [];
+      raws.forEach((raw, index) => {
+        const prepared = prepareJob({ raw, definition, availability, nowMs });
+        if (prepared.ok) jobs.push(prepared.job);
+        else problems.push(...prepared.problems.map((p) => ({ ...p, index })));
+      });
+      if (problems.length > 0) throw new JobValidationError(problems, { batchSize: raws.length });
       const queues = await this.levelQueues();
       for (const job of jobs) await this.checkDepth(job, definition, queues);
       const fresh = jobs.filter((j) => !j.idGiven);

@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { jobInputSchema } from '../../src/ladder/job-schema.js';
+import { openRedisOps } from '../../src/producer/open-redis-ops.js';
 import { startTestLadder, testConfig, type TestLadder } from '../helpers/ladder.js';
 import { describeApiContract } from './api-contract.js';
 import { bearer, startApi, validJob, type RunningApi } from './harness.js';
@@ -68,5 +70,67 @@ describe('HTTP API over Redis LadderOps: what only the real ops decide', () => {
       level_name: 'full',
       source: 'llm',
     });
+  });
+
+  const post = (path: string, body: unknown): Promise<Response> =>
+    fetch(api.url + path, {
+      method: 'POST',
+      headers: { ...bearer(), 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('a batch with several bad jobs names every bad index with its path, and enqueues none', async () => {
+    const before = await ladder.ops.ladder();
+    const res = await post('/v1/jobs/batch', {
+      jobs: [
+        validJob(),
+        validJob({ level: 'platinum' }),
+        { request: {} },
+        validJob({ floor: 'basement' }),
+      ],
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as {
+      error: { message: string; problems: Array<{ index: number; path: string }> };
+    };
+    expect(body.error.message).toMatch(/3 of 4 jobs are invalid/);
+    const named = body.error.problems.map((p) => `${p.index} ${p.path}`);
+    expect(named).toEqual(
+      expect.arrayContaining(['1 jobs.1.level', '2 jobs.2.request.messages', '3 jobs.3.floor']),
+    );
+    expect(named.filter((n) => n.startsWith('0 '))).toEqual([]);
+    const after = await ladder.ops.ladder();
+    expect(after.levels[0]?.queue).toEqual(before.levels[0]?.queue);
+  });
+
+  it('an enqueue parses and validates the job once, a batch once per job', async () => {
+    // A producer without workers, so only the way in parses (a worker parses what it runs).
+    const config = testConfig({
+      levels: [
+        { name: 'full', targets: ['simulated/big'] },
+        { name: 'static', serve: 'static', message: 'limited' },
+      ],
+    });
+    const ops = await openRedisOps({ url: config.redis.url, prefix: config.redis.prefix, config });
+    const producerApi = await startApi({ ops });
+    const parse = vi.spyOn(jobInputSchema, 'safeParse');
+    const send = (path: string, body: unknown): Promise<Response> =>
+      fetch(producerApi.url + path, {
+        method: 'POST',
+        headers: { ...bearer(), 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    try {
+      expect((await send('/v1/jobs', validJob())).status).toBe(202);
+      expect(parse).toHaveBeenCalledTimes(1);
+      parse.mockClear();
+      const batch = await send('/v1/jobs/batch', { jobs: [validJob(), validJob(), validJob()] });
+      expect(batch.status).toBe(202);
+      expect(parse).toHaveBeenCalledTimes(3);
+    } finally {
+      parse.mockRestore();
+      await producerApi.close();
+      await ops.close();
+    }
   });
 });

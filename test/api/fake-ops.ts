@@ -1,5 +1,5 @@
 import type { BreakerAction, BreakerSnapshot } from '../../src/breaker/types.js';
-import { parseJob } from '../../src/ladder/job-schema.js';
+import { parseJob, type JobInput, type JobProblem } from '../../src/ladder/job-schema.js';
 import { isFinal, type JobResult } from '../../src/ladder/result.js';
 import type { LadderState, LevelState } from '../../src/ladder/state.js';
 import {
@@ -99,26 +99,38 @@ export class FakeLadderOps implements LadderOps {
   private readonly waiters = new Set<() => void>();
 
   async enqueue(job: unknown): Promise<EnqueueAnswer> {
-    return (
-      await this.enqueueMany([job]).catch((error: unknown) => {
-        // A single job is not "index 0 of a batch".
-        if (error instanceof JobValidationError) throw new JobValidationError(error.problems);
-        throw error;
-      })
-    )[0] as EnqueueAnswer;
+    this.guard();
+    const checked = this.check(job);
+    if (!checked.ok) throw new JobValidationError(checked.problems);
+    return this.add([checked.value])[0] as EnqueueAnswer;
   }
 
   async enqueueMany(jobs: readonly unknown[]): Promise<EnqueueAnswer[]> {
     this.guard();
-    const parsed = jobs.map((job, index) => {
-      const result = parseJob(job);
-      if (!result.ok) throw new JobValidationError(result.problems, index);
-      const ref = result.job.level ?? 1;
-      const entry = this.state.levels.find((l) => l.level === ref || l.name === ref);
-      if (!entry)
-        throw new JobValidationError([{ path: 'level', message: `unknown level ${ref}` }], index);
-      return { job: result.job, entry };
-    });
+    // Like the Redis ops: every bad job is named, and none is enqueued when any is bad.
+    const checked = jobs.map((job) => this.check(job));
+    const problems = checked.flatMap((c, index) =>
+      c.ok ? [] : c.problems.map((p) => ({ ...p, index })),
+    );
+    if (problems.length > 0) throw new JobValidationError(problems, { batchSize: jobs.length });
+    return this.add(checked.flatMap((c) => (c.ok ? [c.value] : [])));
+  }
+
+  private check(
+    raw: unknown,
+  ):
+    | { ok: true; value: { job: JobInput; entry: LevelState } }
+    | { ok: false; problems: JobProblem[] } {
+    const result = parseJob(raw);
+    if (!result.ok) return result;
+    const ref = result.job.level ?? 1;
+    const entry = this.state.levels.find((l) => l.level === ref || l.name === ref);
+    if (!entry)
+      return { ok: false, problems: [{ path: 'level', message: `unknown level ${ref}` }] };
+    return { ok: true, value: { job: result.job, entry } };
+  }
+
+  private add(parsed: Array<{ job: JobInput; entry: LevelState }>): EnqueueAnswer[] {
     return parsed.map(({ job, entry }) => {
       const known = job.id === undefined ? undefined : this.records.get(job.id);
       if (known)

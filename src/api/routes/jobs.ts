@@ -3,13 +3,7 @@ import type { ApiConfig } from '../../config/types.js';
 import { isFinal } from '../../ladder/result.js';
 import type { LadderOps } from '../../producer/ladder-ops.js';
 import { HttpError } from '../http-error.js';
-import {
-  parseJobId,
-  parseWaitMs,
-  requireJson,
-  validateBatchBody,
-  validateJobBody,
-} from '../validation.js';
+import { batchJobs, parseJobId, parseWaitMs, requireJson } from '../validation.js';
 
 export interface JobsRouteDeps {
   ops: LadderOps;
@@ -21,10 +15,10 @@ export function jobsRouter({ ops, config }: JobsRouteDeps): Router {
   const router = Router();
 
   router.post('/jobs', requireJson, async (req, res) => {
-    // Everything is validated before ops is called, so an error never leaves a job behind.
-    const job = validateJobBody(req.body);
+    // The query is checked first; ops validates the job itself (its one parse) before writing
+    // anything, so a refusal never leaves a job behind.
     const waitMs = parseWaitMs(req, config.syncTimeoutMs);
-    const answer = await ops.enqueue(job);
+    const answer = await ops.enqueue(req.body);
     if (waitMs !== null && waitMs > 0) {
       const record = await ops.result(answer.id, { timeoutMs: waitMs });
       if (record !== null && isFinal(record.status)) {
@@ -39,7 +33,7 @@ export function jobsRouter({ ops, config }: JobsRouteDeps): Router {
   });
 
   router.post('/jobs/batch', requireJson, async (req, res) => {
-    const jobs = validateBatchBody(req.body, config.maxBatch);
+    const jobs = batchJobs(req.body, config.maxBatch);
     const answers = await ops.enqueueMany(jobs);
     res.status(202).json({ ids: answers.map((a) => a.id), jobs: answers });
   });
