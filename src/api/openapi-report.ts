@@ -64,5 +64,9 @@ export const reportSchema: Doc = {
         properties: { agent: { type: 'string' }, jobs: count, cost_usd: usd },
       },
     },
+    quota: {
+      type: 'object',
+      properties: { waited: count, wait_ms: count, degraded: count },
+    },
   },
 };

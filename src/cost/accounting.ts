@@ -84,5 +84,7 @@ export function chainObservers(...observers: (WorkerObserver | undefined)[]): Wo
   return {
     providerCall: (c) => each((o) => o.providerCall?.(c)),
     jobFinished: (r) => each((o) => o.jobFinished?.(r)),
+    quotaWait: (w) => each((o) => o.quotaWait?.(w)),
+    rateLimited: (c) => each((o) => o.rateLimited?.(c)),
   };
 }

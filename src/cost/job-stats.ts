@@ -85,6 +85,14 @@ export function jobStats(input: {
       add(fields, F.errors(a.class, target));
   }
 
+  const waited = result.timing.quota_wait_ms ?? 0;
+  if (waited > 0) {
+    add(fields, F.quotaWaited);
+    add(fields, F.quotaWaitMs, Math.round(waited));
+  }
+  if (result.attempts.some((a) => a.outcome === 'skipped' && a.reason === 'quota'))
+    add(fields, F.quotaDegraded);
+
   if (result.status === 'completed' && result.degraded) {
     add(fields, F.failovers);
     for (const reason of failoverReasons(result)) add(fields, F.failoverReason(reason));

@@ -60,6 +60,11 @@ export function renderReport(report: Report): string {
     .map(([r, n]) => `${r} ${n}`);
   out.push(
     `failovers ${report.failovers.total}${reasons.length ? ` (${reasons.join(', ')})` : ''}`,
+    ...(report.quota
+      ? [
+          `quota: ${report.quota.waited} jobs waited (${Math.round(report.quota.wait_ms / 1000)} s in all), ${report.quota.degraded} moved on for quota`,
+        ]
+      : []),
   );
   out.push(`cache hits ${report.cache.hits}, saved ${usd(report.cache.saved_usd)}`);
   out.push(

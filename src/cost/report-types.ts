@@ -32,6 +32,11 @@ export interface Report {
   };
   /** Jobs and spend per `metadata.agent`, most expensive first. */
   agents: { agent: string; jobs: number; cost_usd: number }[];
+  /**
+   * Quota: jobs that waited for a target's rate limit (and their summed wait), and jobs that moved
+   * on from a target because its quota would not free up within their deadline or the cap.
+   */
+  quota?: { waited: number; wait_ms: number; degraded: number };
 }
 
 export interface ReportLevel {

@@ -175,5 +175,10 @@ export async function buildReport(options: BuildReportOptions): Promise<Report> 
     agents: [...agentJobs]
       .map(([agent, jobs]) => ({ agent, jobs, cost_usd: fromNusd(agentCost.get(agent) ?? 0) }))
       .sort((a, b) => b.cost_usd - a.cost_usd || a.agent.localeCompare(b.agent)),
+    quota: {
+      waited: totals.get(F.quotaWaited) ?? 0,
+      wait_ms: totals.get(F.quotaWaitMs) ?? 0,
+      degraded: totals.get(F.quotaDegraded) ?? 0,
+    },
   };
 }

@@ -25,6 +25,11 @@ export const F = {
   targetCostNusd: (target: string) => `target_cost_nusd:${target}`,
   agentCostNusd: (agent: string) => `agent_cost_nusd:${agent}`,
   agentJobs: (agent: string) => `agent_jobs:${agent}`,
+  /** Jobs that waited for quota at least once, and their summed wait. */
+  quotaWaited: 'quota_waited',
+  quotaWaitMs: 'quota_wait_ms',
+  /** Jobs that moved on from a target because its quota would not free up in time. */
+  quotaDegraded: 'quota_degraded',
 } as const;
 
 /** Budget spend hash fields (`keys.budgetSpend`). */

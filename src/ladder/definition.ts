@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { LadderConfig, LevelConfig } from '../config/types.js';
+import type { LadderConfig, LevelConfig, TargetLimits } from '../config/types.js';
 import type { Keys } from './keys.js';
 
 /**
@@ -12,6 +12,8 @@ export interface LadderDefinition {
   complexity: Record<'simple' | 'standard' | 'complex', number>;
   /** `api.max_queue_depth`, so producers over Redis refuse like the API does. */
   max_queue_depth: number | null;
+  /** `limits:`, so the ladder state shows each target's limit wherever it is read. */
+  limits?: Record<string, TargetLimits>;
 }
 
 export function definitionFromConfig(config: LadderConfig): LadderDefinition {
@@ -20,6 +22,7 @@ export function definitionFromConfig(config: LadderConfig): LadderDefinition {
     levels: config.levels,
     complexity: config.complexity,
     max_queue_depth: config.api.maxQueueDepth,
+    limits: config.limits,
   };
 }
 

@@ -1,5 +1,15 @@
 import type { JobInput } from './job-schema.js';
 
+/** A job's quota waits, kept in its BullMQ data between runs (under the ladder's own key). */
+export interface QuotaMeta {
+  /** Waited so far per target, ms. */
+  waits: Record<string, number>;
+  /** Waited in all, ms: the result's `timing.quota_wait_ms`. */
+  total_ms: number;
+  /** Set while parked: the target waited for and when the wait began. */
+  parked?: { target: string; at: number };
+}
+
 /**
  * Routing facts the ladder adds to the job JSON in BullMQ job data, under one reserved key so the
  * rest stays the documented job shape. A job enqueued raw from another language has none; the
@@ -12,6 +22,8 @@ export interface LadderJobMeta {
   enqueued_at: number;
   /** `provider/model` to try first at its level (the OpenAI-compatible `model` field). */
   prefer?: string;
+  /** Quota waits so far (per target and in all), and the wait in progress while parked. */
+  quota?: QuotaMeta;
 }
 
 export const META_KEY = '_ladder';

@@ -28,6 +28,7 @@ export const skipReasonSchema = z.enum([
   'level_down',
   'cache_miss',
   'deadline',
+  'quota',
 ]);
 
 export const attemptOutcomeSchema = z.enum(['ok', 'error', 'skipped']);

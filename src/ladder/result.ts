@@ -34,6 +34,8 @@ export const attemptSchema = z.object({
   status: int.nullable().optional(),
   error: z.string().optional(),
   latency_ms: z.number().optional(),
+  /** A `quota` skip: how long the job waited for this target before it moved on. */
+  waited_ms: z.number().optional(),
   at: time,
 });
 
@@ -69,6 +71,8 @@ export const jobResultSchema = z.object({
     finished_at: time.optional(),
     queued_ms: z.number().optional(),
     total_ms: z.number().optional(),
+    /** Time spent waiting for quota (rate limits, saturation); 0 when the job never waited. */
+    quota_wait_ms: z.number().optional(),
   }),
 });
 

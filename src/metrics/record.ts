@@ -6,6 +6,9 @@ import {
   jobsTotal,
   providerCallSeconds,
   providerErrorsTotal,
+  quotaWaitSeconds,
+  quotaWaitsTotal,
+  rateLimitedTotal,
   tokensTotal,
 } from './registry.js';
 
@@ -16,6 +19,8 @@ export function recordJobFinished(result: JobResult): void {
     level: result.level_name,
     source: result.source ?? 'none',
   });
+  const waited = result.timing.quota_wait_ms ?? 0;
+  if (waited > 0) quotaWaitSeconds.observe({ level: result.level_name }, waited / 1000);
   if (typeof result.cost_usd === 'number' && result.cost_usd > 0) {
     costUsdTotal.inc(
       {
@@ -54,4 +59,14 @@ export function recordProviderCall(call: ProviderCallRecord): void {
       tokensTotal.inc({ provider, model, direction: 'cached_input' }, usage.cached_input_tokens);
     }
   }
+}
+
+/** Called when a job is put back to wait for a target's quota. */
+export function recordQuotaWait(wait: { provider: string; model: string; reason: string }): void {
+  quotaWaitsTotal.inc(wait);
+}
+
+/** Called for every 429 / RESOURCE_EXHAUSTED answer. */
+export function recordRateLimited(target: { provider: string; model: string }): void {
+  rateLimitedTotal.inc({ provider: target.provider, model: target.model });
 }

@@ -70,3 +70,25 @@ export const stateUp = new Gauge({
   help: '1 when the last scrape could read the ladder state from Redis, else 0',
   registers: [registry],
 });
+
+export const quotaWaitSeconds = new Histogram({
+  name: 'ladder_quota_wait_seconds',
+  help: 'Time finished jobs spent waiting for quota (rate limits, saturation), by the level where they ended; jobs that never waited are left out',
+  labelNames: ['level'] as const,
+  buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300],
+  registers: [registry],
+});
+
+export const quotaWaitsTotal = new Counter({
+  name: 'ladder_quota_waits_total',
+  help: 'Times a job was put back to wait for a target, by why (saturated, rpm, tpm, concurrency, queue)',
+  labelNames: ['provider', 'model', 'reason'] as const,
+  registers: [registry],
+});
+
+export const rateLimitedTotal = new Counter({
+  name: 'ladder_rate_limited_total',
+  help: 'Provider calls answered 429 / RESOURCE_EXHAUSTED, by target',
+  labelNames: ['provider', 'model'] as const,
+  registers: [registry],
+});

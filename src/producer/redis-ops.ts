@@ -23,6 +23,7 @@ import { prepareJob, type PreparedJob } from './prepare-job.js';
 import { queueKeyProblems } from './queue-key-types.js';
 import { addOptions, JOB_NAME, LevelQueues } from './queues.js';
 import { readLadderState } from './read-state.js';
+import { withQuota } from '../quota/state-decorator.js';
 
 export interface RedisOpsOptions {
   /** Producer connection (fails fast). */
@@ -282,7 +283,13 @@ export class RedisLadderOps implements LadderOps {
         availability: this.availability,
         now: this.now(),
       });
-      return this.options.decorateState ? this.options.decorateState(state) : state;
+      const withLimits = await withQuota(state, {
+        redis: this.options.redis,
+        keys: this.keys,
+        limits: definition.limits ?? {},
+        nowMs: this.now(),
+      });
+      return this.options.decorateState ? this.options.decorateState(withLimits) : withLimits;
     });
   }
 

@@ -1,4 +1,4 @@
-import type { TargetLimits, TargetRef } from '../config/types.js';
+import type { TargetRef } from '../config/types.js';
 import type { Usage } from '../providers/contract.js';
 import type { RateLimitInfo } from '../providers/rate-limit.js';
 
@@ -36,22 +36,7 @@ export type CallEnd =
   | { kind: 'saturated'; retryAfterMs: number | null; rateLimit: RateLimitInfo | null }
   | { kind: 'other' };
 
-/** One target's quota as the ladder state shows it. */
-export interface TargetQuotaState {
-  /** From `limits:`; null when the target has none. */
-  limit: TargetLimits | null;
-  /** What adaptation learned (rpm/tpm) when `limits:` sets none; null when nothing was learned. */
-  learned: { rpm: number | null; tpm: number | null } | null;
-  /** Requests and tokens started over the last minute. */
-  last_minute: { requests: number; tokens: number };
-  in_flight: number;
-  /** Jobs waiting for this target. */
-  waiting: number;
-  /** ISO time until which the target answers 429; null when it is not saturated. */
-  saturated_until: string | null;
-  /** 429s seen since the state was created (it expires after an idle hour). */
-  rate_limited: number;
-}
+export type { TargetQuotaState } from '../ladder/state.js';
 
 /** The worker's view of the quota scheduler. */
 export interface Quota {

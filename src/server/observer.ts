@@ -1,4 +1,9 @@
-import { recordJobFinished, recordProviderCall } from '../metrics/record.js';
+import {
+  recordJobFinished,
+  recordProviderCall,
+  recordQuotaWait,
+  recordRateLimited,
+} from '../metrics/record.js';
 import type { WorkerObserver } from '../workers/context.js';
 
 /** Feeds this process's Prometheus registry from its own workers. */
@@ -12,4 +17,11 @@ export const metricsObserver: WorkerObserver = {
       usage: call.usage,
     }),
   jobFinished: (result) => recordJobFinished(result),
+  quotaWait: (wait) =>
+    recordQuotaWait({
+      provider: wait.target.provider,
+      model: wait.target.model,
+      reason: wait.reason,
+    }),
+  rateLimited: (call) => recordRateLimited(call.target),
 };

@@ -6,6 +6,7 @@ import type { LevelAvailability } from '../ladder/availability.js';
 import type { JobResult } from '../ladder/result.js';
 import type { Provider, Usage } from '../providers/contract.js';
 import type { ErrorClass } from '../providers/provider-error.js';
+import type { Quota } from '../quota/types.js';
 import type { ResultStore } from '../results/result-store.js';
 import type { Logger } from '../util/log.js';
 
@@ -19,6 +20,10 @@ export interface WorkerObserver {
     usage: Usage | null;
   }): void;
   jobFinished?(result: JobResult): void;
+  /** A job was put back to wait for a target's quota. */
+  quotaWait?(wait: { target: TargetRef; level: LevelConfig; waitMs: number; reason: string }): void;
+  /** A call was answered 429 / RESOURCE_EXHAUSTED. */
+  rateLimited?(call: { target: TargetRef; level: LevelConfig }): void;
 }
 
 /** Prices a call; null when the target has no known price. */
@@ -47,6 +52,8 @@ export interface WorkerContext {
   /** The queue of a level, by name, for rerouting. */
   queue(levelName: string): Queue;
   cost: CostFn;
+  /** The quota scheduler; absent, calls are not rate-limited (and a 429 is a plain transient error). */
+  quota?: Quota;
   observer: WorkerObserver;
   clock: Clock;
   logger: Logger;

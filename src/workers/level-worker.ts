@@ -24,7 +24,7 @@ export function createLevelWorker(options: LevelWorkerOptions): Worker<unknown, 
   const { ctx, level, settings } = options;
   const worker = new Worker<unknown, JobSummary>(
     level.name,
-    (job: Job) => processJob(ctx, level, job),
+    (job: Job, token?: string) => processJob(ctx, level, job, token),
     {
       connection: options.connection,
       prefix: options.prefix,

@@ -12,6 +12,8 @@ import { addOptions, JOB_NAME } from '../producer/queues.js';
 import { jobIdentity } from './job-identity.js';
 import { finish, routeDown, type JobAtLevel } from './route-down.js';
 import { serveLevel, type ServeOutcome } from './serve-level.js';
+import { QuotaGate } from './quota-gate.js';
+import { resumeQuota } from '../quota/wait-decision.js';
 
 /** What the BullMQ job returns; the result record is what callers read. */
 export type JobSummary =
@@ -72,6 +74,7 @@ export async function processJob(
   ctx: WorkerContext,
   level: LevelConfig,
   job: Job,
+  token?: string,
 ): Promise<JobSummary> {
   const startedAtMs = ctx.clock.now();
   const { input, meta: givenMeta } = splitJobData(job.data);
@@ -105,7 +108,13 @@ export async function processJob(
     await repairStaleCopy(ctx, claim.status, claim.level, job);
     return { status: 'skipped', why: `the job is at level ${claim.level} already` };
   }
-  const record: JobResult = { ...claim.record, status: 'active' };
+  // A job back from a quota wait adds that wait to its totals.
+  const quota = resumeQuota(typeof meta === 'string' ? undefined : meta.quota, startedAtMs);
+  const record: JobResult = {
+    ...claim.record,
+    status: 'active',
+    timing: { ...claim.record.timing, quota_wait_ms: quota.total_ms },
+  };
 
   if (typeof meta === 'string' || !parsed.ok) {
     const message = typeof meta === 'string' ? meta : 'invalid job';
@@ -140,6 +149,19 @@ export async function processJob(
       reason: skipReasonFor(refused),
       at: new Date(ctx.clock.now()).toISOString(),
     });
+  const { parked: _parked, ...kept } = quota;
+  const gate = new QuotaGate(ctx, {
+    bull: job,
+    token,
+    job: parsed.job,
+    jobId: id,
+    meta,
+    quota: kept,
+    record,
+    attempts,
+    level,
+    deadlineAt,
+  });
   const outcome: ServeOutcome = refused
     ? { kind: 'move_on' }
     : await serveLevel(ctx, {
@@ -149,11 +171,12 @@ export async function processJob(
         deadlineAt,
         prefer: meta.prefer,
         attempts,
+        gate,
       });
   return settle(ctx, {
     level,
     job: parsed.job,
-    meta,
+    meta: { ...meta, quota: kept },
     record,
     attempts,
     outcome,

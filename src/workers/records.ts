@@ -34,6 +34,7 @@ function finishTiming(record: JobResult, nowMs: number, startedAtMs: number): Jo
     finished_at: new Date(nowMs).toISOString(),
     queued_ms: Math.max(0, Date.parse(startedAt) - enqueuedMs),
     total_ms: Math.max(0, nowMs - enqueuedMs),
+    quota_wait_ms: record.timing.quota_wait_ms ?? 0,
   };
 }
 

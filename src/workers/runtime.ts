@@ -9,6 +9,7 @@ import { combineAvailability, type LevelAvailability } from '../ladder/availabil
 import { definitionFromConfig, publishDefinition } from '../ladder/definition.js';
 import { chainObservers, startCostAccounting } from '../cost/accounting.js';
 import { createKeys } from '../ladder/keys.js';
+import { RedisQuota } from '../quota/redis-quota.js';
 import { LevelQueues } from '../producer/queues.js';
 import { createProviders, missingApiKeys, type ProviderRegistry } from '../providers/registry.js';
 import { ResultStore } from '../results/result-store.js';
@@ -120,6 +121,13 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     logger: logger.child({ target: 'cost' }),
     now: () => (options.clock ?? SYSTEM_CLOCK).now(),
   });
+  const quota = new RedisQuota({
+    redis,
+    keys,
+    limits: config.limits,
+    config: config.quota,
+    now: () => (options.clock ?? SYSTEM_CLOCK).now(),
+  });
   const stopLoggingTransitions = breakers.onTransition((t) => accounting.stats.recordTransition(t));
 
   const ctx: WorkerContext = {
@@ -133,6 +141,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     cache: accounting.stats.responseCache(config.cache.ttlSeconds),
     queue: (name) => queues.queue(name),
     cost: options.cost ?? accounting.cost,
+    quota,
     observer: chainObservers(options.observer, accounting.observer),
     clock: options.clock ?? SYSTEM_CLOCK,
     logger,
@@ -181,6 +190,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       logger.info({ outcomes }, 'workers stopped');
       await controller.stop();
       view.stop();
+      await quota.close();
       stopLoggingTransitions();
       await accounting.close();
       await queues.close();

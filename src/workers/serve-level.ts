@@ -5,6 +5,7 @@ import type { Attempt, ResultSource } from '../ladder/result.js';
 import type { Completion } from '../providers/contract.js';
 import type { ProviderError } from '../providers/provider-error.js';
 import type { WorkerContext } from './context.js';
+import type { QuotaGate } from './quota-gate.js';
 import { walkLevel } from './walk-level.js';
 
 export type ServeOutcome =
@@ -24,6 +25,7 @@ export async function serveLevel(
     deadlineAt: number | null;
     prefer?: string;
     attempts: Attempt[];
+    gate?: QuotaGate;
   },
 ): Promise<ServeOutcome> {
   const { level, job, attempts } = input;
@@ -47,6 +49,7 @@ export async function serveLevel(
         prefer: input.prefer,
         jobId: input.jobId,
         attempts,
+        gate: input.gate,
       });
       if (outcome.kind === 'served') {
         return {

@@ -7,6 +7,7 @@ import { ProviderError, isProviderError } from '../providers/provider-error.js';
 import { retryDelay } from './backoff.js';
 import type { WorkerContext } from './context.js';
 import { listedInOnError } from './on-error.js';
+import type { QuotaGate } from './quota-gate.js';
 
 export type LevelOutcome =
   | { kind: 'served'; target: TargetRef; completion: Completion }
@@ -27,6 +28,8 @@ export interface WalkInput {
   jobId: string;
   /** Appended to as the walk goes, so a crash half way still leaves the trail written so far. */
   attempts: Attempt[];
+  /** The quota scheduler's admission check and call accounting; absent, calls go unchecked. */
+  gate?: QuotaGate;
 }
 
 function orderTargets(targets: TargetRef[], prefer: string | undefined): TargetRef[] {
@@ -58,7 +61,7 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
     input.deadlineAt === null ? Number.POSITIVE_INFINITY : input.deadlineAt - ctx.clock.now();
 
   let callsMade = 0;
-  for (const target of orderTargets(level.targets, input.prefer)) {
+  targets: for (const target of orderTargets(level.targets, input.prefer)) {
     const provider = ctx.providers.get(target.provider);
     const settings = ctx.providerSettings[target.provider];
     if (!provider || !settings) {
@@ -75,8 +78,15 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
       });
       continue;
     }
+    let rateLimited = 0;
     for (let call = 0; call <= ctx.fallback.maxRetries; call++) {
       if (remaining() <= 0) return { kind: 'deadline' };
+      // Waiting for quota parks the job (BullMQ delayed) or skips the target; never a retry.
+      const gated = input.gate
+        ? await input.gate.before(target, settings.timeoutMs)
+        : { kind: 'go' as const, lease: null };
+      if (gated.kind === 'skip') continue targets;
+      const lease = gated.lease;
       // A worker that lost its lock may still be running this job: once either run has made the
       // result final, the other stops before its next provider call. The first call follows the
       // claim, which already checked, so only later calls pay the round trip.
@@ -87,6 +97,7 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
       callsMade++;
       const permit: Permit | null = await ctx.breakers.acquire(target.id);
       if (!permit) {
+        await input.gate?.unused(lease);
         attempts.push({
           level: level.level,
           level_name: level.name,
@@ -110,6 +121,7 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
         });
         const latencyMs = ctx.clock.now() - started;
         ctx.breakers.recordSuccess(permit);
+        await input.gate?.served(lease, target, completion, latencyMs);
         ctx.observer.providerCall?.({
           target,
           level,
@@ -154,6 +166,7 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
           },
           'provider call failed',
         );
+        const saturated = (await input.gate?.failed(lease, target, error)) ?? false;
         // The job's own deadline cutting a call short says nothing about the provider's health.
         if (ownDeadline || error.kind === 'aborted') {
           ctx.breakers.release(permit);
@@ -166,6 +179,14 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
           errorClass: error.errorClass,
           usage: null,
         });
+        // A rate limit is no outage: no breaker failure, and the wait for the target to have room
+        // again is the gate's (the next admission parks the job or skips the target), not a retry.
+        // The bound keeps a target whose saturation says "come back now" from looping.
+        if (saturated && rateLimited++ < ctx.fallback.maxRetries + 3) {
+          ctx.breakers.release(permit);
+          call--;
+          continue;
+        }
         if (error.errorClass === 'caller') {
           ctx.breakers.release(permit);
           return { kind: 'caller', error };

@@ -65,6 +65,7 @@ describe('GET /v1/report', () => {
       'cache',
       'cost',
       'agents',
+      'quota',
     ]);
     expect(report.levels[0]).toMatchObject({ level: 1, name: 'full', jobs: 1, share: 1 });
     expect(report.cost).toEqual({ actual_usd: 0.0075, entry_level_usd: 0.0075, saved_usd: 0 });

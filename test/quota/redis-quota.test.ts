@@ -142,8 +142,9 @@ describe('RedisQuota', () => {
     const hit = await a.admit(ask('l-429'));
     if (hit.kind !== 'go') throw new Error('expected go');
     await a.settle(hit.lease, { kind: 'saturated', retryAfterMs: 0, rateLimit: null });
-    // 40 calls in ~4 s: about 600/min seen, learned 70% of that: 7 starts a second.
-    clock.now += 1;
+    // 40 calls in ~4 s: about 600/min seen, learned 70% of that: 7 starts a second (once the
+    // shortest saturation a 429 brings, 100 ms, has passed).
+    clock.now += 100;
     const burst = [];
     for (let i = 0; i < 20; i++) burst.push(await a.admit(ask(`after${i}`)));
     expect(burst.filter(go).length).toBeGreaterThan(0);

@@ -74,7 +74,9 @@ if hRemainR ~= nil and hRemainR <= 0 then saturate(hResetR) end
 if hRemainT ~= nil and hRemainT <= 0 then saturate(hResetT) end
 
 if outcome == 'saturated' then
-  saturate(satFor or defaultSat)
+  -- A 429 always saturates for a moment: "retry at once" from every waiting job is a stampede.
+  if satFor == nil then satFor = defaultSat end
+  saturate(math.max(satFor, 100))
   changes.last_429 = fmt(now)
   redis.call('HINCRBY', stateKey, 'count_429', 1)
   local lastCut = tonumber(state.cut_at or '0') or 0
