@@ -21,8 +21,9 @@ import { latency } from './scenarios/latency.js';
 import { memory } from './scenarios/memory.js';
 import { overhead } from './scenarios/overhead.js';
 import { profile } from './scenarios/profile.js';
+import { quota } from './scenarios/quota.js';
 
-const SCENARIOS: Scenario[] = [overhead, enqueue, latency, failover, memory, profile];
+const SCENARIOS: Scenario[] = [overhead, enqueue, latency, failover, quota, memory, profile];
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);

@@ -86,6 +86,34 @@ export function judgeGoals(rows: readonly Row[]): Goal[] {
     }
   }
 
+  const share = byId.get('quota.entryShare');
+  if (share?.ladder) {
+    const med = (id: string, side: 'ladder' | 'bare' = 'ladder'): number =>
+      byId.get(id)?.[side]?.median ?? Number.NaN;
+    goals.push({
+      goal: 'quota: ≥ 99 % of a burst served at the entry level when deadlines allow',
+      met: med('quota.entryShare') >= 0.99,
+      figure: `${f(med('quota.entryShare') * 100, 1)} % (without the scheduler ${f(med('quota.entryShare', 'bare') * 100, 1)} %)`,
+    });
+    goals.push({
+      goal: 'quota: ≤ 5 429s per 1,000 calls with limits:, ≤ 50 without (adaptive)',
+      met: med('quota.per1000') <= 5,
+      figure: `${f(med('quota.per1000'), 1)} with limits: (without the scheduler ${f(med('quota.per1000', 'bare'), 0)})`,
+    });
+    goals.push({
+      goal: 'quota: achieved rate ≥ 0.9 × R',
+      met: med('quota.achievedOverR') >= 0.9,
+      figure: `×${f(med('quota.achievedOverR'))}`,
+    });
+    const secondP99 = med('quota.secondP99Ms');
+    const service = med('quota.secondServiceMs');
+    goals.push({
+      goal: "quota: a second agent's p99 behind the burst within 2 s of its own service time",
+      met: secondP99 - service <= 2000,
+      figure: `${f(secondP99, 0)} ms vs ${f(service, 0)} ms alone`,
+    });
+  }
+
   const growth = byId.get('memory.growth');
   const first = byId.get('memory.rss.0');
   if (growth?.ladder && first?.ladder) {
