@@ -129,12 +129,13 @@ export class RedisLadderOps implements LadderOps {
     const limit = definition.max_queue_depth;
     if (limit === null) return;
     // Read fresh for every request, but coalesced: a cached depth let a burst overshoot the limit
-    // by whatever arrived while it was stale.
+    // by whatever arrived while it was stale. Ladder jobs carry a BullMQ priority, so most of the
+    // backlog sits in `prioritized`, not in `wait`.
     let read = this.depthReads.get(job.level.name);
     if (!read) {
       read = queues
         .queue(job.level.name)
-        .getWaitingCount()
+        .getJobCountByTypes('waiting', 'prioritized')
         .finally(() => this.depthReads.delete(job.level.name));
       this.depthReads.set(job.level.name, read);
     }
