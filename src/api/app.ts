@@ -1,8 +1,9 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { mountDashboard } from '../dashboard/index.js';
-import { createAuthMiddleware } from './auth.js';
+import { authMode, createAuthMiddleware } from './auth.js';
 import { rejectInvalidUtf8 } from './body-encoding.js';
 import { errorHandler, notFound } from './error-handler.js';
+import { hostOriginGuard } from './host-origin.js';
 import { mountOpenAiCompat } from './openai-compat/index.js';
 import { docsRouter } from './routes/docs.js';
 import { healthRouter } from './routes/health.js';
@@ -29,7 +30,9 @@ export function createApiApp(options: ApiAppOptions): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
-  // Auth first, before any parsing or routing: deny by default except the open paths.
+  // Host and Origin first (DNS rebinding, cross-site writes), then auth, before any parsing or
+  // routing: deny by default except the open paths.
+  app.use(hostOriginGuard({ open: !authMode(config).required }));
   app.use(createAuthMiddleware(config));
   app.use(baseHeaders);
   app.use(express.json({ limit: config.maxBodyBytes, strict: true, verify: rejectInvalidUtf8 }));

@@ -40,8 +40,12 @@ export function normalisePath(url: string): string | null {
   return `/${segments.join('/')}`;
 }
 
-/** `/admin` and below accept basic auth too, so a browser can log in. */
+/**
+ * `/admin` and below accept basic auth too, so a browser can log in. Decided on the raw path, as
+ * sent: a path that only normalises to `/admin` (`/v1/x/..%2f..%2fadmin`, `/ADMIN`) is routed
+ * elsewhere or nowhere, and must not gain a second way in.
+ */
 export function isAdminPath(url: string): boolean {
-  const path = normalisePath(url);
-  return path !== null && (path === '/admin' || path.startsWith('/admin/'));
+  const path = rawPathname(url);
+  return path === '/admin' || path.startsWith('/admin/');
 }
