@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonShapeProblem, MAX_JSON_DEPTH, unknownKeys } from './json-shape.js';
 import type { Problem } from './problem.js';
 
 /**
@@ -137,43 +138,80 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
 
 export type ParseJobResult = { ok: true; job: JobInput } | { ok: false; problems: JobProblem[] };
 
-/**
- * Deeper JSON than this is refused before zod sees it, on every path in (HTTP, client, raw BullMQ):
- * JSON.stringify and most walkers recurse, and nested brackets would cost a stack overflow.
- */
-export const MAX_JSON_DEPTH = 64;
+export { MAX_JSON_DEPTH } from './json-shape.js';
 
-/** The path of the first value nested deeper than `maxDepth`, or null. Iterative on purpose. */
+/** The path of the first value nested deeper than `maxDepth`, or null (see json-shape.ts). */
 export function tooDeepAt(value: unknown, maxDepth: number = MAX_JSON_DEPTH): string | null {
-  const stack: Array<{ value: unknown; depth: number; path: string[] }> = [
-    { value, depth: 0, path: [] },
-  ];
-  while (stack.length > 0) {
-    const item = stack.pop();
-    if (item === undefined || typeof item.value !== 'object' || item.value === null) continue;
-    if (item.depth >= maxDepth) return item.path.join('.') || '(root)';
-    for (const [key, child] of Object.entries(item.value)) {
-      stack.push({ value: child, depth: item.depth + 1, path: [...item.path, key] });
-    }
-  }
-  return null;
+  const problem = jsonShapeProblem(value, {
+    maxDepth,
+    maxNodes: Number.POSITIVE_INFINITY,
+    maxArrayItems: Number.POSITIVE_INFINITY,
+  });
+  return problem === null ? null : problem.path;
 }
 
-export function parseJob(input: unknown): ParseJobResult {
-  const deep = tooDeepAt(input);
-  if (deep !== null) {
-    return {
-      ok: false,
-      problems: [{ path: deep, message: `nested deeper than ${MAX_JSON_DEPTH} levels` }],
-    };
+const JOB_KEYS: ReadonlySet<string> = new Set(Object.keys(jobInputSchema.shape));
+const REQUEST_KEYS: ReadonlySet<string> = new Set(Object.keys(requestSchema.shape));
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+const without = (value: object, keys: string[]): Record<string, unknown> => {
+  const copy: Record<string, unknown> = { ...value };
+  for (const key of keys) delete copy[key];
+  return copy;
+};
+const named = (keys: string[]): string => keys.map((k) => JSON.stringify(k)).join(', ');
+
+/**
+ * Fields the job does not have (at the top and in `request`), found without reading what they
+ * hold, and the job without them, so that the rest is still checked and every problem reported.
+ */
+function splitUnknown(input: unknown): { known: unknown; problems: JobProblem[] } {
+  const extra = unknownKeys(input, JOB_KEYS);
+  const request = (input as { request?: unknown } | null)?.request;
+  const extraInRequest = unknownKeys(request, REQUEST_KEYS);
+  if (extra.length === 0 && extraInRequest.length === 0) return { known: input, problems: [] };
+  const problems: JobProblem[] = [];
+  let known = without(input as object, extra);
+  if (extra.length > 0)
+    problems.push({ path: '(root)', message: `unknown field(s) ${named(extra)}` });
+  if (extraInRequest.length > 0) {
+    problems.push({ path: 'request', message: `unknown field(s) ${named(extraInRequest)}` });
+    known = { ...known, request: without(request as object, extraInRequest) };
   }
-  const parsed = jobInputSchema.safeParse(input);
-  if (parsed.success) return { ok: true, job: parsed.data };
+  return { known, problems };
+}
+
+/**
+ * Validates a job: unknown fields first (their contents are never walked), then one pass over the
+ * rest for depth, size and array length (json-shape.ts), and only then zod, which is costly on
+ * large input.
+ */
+export function parseJob(input: unknown): ParseJobResult {
+  const split = splitUnknown(input);
+  const problems = split.problems;
+  let known = split.known;
+  const shape = jsonShapeProblem(known);
+  if (shape !== null) return { ok: false, problems: [...problems, shape] };
+  const metadata = (known as { metadata?: unknown } | null)?.metadata;
+  const metadataKeys = unknownKeys(metadata, NO_KEYS).length;
+  if (metadataKeys > LIMITS.maxMetadataKeys) {
+    // Counted before zod, which would check every entry of a huge record first.
+    problems.push({
+      path: 'metadata',
+      message: `metadata holds at most ${LIMITS.maxMetadataKeys} keys, got ${metadataKeys}`,
+    });
+    known = without(known as object, ['metadata']);
+  }
+  const parsed = jobInputSchema.safeParse(known);
+  if (parsed.success && problems.length === 0) return { ok: true, job: parsed.data };
   return {
     ok: false,
-    problems: parsed.error.issues.map((issue) => ({
-      path: formatIssuePath(issue.path),
-      message: issue.message,
-    })),
+    problems: [
+      ...problems,
+      ...(parsed.success ? [] : parsed.error.issues).map((issue) => ({
+        path: formatIssuePath(issue.path),
+        message: issue.message,
+      })),
+    ],
   };
 }
