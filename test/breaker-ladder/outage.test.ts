@@ -97,6 +97,16 @@ describe('the breaker pauses, reroutes and restores a level', () => {
     await Promise.all(processes.map((p) => p.waitFor('workers started')));
     const client = new LadderClient({ redis: inject('redisUrl'), prefix });
     const queue = new Queue('full', { connection: { url: inject('redisUrl') }, prefix });
+    // The pause is watched from the start: with reset_timeout 1 s the breaker may already be
+    // half-open (queue resumed, no probe waiting) by the time the backlog has drained.
+    let sawPaused = false;
+    let watching = true;
+    const watcher = (async () => {
+      while (watching && !sawPaused) {
+        sawPaused = await queue.isPaused();
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    })();
     try {
       const started = Date.now();
       const jobs = Array.from({ length: 80 }, (_, i) =>
@@ -121,7 +131,9 @@ describe('the breaker pauses, reroutes and restores a level', () => {
       const state = await client.ladder();
       expect(['open', 'half_open']).toContain(state.levels[0]?.targets[0]?.breaker.state);
       expect(state.levels[0]?.targets[0]?.breaker.last_errors.length).toBeGreaterThan(0);
-      await until(async () => queue.isPaused(), 3_000);
+      await until(async () => sawPaused, 3_000);
+      watching = false;
+      await watcher;
 
       // During the outage, calls stay at about one probe per reset period, not one per job.
       const before = fake.calls('openai', 'gpt-4o');
@@ -142,6 +154,8 @@ describe('the breaker pauses, reroutes and restores a level', () => {
       await until(async () => !(await queue.isPaused()), 3_000);
       expect((await client.ladder()).levels[0]?.state).toBe('live');
     } finally {
+      watching = false;
+      await watcher;
       await queue.close();
       await client.close();
     }
