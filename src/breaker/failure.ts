@@ -6,7 +6,7 @@ export const MAX_MESSAGE_CHARS = 300;
 
 /**
  * Transient and misconfigured errors are the provider's fault; a caller's bad request and a prompt
- * too long for the window say nothing about the provider's health (design.md, "Error classes").
+ * too long for the window say nothing about the provider's health (README, "Error classes").
  */
 export function countsAsFailure(errorClass: ErrorClass): boolean {
   return errorClass === 'transient' || errorClass === 'misconfigured';

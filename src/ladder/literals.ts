@@ -12,7 +12,7 @@ export const jobStatusSchema = z.enum(['queued', 'active', 'completed', 'failed'
 /** The statuses a record never leaves (the Lua scripts refuse to overwrite them). */
 export const finalStatusSchema = jobStatusSchema.extract(['completed', 'failed', 'cancelled']);
 
-/** What a failed provider call means for the ladder (design.md, "Error classes"). */
+/** What a failed provider call means for the ladder (README, "Error classes"). */
 export const errorClassSchema = z.enum(['transient', 'caller', 'context_length', 'misconfigured']);
 
 /** An attempt's class: a provider's, or the job's own deadline. */

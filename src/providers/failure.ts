@@ -89,7 +89,7 @@ export function connectionFailure(
   });
 }
 
-/** The provider answered 2xx with something we cannot use: transient per design.md. */
+/** The provider answered 2xx with something we cannot use: transient (README, "Error classes"). */
 export function malformedFailure(
   ctx: FailureContext,
   detail: string,
