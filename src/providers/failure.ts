@@ -59,6 +59,22 @@ export function timeoutFailure(
   });
 }
 
+/** A stream that stopped mid-answer: transient and of kind `timeout`, so `on_error: [timeout]` retries it. */
+export function stalledFailure(
+  ctx: FailureContext,
+  detail: string,
+  cause?: unknown,
+): ProviderError {
+  return new ProviderError({
+    provider: ctx.provider,
+    model: ctx.model,
+    message: `${label(ctx)}: ${scrubSecret(detail, ctx.apiKey)}`,
+    errorClass: 'transient',
+    kind: 'timeout',
+    cause,
+  });
+}
+
 /**
  * The caller's signal fired (shutdown, job deadline). Transient so the job may run elsewhere, but
  * its own kind so the breaker does not blame the provider for our impatience.

@@ -4,26 +4,11 @@ import {
   isFetchNetworkError,
   malformedFailure,
   networkDetail,
+  stalledFailure,
   type FailureContext,
 } from '../failure.js';
-import { ProviderError, isProviderError } from '../provider-error.js';
+import { isProviderError, type ProviderError } from '../provider-error.js';
 import { isStreamStalled } from './watchdog.js';
-
-/** A stream that stopped mid-answer: transient and of kind `timeout`, so `on_error: [timeout]` retries it. */
-export function stalledFailure(
-  ctx: FailureContext,
-  detail: string,
-  cause?: unknown,
-): ProviderError {
-  return new ProviderError({
-    provider: ctx.provider,
-    model: ctx.model,
-    message: `${ctx.provider}/${ctx.model}: ${detail}`,
-    errorClass: 'transient',
-    kind: 'timeout',
-    cause,
-  });
-}
 
 /**
  * What failed while a stream was read, before the SDK's own mapping: a stall, the caller's abort,
