@@ -27,6 +27,7 @@ export class ChaosDriver {
   private readonly downProviders = new Set<FakeProviderName>();
   private timer: NodeJS.Timeout | undefined;
   injected = 0;
+  private total = 0;
 
   constructor(
     private readonly fake: FakeProvider,
@@ -47,6 +48,7 @@ export class ChaosDriver {
       const missing = this.fake.calls(t.provider, t.model) + this.ahead - scripted;
       for (let i = 0; i < missing; i++) {
         const behaviour = chaosBehaviour(this.random);
+        this.total++;
         if (behaviour.kind !== 'text') this.injected++;
         this.fake.script(t.provider, t.model, behaviour);
       }
@@ -66,6 +68,11 @@ export class ChaosDriver {
       this.scripted.set(`${t.provider}/${t.model}`, this.fake.calls(t.provider, t.model));
     }
     this.downProviders.delete(provider);
+  }
+
+  /** How many behaviours were scripted in all, faults and answers. */
+  scriptedTotal(): number {
+    return this.total;
   }
 
   /** Stops injecting; queued behaviours still play out. */

@@ -157,7 +157,11 @@ describe('fault: provider chaos', () => {
       expect(placement, `seed ${seed}`).toEqual([]);
       expect(await leftoverJobs(redisUrl, config.prefix, LEVEL_NAMES)).toEqual({});
       expect(breakers.filter((b) => !b.endsWith(':closed'))).toEqual([]);
-      expect(chaos.injected).toBeGreaterThan(50);
+      // The chaos really happened: about 30% of scripted calls are faults. Rate-limited targets
+      // now wait their 429s out instead of calling on, so the call count (and fault count) varies
+      // with timing; a ratio holds where a fixed count did not (48 of ~160 on one CI run).
+      expect(chaos.injected).toBeGreaterThan(20);
+      expect(chaos.injected / chaos.scriptedTotal()).toBeGreaterThan(0.15);
       expect(crashLines(fleet.output())).toEqual([]);
     } finally {
       chaos.stop();
