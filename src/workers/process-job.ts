@@ -3,8 +3,8 @@ import type { LevelConfig } from '../config/types.js';
 import { requestHash } from '../cache/request-hash.js';
 import { skipReasonFor } from '../ladder/availability.js';
 import { splitJobData, type LadderJobMeta } from '../ladder/job-data.js';
-import { parseJob, type JobInput } from '../ladder/job-schema.js';
-import { resolveJobLevels } from '../ladder/resolve-job.js';
+import { parseJob } from '../ladder/job-schema.js';
+import { jobMetaAt } from './raw-job-meta.js';
 import { isFinal, type Attempt, type JobResult } from '../ladder/result.js';
 import type { WorkerContext } from './context.js';
 import { completedRecord, failedRecord, initialRecord } from './records.js';
@@ -20,35 +20,6 @@ export type JobSummary =
   | { status: 'completed' | 'failed'; level: number }
   | { status: 'rerouted'; to: number }
   | { status: 'skipped'; why: string };
-
-/** Raw BullMQ jobs carry no routing facts: the queue they were added to is their entry level. */
-function metaFor(
-  ctx: WorkerContext,
-  level: LevelConfig,
-  job: JobInput,
-  given: LadderJobMeta | undefined,
-  enqueuedAt: number,
-): LadderJobMeta | string {
-  if (given) return given;
-  // The queue is the entry level of a raw job, but a level it names must at least exist.
-  const named = job.level;
-  if (named !== undefined && !ctx.levels.some((l) => l.name === named || l.level === named)) {
-    return `level: the ladder has no level ${JSON.stringify(named)} (levels: ${ctx.levels.map((l) => l.name).join(', ')})`;
-  }
-  const resolved = resolveJobLevels(
-    {
-      version: 1,
-      levels: ctx.levels,
-      complexity: { simple: 1, standard: 1, complex: 1 },
-      max_queue_depth: null,
-    },
-    { ...job, level: undefined, complexity: undefined },
-  );
-  if (!resolved.ok) return resolved.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
-  if (resolved.levels.floor < level.level)
-    return `floor: floor ${resolved.levels.floor} is above level ${level.level}, the queue this job was added to`;
-  return { entry_level: level.level, floor: resolved.levels.floor, enqueued_at: enqueuedAt };
-}
 
 /**
  * A copy of a job found above the level its record names: either a duplicate, or the job left
@@ -83,9 +54,12 @@ export async function processJob(
   const identity = jobIdentity(job);
   const id = identity.id;
   const enqueuedAt = givenMeta?.enqueued_at ?? job.timestamp;
-  const meta: LadderJobMeta | string = parsed.ok
-    ? metaFor(ctx, level, parsed.job, givenMeta, enqueuedAt)
-    : `invalid job: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`;
+  const resolved = parsed.ok
+    ? jobMetaAt(ctx.levels, level, parsed.job, givenMeta, enqueuedAt)
+    : {
+        ok: false as const,
+        message: `invalid job: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      };
   const fallbackMeta: LadderJobMeta = {
     entry_level: level.level,
     floor: level.level,
@@ -95,7 +69,7 @@ export async function processJob(
     initialRecord({
       id,
       job: parsed.ok ? parsed.job : {},
-      meta: typeof meta === 'string' ? fallbackMeta : meta,
+      meta: resolved.ok ? resolved.meta : fallbackMeta,
       level,
       status: 'active',
     }),
@@ -109,15 +83,15 @@ export async function processJob(
     return { status: 'skipped', why: `the job is at level ${claim.level} already` };
   }
   // A job back from a quota wait adds that wait to its totals.
-  const quota = resumeQuota(typeof meta === 'string' ? undefined : meta.quota, startedAtMs);
+  const quota = resumeQuota(resolved.ok ? resolved.meta.quota : undefined, startedAtMs);
   const record: JobResult = {
     ...claim.record,
     status: 'active',
     timing: { ...claim.record.timing, quota_wait_ms: quota.total_ms },
   };
 
-  if (typeof meta === 'string' || !parsed.ok) {
-    const message = typeof meta === 'string' ? meta : 'invalid job';
+  if (!resolved.ok || !parsed.ok) {
+    const message = resolved.ok ? 'invalid job' : resolved.message;
     await finish(
       ctx,
       failedRecord({
@@ -133,6 +107,7 @@ export async function processJob(
     throw new UnrecoverableError(message);
   }
 
+  const meta = resolved.meta;
   const attempts: Attempt[] = [...record.attempts];
   const deadlineAt =
     parsed.job.deadline_ms === undefined ? null : meta.enqueued_at + parsed.job.deadline_ms;

@@ -1,11 +1,12 @@
 import type { Job, Queue } from 'bullmq';
 import type { LevelConfig } from '../config/types.js';
-import { splitJobData, type LadderJobMeta } from '../ladder/job-data.js';
+import { splitJobData } from '../ladder/job-data.js';
 import { parseJob } from '../ladder/job-schema.js';
 import { isFinal, type Attempt } from '../ladder/result.js';
 import type { WorkerContext } from './context.js';
 import { repairStaleCopy } from './process-job.js';
 import { jobIdentity } from './job-identity.js';
+import { jobMetaAt } from './raw-job-meta.js';
 import { initialRecord } from './records.js';
 import { routeDown } from './route-down.js';
 
@@ -37,13 +38,12 @@ async function moveWaitingJob(ctx: WorkerContext, level: LevelConfig, job: Job):
   const parsed = parseJob(input);
   // An invalid raw job is left for the worker, which fails it with its reasons once the level is back.
   if (!parsed.ok) return false;
+  const resolved = jobMetaAt(ctx.levels, level, parsed.job, given, job.timestamp);
+  // A raw job naming a level or floor that cannot be is left for the worker to fail with reasons.
+  if (!resolved.ok) return false;
+  const meta = resolved.meta;
   const identity = jobIdentity(job);
   const id = identity.id;
-  const meta: LadderJobMeta = given ?? {
-    entry_level: level.level,
-    floor: ctx.levels.length,
-    enqueued_at: job.timestamp,
-  };
   const record =
     (await ctx.results.get(id)) ??
     (await ctx.results.claim(initialRecord({ id, job: parsed.job, meta, level, status: 'queued' })))

@@ -172,7 +172,7 @@ describe('the breaker pauses, reroutes and restores a level', () => {
     processes.push(
       runLadder(['worker', '--config', path, '--level', 'reduced', '--level', 'static']),
     );
-    await Promise.all(processes.map((p) => p.waitFor('workers started')));
+    await Promise.all(processes.map((p) => p.waitFor('workers started', 90_000)));
     const client = new LadderClient({ redis: inject('redisUrl'), prefix });
     try {
       const answers = await client.enqueueMany(
@@ -187,7 +187,7 @@ describe('the breaker pauses, reroutes and restores a level', () => {
     } finally {
       await client.close();
     }
-  });
+  }, 120_000); // four CLI processes start through tsx: slow on a busy 2-core machine
 
   it("an operator's pause survives the breaker closing", async () => {
     const config = testConfig({ ...ladderData(testPrefix()), redis: undefined }, fake);
