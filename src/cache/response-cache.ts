@@ -11,6 +11,15 @@ export interface CachedResponse {
   at: string;
 }
 
+/**
+ * Whether an answer may go to the response cache. One cut off at `max_tokens` may not: the cache
+ * key leaves `max_tokens` out (see request-hash.ts), so a later caller who asked for 4,000 tokens
+ * would be served the stub of a caller who asked for 1 as if it were the whole answer.
+ */
+export function isCacheable(output: CompletionOutput): boolean {
+  return output.stop_reason !== 'max_tokens';
+}
+
 /** Successful LLM answers by request hash, with a TTL, for the cached level to serve. */
 export class ResponseCache {
   constructor(
@@ -21,7 +30,10 @@ export class ResponseCache {
 
   async get(hash: string): Promise<CachedResponse | null> {
     const raw = await this.redis.get(this.keys.cache(hash));
-    return raw === null ? null : (JSON.parse(raw) as CachedResponse);
+    if (raw === null) return null;
+    const entry = JSON.parse(raw) as CachedResponse;
+    // Truncated entries written before they were kept out stay a miss until their TTL ends.
+    return isCacheable(entry.output) ? entry : null;
   }
 
   async set(hash: string, response: CachedResponse): Promise<void> {

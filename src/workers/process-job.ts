@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { LevelConfig } from '../config/types.js';
 import { requestHash } from '../cache/request-hash.js';
+import { isCacheable } from '../cache/response-cache.js';
 import { skipReasonFor } from '../ladder/availability.js';
 import { splitJobData, type LadderJobMeta } from '../ladder/job-data.js';
 import { parseJob } from '../ladder/job-schema.js';
@@ -184,9 +185,13 @@ async function settle(
       nowMs,
       startedAtMs: s.startedAtMs,
     });
-    // The answer goes to the response cache in the same round trip as the final record.
+    // The answer goes to the response cache in the same round trip as the final record, unless
+    // it was cut off (isCacheable).
     const cache =
-      outcome.source === 'llm' && target && s.job.cache !== false
+      outcome.source === 'llm' &&
+      target &&
+      s.job.cache !== false &&
+      isCacheable(outcome.completion.output)
         ? ctx.cache.entry(requestHash(s.job.request), {
             output: outcome.completion.output,
             usage: outcome.completion.usage,

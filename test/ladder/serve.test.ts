@@ -1,4 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { requestHash } from '../../src/cache/request-hash.js';
+import { parseJob } from '../../src/ladder/job-schema.js';
 import {
   down,
   ok,
@@ -23,6 +26,19 @@ afterEach(async () => {
 afterAll(async () => {
   await fake.close();
 });
+
+/** A job's request with its own max_tokens. */
+const asked = (text: string, maxTokens: number): Record<string, unknown> => ({
+  messages: [{ role: 'user', content: text }],
+  max_tokens: maxTokens,
+});
+
+/** The response-cache hash of a job, as a worker computes it. */
+function hashOf(data: Record<string, unknown>): string {
+  const parsed = parseJob(data);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return requestHash(parsed.job.request);
+}
 
 const FIVE_LEVELS = {
   levels: [
@@ -254,6 +270,55 @@ describe('serving a job on the ladder', () => {
       output: { text: 'Service temporarily limited' },
     });
     expect(fallback?.attempts.map((a) => a.reason ?? a.outcome)).toEqual(['cache_miss', 'ok']);
+  });
+
+  it('keeps an answer cut off at max_tokens out of the response cache, and never serves one', async () => {
+    ladder = await startTestLadder(testConfig(FIVE_LEVELS, fake));
+    fake.script('anthropic', 'claude-opus-4-7', {
+      kind: 'text',
+      text: 'The an',
+      stop: 'max_tokens',
+    });
+    const short = await ladder.ops.enqueue(
+      job('long question', { request: asked('long question', 1) }),
+    );
+    expect(await ladder.ops.result(short.id, { timeoutMs: 10_000 })).toMatchObject({
+      source: 'llm',
+      output: { text: 'The an', stop_reason: 'max_tokens' },
+    });
+
+    const later = await ladder.ops.enqueue(job('long question', { level: 'cached' }));
+    const missed = await ladder.ops.result(later.id, { timeoutMs: 10_000 });
+    expect(missed).toMatchObject({ level: 5, source: 'static' });
+    expect(missed?.attempts.map((a) => a.reason ?? a.outcome)).toEqual(['cache_miss', 'ok']);
+
+    // An entry written before truncated answers were kept out is a miss too.
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      await redis.set(
+        ladder.ops.keys.cache(hashOf(job('old entry'))),
+        JSON.stringify({
+          output: {
+            text: 'Th',
+            tool_calls: [],
+            stop_reason: 'max_tokens',
+            raw_stop_reason: 'length',
+          },
+          usage: null,
+          provider: 'openai',
+          model: 'gpt-4o',
+          level: 1,
+          at: new Date().toISOString(),
+        }),
+      );
+    } finally {
+      redis.disconnect();
+    }
+    const old = await ladder.ops.enqueue(job('old entry', { level: 'cached' }));
+    expect(await ladder.ops.result(old.id, { timeoutMs: 10_000 })).toMatchObject({
+      level: 5,
+      source: 'static',
+    });
   });
 
   it('serves the static message when every LLM level is down', async () => {
