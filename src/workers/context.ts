@@ -58,4 +58,9 @@ export interface WorkerContext {
   clock: Clock;
   logger: Logger;
   random?: () => number;
+  /**
+   * Aborted when a shutdown's grace runs out: provider calls in flight are cut, and their jobs go
+   * back to the queue for another worker instead of holding the process open.
+   */
+  shutdown?: AbortSignal;
 }

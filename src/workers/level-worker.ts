@@ -83,19 +83,31 @@ async function recordBullmqFailure(
   );
 }
 
-/** Stops taking jobs, waits up to `graceMs` for active ones, then closes regardless. */
+/** How long jobs whose calls were cut get to put themselves back on their queue. */
+const REQUEUE_MS = 2_000;
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>(
+    (resolve) => (timer = setTimeout(resolve, ms, 'timeout')),
+  );
+  return Promise.race([promise, timedOut]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Stops taking jobs and waits up to `graceMs` for active ones. Then it aborts `cut` (the provider
+ * calls in flight end, and their jobs go back to their queue) and waits a little for that; only
+ * what is still running after that is abandoned: its lock lapses and another worker takes it over.
+ */
 export async function closeWorkerGracefully(
   worker: Worker,
   graceMs: number,
-): Promise<'drained' | 'forced'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'forced'>(
-    (resolve) => (timer = setTimeout(() => resolve('forced'), graceMs)),
-  );
-  const closed = worker.close().then(() => 'drained' as const);
-  const outcome = await Promise.race([closed, timedOut]);
-  clearTimeout(timer);
-  // Forcing leaves the active jobs locked; their locks lapse and another worker takes them over.
-  if (outcome === 'forced') await worker.close(true);
-  return outcome;
+  cut?: AbortController,
+): Promise<'drained' | 'requeued' | 'forced'> {
+  const closed = worker.close().then(() => 'closed' as const);
+  if ((await within(closed, graceMs)) === 'closed') return 'drained';
+  cut?.abort();
+  if (cut && (await within(closed, REQUEUE_MS)) === 'closed') return 'requeued';
+  await worker.close(true);
+  return 'forced';
 }

@@ -14,6 +14,7 @@ import { jobIdentity } from './job-identity.js';
 import { finish, routeDown, type JobAtLevel } from './route-down.js';
 import { serveLevel, type ServeOutcome } from './serve-level.js';
 import { QuotaGate } from './quota-gate.js';
+import { requeueInterrupted } from './requeue-interrupted.js';
 import { resumeQuota } from '../quota/wait-decision.js';
 
 /** What the BullMQ job returns; the result record is what callers read. */
@@ -149,6 +150,8 @@ export async function processJob(
         attempts,
         gate,
       });
+  if (outcome.kind === 'interrupted')
+    return requeueInterrupted(ctx, { job, token, record, attempts });
   return settle(ctx, {
     level,
     job: parsed.job,

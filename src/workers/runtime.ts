@@ -130,6 +130,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   });
   const stopLoggingTransitions = breakers.onTransition((t) => accounting.stats.recordTransition(t));
 
+  const shutdown = new AbortController();
   const ctx: WorkerContext = {
     levels: config.levels,
     fallback: config.fallback,
@@ -145,6 +146,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     observer: chainObservers(options.observer, accounting.observer),
     clock: options.clock ?? SYSTEM_CLOCK,
     logger,
+    shutdown: shutdown.signal,
   };
 
   const workers = levels.map((level) =>
@@ -185,7 +187,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     redis,
     async close() {
       const outcomes = await Promise.all(
-        workers.map((w) => closeWorkerGracefully(w, config.worker.shutdownGraceMs)),
+        workers.map((w) => closeWorkerGracefully(w, config.worker.shutdownGraceMs, shutdown)),
       );
       logger.info({ outcomes }, 'workers stopped');
       await controller.stop();

@@ -13,7 +13,8 @@ export type ServeOutcome =
   | { kind: 'caller'; error: ProviderError }
   | { kind: 'move_on' }
   | { kind: 'deadline' }
-  | { kind: 'superseded'; status: string };
+  | { kind: 'superseded'; status: string }
+  | { kind: 'interrupted' };
 
 /** Serves a job at one level, whatever its kind: LLM targets, the response cache, or a message. */
 export async function serveLevel(

@@ -16,7 +16,9 @@ export type LevelOutcome =
   | { kind: 'exhausted' }
   | { kind: 'deadline' }
   /** Another run of the same job (a stalled copy's original) finished it: no more calls. */
-  | { kind: 'superseded'; status: string };
+  | { kind: 'superseded'; status: string }
+  /** This process is shutting down: the job goes back to its queue, nothing is recorded. */
+  | { kind: 'interrupted' };
 
 export interface WalkInput {
   level: LlmLevel;
@@ -81,6 +83,7 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
     let rateLimited = 0;
     for (let call = 0; call <= ctx.fallback.maxRetries; call++) {
       if (remaining() <= 0) return { kind: 'deadline' };
+      if (ctx.shutdown?.aborted) return { kind: 'interrupted' };
       // Waiting for quota parks the job (BullMQ delayed) or skips the target; never a retry.
       const gated = input.gate
         ? await input.gate.before(target, settings.timeoutMs)
@@ -118,6 +121,7 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
           model: target.model,
           request: input.request,
           timeoutMs,
+          signal: ctx.shutdown,
         });
         const latencyMs = ctx.clock.now() - started;
         ctx.breakers.recordSuccess(permit);
@@ -140,6 +144,12 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
         });
         return { kind: 'served', target, completion };
       } catch (thrown) {
+        // Cut by our own shutdown: says nothing of the provider, and the job is not done here.
+        if (ctx.shutdown?.aborted) {
+          ctx.breakers.release(permit);
+          await input.gate?.unused(lease);
+          return { kind: 'interrupted' };
+        }
         const error = asProviderError(thrown, target);
         const latencyMs = ctx.clock.now() - started;
         const ownDeadline = limitedByDeadline && error.kind === 'timeout';
