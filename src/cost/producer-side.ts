@@ -13,16 +13,16 @@ import type { Report } from './report-types.js';
  * only reads, every second. Undefined when the config sets no budget.
  */
 export async function budgetViewFor(
-  config: LadderConfig,
+  ladder: Pick<LadderConfig, 'budgets' | 'levels' | 'prices'>,
   redis: Redis,
   keys: Keys,
 ): Promise<BudgetView | undefined> {
   const view = new BudgetView({
     redis,
     keys,
-    budgets: config.budgets,
-    levels: config.levels,
-    prices: createPriceLookup(config.prices),
+    budgets: ladder.budgets,
+    levels: ladder.levels,
+    prices: createPriceLookup(ladder.prices),
     logger: createLogger('cost', process.env.LOG_LEVEL ?? 'warn'),
   });
   return view.active ? view.start() : undefined;

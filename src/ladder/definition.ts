@@ -1,5 +1,11 @@
 import type { Redis } from 'ioredis';
-import type { LadderConfig, LevelConfig, TargetLimits } from '../config/types.js';
+import type {
+  BudgetsConfig,
+  LadderConfig,
+  LevelConfig,
+  Price,
+  TargetLimits,
+} from '../config/types.js';
 import type { Keys } from './keys.js';
 
 /**
@@ -14,6 +20,12 @@ export interface LadderDefinition {
   max_queue_depth: number | null;
   /** `limits:`, so the ladder state shows each target's limit wherever it is read. */
   limits?: Record<string, TargetLimits>;
+  /**
+   * `budgets:` and `prices:`, so a client over Redis with no config file skips spent levels and
+   * shows each level's budget like the processes that have the config.
+   */
+  budgets?: BudgetsConfig;
+  prices?: Record<string, Price>;
 }
 
 export function definitionFromConfig(config: LadderConfig): LadderDefinition {
@@ -23,6 +35,8 @@ export function definitionFromConfig(config: LadderConfig): LadderDefinition {
     complexity: config.complexity,
     max_queue_depth: config.api.maxQueueDepth,
     limits: config.limits,
+    budgets: config.budgets,
+    prices: config.prices,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { LevelView } from '../breaker/level-view.js';
 import { createRedisBreakers } from '../breaker/redis-breakers.js';
-import type { LadderConfig } from '../config/types.js';
+import type { BudgetsConfig, LadderConfig } from '../config/types.js';
 import { budgetViewFor, reportFor } from '../cost/producer-side.js';
 import { createStateDecorator } from '../cost/state-decorator.js';
 import { combineAvailability } from '../ladder/availability.js';
@@ -11,6 +11,8 @@ import { createLogger } from '../util/log.js';
 import { connectRedis, createRedis, duplicateRedis } from '../util/redis.js';
 import { RedisLadderOps } from './redis-ops.js';
 import { DEFAULT_BREAKER } from '../config/defaults.js';
+
+const NO_BUDGETS: BudgetsConfig = { levels: {}, agents: {} };
 
 /**
  * Opens LadderOps over Redis with its own connections: a fail-fast producer connection, and the
@@ -38,21 +40,33 @@ export async function openRedisOps(input: {
     config: input.config?.breaker ?? DEFAULT_BREAKER,
     logger: createLogger('breaker', process.env.LOG_LEVEL ?? 'warn'),
   });
-  const ops = new RedisLadderOps({
+  // Without a config, budgets and prices come from the definition the processes publish.
+  const ladderBudgets = async (): Promise<BudgetsConfig> =>
+    input.config?.budgets ?? (await ops.definition()).budgets ?? NO_BUDGETS;
+  const ops: RedisLadderOps = new RedisLadderOps({
     redis,
     prefix: input.prefix,
     owned,
     breakers,
     resultsTtlSeconds: input.config?.results.ttlSeconds,
     definition: input.config ? definitionFromConfig(input.config) : undefined,
-    decorateState: input.config
-      ? createStateDecorator({ redis, keys, budgets: input.config.budgets })
-      : undefined,
+    decorateState: async (state) =>
+      createStateDecorator({ redis, keys, budgets: await ladderBudgets() })(state),
   });
-  const budgets = input.config ? await budgetViewFor(input.config, redis, keys) : undefined;
   Object.assign(ops, { report: reportFor(ops, redis, keys) });
   // A producer skips down and paused levels itself, from the same local view the workers keep.
   const definition = await ops.definition().catch(() => undefined);
+  const budgets = definition
+    ? await budgetViewFor(
+        {
+          levels: definition.levels,
+          budgets: definition.budgets ?? NO_BUDGETS,
+          prices: definition.prices ?? {},
+        },
+        redis,
+        keys,
+      )
+    : undefined;
   const view = definition
     ? await new LevelView({
         levels: definition.levels,
