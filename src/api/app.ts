@@ -1,9 +1,9 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { mountDashboard } from '../dashboard/index.js';
 import { authMode, createAuthMiddleware } from './auth.js';
-import { rejectInvalidUtf8 } from './body-encoding.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { hostOriginGuard } from './host-origin.js';
+import { jsonBody } from './json-body.js';
 import { mountOpenAiCompat } from './openai-compat/index.js';
 import { docsRouter } from './routes/docs.js';
 import { healthRouter } from './routes/health.js';
@@ -35,7 +35,7 @@ export function createApiApp(options: ApiAppOptions): Express {
   app.use(hostOriginGuard({ open: !authMode(config).required }));
   app.use(createAuthMiddleware(config));
   app.use(baseHeaders);
-  app.use(express.json({ limit: config.maxBodyBytes, strict: true, verify: rejectInvalidUtf8 }));
+  app.use(jsonBody({ limitBytes: config.maxBodyBytes, logger }));
 
   app.use(healthRouter({ readiness: options.readiness, metrics: options.metrics, logger }));
   app.use(docsRouter());

@@ -21,22 +21,6 @@ function hasMarker(error: unknown, marker: string): boolean {
   );
 }
 
-/** body-parser errors carry `type` and `status`; their messages may quote the body, so we use ours. */
-function bodyParserError(error: unknown): { type: string; status: number } | null {
-  if (typeof error !== 'object' || error === null) return null;
-  const { type, status } = error as { type?: unknown; status?: unknown };
-  return typeof type === 'string' && typeof status === 'number' ? { type, status } : null;
-}
-
-const BODY_MESSAGES: Record<string, string> = {
-  'entity.too.large': 'the body is larger than api.max_body_bytes',
-  'entity.parse.failed': 'the body is not valid JSON',
-  'encoding.unsupported': 'unsupported content encoding',
-  'charset.unsupported': 'unsupported charset: send UTF-8 JSON',
-  'request.aborted': 'the request was aborted',
-  'request.size.invalid': 'the body length does not match Content-Length',
-};
-
 /** Maps what a route threw to a status and a JSON body. Messages never quote request headers. */
 export function mapError(error: unknown): Mapped {
   if (isHttpError(error)) {
@@ -88,13 +72,6 @@ export function mapError(error: unknown): Mapped {
         error: { message: 'the ladder is unavailable (Redis cannot be reached), retry later' },
       },
       headers: { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_S) },
-    };
-  }
-  const parser = bodyParserError(error);
-  if (parser !== null && parser.status >= 400 && parser.status < 500) {
-    return {
-      status: parser.status,
-      body: { error: { message: BODY_MESSAGES[parser.type] ?? 'bad request body' } },
     };
   }
   return { status: 500, body: { error: { message: 'internal error' } } };

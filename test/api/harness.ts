@@ -34,6 +34,8 @@ export async function startApi(options: {
   queues?: readonly Queue[];
   readiness?: ApiAppOptions['readiness'];
   metrics?: ApiAppOptions['metrics'];
+  /** Where the API logs; silent when absent. */
+  logger?: ApiAppOptions['logger'];
 }): Promise<RunningApi> {
   const app = createApiApp({
     ops: options.ops,
@@ -41,7 +43,7 @@ export async function startApi(options: {
     queues: options.queues ?? [],
     readiness: options.readiness ?? (async () => ({ ok: true })),
     metrics: options.metrics ?? (async () => '# HELP x test\n# TYPE x counter\nx 1\n'),
-    logger: createLogger('api-test', 'silent'),
+    logger: options.logger ?? createLogger('api-test', 'silent'),
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
