@@ -145,6 +145,34 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     await page.close();
   });
 
+  it('the ladder page opened with the token in the URL (http://user:token@host) loads and forces breakers', async () => {
+    const plain = await browser.newContext();
+    try {
+      const page = await plain.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      const withCredentials = new URL(`${api.url}/admin/ladder`);
+      withCredentials.username = 'admin';
+      withCredentials.password = TOKEN;
+      await page.goto(withCredentials.href);
+      await page.locator('section.level[data-level="5"]').waitFor({ timeout: 10_000 });
+      expect(await page.locator('#status').getAttribute('class')).not.toBe('error');
+      const before = ops.breakerCalls.length;
+      await page
+        .locator('.target[data-target="anthropic/claude-opus-4-1"] button[data-action="open"]')
+        .click();
+      await expect.poll(() => ops.breakerCalls.length).toBe(before + 1);
+      expect(await page.locator('#status').textContent()).not.toMatch(/cannot|failed/);
+      expect(errors).toEqual([]);
+      await page
+        .locator('.target[data-target="anthropic/claude-opus-4-1"] button[data-action="auto"]')
+        .click();
+      await expect.poll(() => ops.breakerCalls.length).toBe(before + 2);
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('a force-open button calls ops.breaker and the page shows the forced state', async () => {
     const page = await context.newPage();
     await page.goto(`${api.url}/admin/ladder`);
