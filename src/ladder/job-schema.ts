@@ -102,6 +102,11 @@ export const jobInputSchema = z
       .max(7 * 24 * 3600 * 1000)
       .optional(),
     cache: z.boolean().optional(),
+    /**
+     * Stream the answer: its pieces go to the job's event stream as the provider sends them
+     * (`GET /v1/jobs/{id}/events`), and a provider failing mid-answer hands over to the next target.
+     */
+    stream: z.boolean().optional(),
     priority: z
       .number({ error: PRIORITY_EXPECTED })
       .int({ error: PRIORITY_EXPECTED })

@@ -36,6 +36,8 @@ export const attemptSchema = z.object({
   latency_ms: z.number().optional(),
   /** A `quota` skip: how long the job waited for this target before it moved on. */
   waited_ms: z.number().optional(),
+  /** A streamed attempt that failed mid-answer: characters it had sent to readers. */
+  sent_chars: z.number().int().optional(),
   at: time,
 });
 

@@ -4,6 +4,8 @@ import { loadConfig } from '../config/load.js';
 import type { LadderConfig } from '../config/types.js';
 import type { JobResult } from '../ladder/result.js';
 import type { LadderState } from '../ladder/state.js';
+import type { JobEvent } from '../streaming/events.js';
+import type { EventsOptions } from '../streaming/reader.js';
 import { HttpLadderOps } from './http-client.js';
 import type { EnqueueAnswer, LadderOps, ResultOptions } from './ladder-ops.js';
 import { openRedisOps } from './open-redis-ops.js';
@@ -66,6 +68,22 @@ export class LadderClient implements LadderOps {
   }
   async breaker(target: string, action: BreakerAction): Promise<void> {
     return (await this.ops).breaker(target, action);
+  }
+  /**
+   * A job's events as they happen, over Redis or HTTP: `delta`, `attempt`, `restart` (discard the
+   * answer so far), then `final` with the record. Throws UnknownJobError for an unknown job and
+   * BadEventIdError for a `lastEventId` that is not one of its events.
+   *
+   * ```ts
+   * for await (const event of ladder.stream(id)) {
+   *   if (event.type === 'delta' && 'text' in event.data) process.stdout.write(event.data.text);
+   * }
+   * ```
+   */
+  async *stream(id: string, options: EventsOptions = {}): AsyncGenerator<JobEvent> {
+    const ops = await this.ops;
+    if (!ops.events) throw new Error('this client cannot read job events');
+    yield* await ops.events(id, options);
   }
   async close(): Promise<void> {
     const ops = await this.ops.catch(() => undefined);

@@ -5,6 +5,8 @@ import type { EnqueueAnswer } from '../ladder/answers.js';
 import type { JobResult } from '../ladder/result.js';
 import type { Report } from '../cost/report-types.js';
 import type { LadderState } from '../ladder/state.js';
+import type { JobEvent } from '../streaming/events.js';
+import type { EventsOptions } from '../streaming/reader.js';
 
 export type { EnqueueAnswer } from '../ladder/answers.js';
 
@@ -85,6 +87,13 @@ export interface LadderOps {
    */
   catalog?(): Promise<LadderCatalog>;
   breaker(target: string, action: BreakerAction): Promise<void>;
+  /**
+   * A job's events: `delta` pieces of the answer as they are produced, `attempt` trail entries,
+   * `restart` (drop what came before), then `final` with the record; a finished job replays.
+   * Rejects with UnknownJobError (no such job) or BadEventIdError (a `lastEventId` not of this
+   * job) before the first event. Optional: the API answers 501 for ops without it.
+   */
+  events?(id: string, options?: EventsOptions): Promise<AsyncIterable<JobEvent>>;
   close(): Promise<void>;
 }
 

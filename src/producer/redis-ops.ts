@@ -24,6 +24,9 @@ import { queueKeyProblems } from './queue-key-types.js';
 import { addOptions, JOB_NAME, LevelQueues } from './queues.js';
 import { readLadderState } from './read-state.js';
 import { withQuota } from '../quota/state-decorator.js';
+import type { JobEvent } from '../streaming/events.js';
+import { StreamHub } from '../streaming/hub.js';
+import { RedisJobEvents, type EventsOptions } from '../streaming/reader.js';
 
 export interface RedisOpsOptions {
   /** Producer connection (fails fast). */
@@ -62,6 +65,8 @@ export class RedisLadderOps implements LadderOps {
   /** Depth reads in flight, shared by the requests that arrive meanwhile (one round trip for all). */
   private depthReads = new Map<string, Promise<number>>();
   private availability: LevelAvailability;
+  /** Job event readers, opened on the first `events` call (one blocking connection for all). */
+  private eventSource: { hub: StreamHub; reader: RedisJobEvents } | undefined;
 
   constructor(private readonly options: RedisOpsOptions) {
     this.keys = createKeys(options.prefix);
@@ -324,12 +329,41 @@ export class RedisLadderOps implements LadderOps {
     );
   }
 
+  /**
+   * A job's events (deltas, attempts, restarts, then `final`), from `lastEventId` on. Rejects with
+   * UnknownJobError or BadEventIdError before the first event.
+   */
+  async events(id: string, options: EventsOptions = {}): Promise<AsyncIterable<JobEvent>> {
+    return this.guard(() => this.openEventSource().reader.events(id, options));
+  }
+
+  private openEventSource(): { hub: StreamHub; reader: RedisJobEvents } {
+    if (this.eventSource) return this.eventSource;
+    // XREAD BLOCK holds its connection: it gets its own, patient one.
+    const blocking = duplicateRedis(this.options.redis, {
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+    });
+    (this.options.owned ??= []).push(blocking);
+    const hub = new StreamHub(blocking, this.options.redis);
+    const reader = new RedisJobEvents({
+      redis: this.options.redis,
+      hub,
+      keys: this.keys,
+      results: this.results,
+      waiter: this.waiter,
+    });
+    this.eventSource = { hub, reader };
+    return this.eventSource;
+  }
+
   /** Throws when Redis does not answer. */
   async ping(): Promise<void> {
     await this.guard(() => this.options.redis.ping());
   }
 
   async close(): Promise<void> {
+    await this.eventSource?.hub.close();
     await this.waiter.close();
     await this.queues?.close();
     for (const client of this.options.owned ?? []) client.disconnect();

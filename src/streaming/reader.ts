@@ -64,7 +64,8 @@ export class RedisJobEvents implements JobEventSource {
     const { results, keys, redis } = this.options;
     const record = await results.get(id);
     if (!record) throw new UnknownJobError(id);
-    const key = keys.jobStream(id);
+    // The record's own id: a raw producer's BullMQ id finds it through its alias.
+    const key = keys.jobStream(record.id);
     const last = options.lastEventId;
     if (last === undefined || last === '') return this.iterate(id, key, null, options.signal);
     if (RECORD_ID.test(last)) {

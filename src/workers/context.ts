@@ -9,6 +9,7 @@ import type { ErrorClass } from '../providers/provider-error.js';
 import type { Quota } from '../quota/types.js';
 import type { ResultStore } from '../results/result-store.js';
 import type { Logger } from '../util/log.js';
+import type { JobStreams } from './stream-hook.js';
 
 /** Hooks for metrics and cost accounting; every one optional so tests can leave them out. */
 export interface WorkerObserver {
@@ -54,6 +55,8 @@ export interface WorkerContext {
   cost: CostFn;
   /** The quota scheduler; absent, calls are not rate-limited (and a 429 is a plain transient error). */
   quota?: Quota;
+  /** Where `stream: true` jobs write their events; absent, they are served as plain jobs. */
+  streams?: JobStreams;
   observer: WorkerObserver;
   clock: Clock;
   logger: Logger;

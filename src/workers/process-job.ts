@@ -16,6 +16,7 @@ import { serveLevel, type ServeOutcome } from './serve-level.js';
 import { QuotaGate } from './quota-gate.js';
 import { requeueInterrupted } from './requeue-interrupted.js';
 import { resumeQuota } from '../quota/wait-decision.js';
+import { endLevelStream, openJobStream, trackAttempts } from './stream-hook.js';
 
 /** What the BullMQ job returns; the result record is what callers read. */
 export type JobSummary =
@@ -110,7 +111,10 @@ export async function processJob(
   }
 
   const meta = resolved.meta;
-  const attempts: Attempt[] = [...record.attempts];
+  const stream = await openJobStream(ctx, parsed.job, id);
+  const attempts: Attempt[] = stream
+    ? trackAttempts(record.attempts, stream)
+    : [...record.attempts];
   const deadlineAt =
     parsed.job.deadline_ms === undefined ? null : meta.enqueued_at + parsed.job.deadline_ms;
   // The exact check (budgets read from Redis) as the job starts here: concurrent workers cannot
@@ -149,9 +153,11 @@ export async function processJob(
         prefer: meta.prefer,
         attempts,
         gate,
+        stream: stream ?? undefined,
       });
   if (outcome.kind === 'interrupted')
     return requeueInterrupted(ctx, { job, token, record, attempts });
+  await endLevelStream(stream, level, outcome.kind === 'served' ? outcome : null);
   return settle(ctx, {
     level,
     job: parsed.job,
@@ -204,7 +210,7 @@ async function settle(
             at: new Date(nowMs).toISOString(),
           })
         : undefined;
-    await finish(ctx, done, cache);
+    await finish(ctx, done, { cache, job: s.job });
     return { status: 'completed', level: level.level };
   }
   if (outcome.kind === 'superseded') {
@@ -223,6 +229,7 @@ async function settle(
         nowMs,
         startedAtMs: s.startedAtMs,
       }),
+      { job: s.job },
     );
     throw new UnrecoverableError(message);
   }

@@ -78,6 +78,7 @@ export async function routeDown(
         nowMs: now,
         startedAtMs: s.startedAtMs ?? now,
       }),
+      { job: s.job },
     );
     return { kind: 'failed', message };
   }
@@ -111,13 +112,18 @@ export async function routeDown(
   return { kind: 'rerouted', to: target.level };
 }
 
-/** Writes a final record; only the first final write counts, and only it is observed and logged. */
+/**
+ * Writes a final record; only the first final write counts, and only it is observed and logged.
+ * A streamed job's record also ends its event stream (`final`), in the same Lua call.
+ */
 export async function finish(
   ctx: WorkerContext,
   result: JobResult,
-  cache?: CacheWrite,
+  options: { cache?: CacheWrite; job?: Pick<JobInput, 'stream'> } = {},
 ): Promise<void> {
-  const written = await ctx.results.write(result, { cache });
+  const stream =
+    options.job?.stream === true && ctx.streams ? ctx.streams.final(result.id) : undefined;
+  const written = await ctx.results.write(result, { cache: options.cache, stream });
   if (!written.written) return;
   ctx.observer.jobFinished?.(result);
   ctx.logger.info(

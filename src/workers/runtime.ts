@@ -24,6 +24,7 @@ import {
 } from './context.js';
 import { closeWorkerGracefully, createLevelWorker } from './level-worker.js';
 import { sweepLevel } from './sweep-level.js';
+import { redisJobStreams } from './stream-hook.js';
 
 export interface WorkerRuntimeOptions {
   config: LadderConfig;
@@ -143,6 +144,12 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     queue: (name) => queues.queue(name),
     cost: options.cost ?? accounting.cost,
     quota,
+    streams: redisJobStreams({
+      redis,
+      keys,
+      ttlSeconds: config.results.ttlSeconds,
+      logger: logger.child({ target: 'stream' }),
+    }),
     observer: chainObservers(options.observer, accounting.observer),
     clock: options.clock ?? SYSTEM_CLOCK,
     logger,

@@ -7,6 +7,7 @@ import type { ProviderError } from '../providers/provider-error.js';
 import type { WorkerContext } from './context.js';
 import type { QuotaGate } from './quota-gate.js';
 import { walkLevel } from './walk-level.js';
+import type { JobStreamSession } from '../streaming/session.js';
 
 export type ServeOutcome =
   | { kind: 'served'; source: ResultSource; completion: Completion; target?: TargetRef }
@@ -27,6 +28,7 @@ export async function serveLevel(
     prefer?: string;
     attempts: Attempt[];
     gate?: QuotaGate;
+    stream?: JobStreamSession;
   },
 ): Promise<ServeOutcome> {
   const { level, job, attempts } = input;
@@ -51,6 +53,7 @@ export async function serveLevel(
         jobId: input.jobId,
         attempts,
         gate: input.gate,
+        stream: input.stream,
       });
       if (outcome.kind === 'served') {
         return {

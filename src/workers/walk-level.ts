@@ -8,6 +8,8 @@ import { retryDelay } from './backoff.js';
 import type { WorkerContext } from './context.js';
 import { listedInOnError } from './on-error.js';
 import type { QuotaGate } from './quota-gate.js';
+import type { JobStreamSession } from '../streaming/session.js';
+import { callTarget, sentChars } from './stream-hook.js';
 
 export type LevelOutcome =
   | { kind: 'served'; target: TargetRef; completion: Completion }
@@ -32,6 +34,8 @@ export interface WalkInput {
   attempts: Attempt[];
   /** The quota scheduler's admission check and call accounting; absent, calls go unchecked. */
   gate?: QuotaGate;
+  /** A streamed job's session: calls stream into it, and a cut answer fails over mid-stream. */
+  stream?: JobStreamSession;
 }
 
 function orderTargets(targets: TargetRef[], prefer: string | undefined): TargetRef[] {
@@ -117,11 +121,15 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
       const timeoutMs = Math.max(1, Math.min(settings.timeoutMs, budgetMs));
       const started = ctx.clock.now();
       try {
-        const completion = await provider.complete({
-          model: target.model,
+        const completion = await callTarget({
+          provider,
+          target,
+          level,
           request: input.request,
           timeoutMs,
           signal: ctx.shutdown,
+          idleMs: ctx.fallback.streamIdleMs,
+          stream: input.stream,
         });
         const latencyMs = ctx.clock.now() - started;
         ctx.breakers.recordSuccess(permit);
@@ -163,6 +171,7 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
           status: error.status,
           error: error.message.slice(0, 500),
           latency_ms: latencyMs,
+          ...sentChars(input.stream),
           at: stamp(),
         });
         ctx.logger.warn(

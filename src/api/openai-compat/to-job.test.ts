@@ -189,6 +189,25 @@ describe('toJob', () => {
     expect(built.job.level).toBe(2);
   });
 
+  it('marks a stream: true request as a streamed job, and only that', () => {
+    const entry = { kind: 'ladder' } as const;
+    const messages = [{ role: 'user', content: 'x' }];
+    const streamedJob = toJob({
+      request: parseChatRequest({ model: 'ladder', stream: true, messages }),
+      entry,
+      headers,
+    }).job;
+    expect(streamedJob.stream).toBe(true);
+    for (const stream of [false, null, undefined]) {
+      const plain = toJob({
+        request: parseChatRequest({ model: 'ladder', stream, messages }),
+        entry,
+        headers,
+      }).job;
+      expect(plain).not.toHaveProperty('stream');
+    }
+  });
+
   it('translates neutral job paths back to the request and its headers', () => {
     const request = parseChatRequest({
       model: 'm',

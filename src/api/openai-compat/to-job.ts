@@ -187,6 +187,8 @@ export function toJob(input: {
     ...(headers.floor !== undefined ? { floor: headers.floor } : {}),
     deadline_ms: headers.deadlineMs,
     ...(metadata ? { metadata } : {}),
+    // The worker then streams from the provider, and the answer is relayed as it is produced.
+    ...(request.stream === true ? { stream: true } : {}),
   };
   return {
     job,

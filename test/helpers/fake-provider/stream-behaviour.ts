@@ -22,6 +22,11 @@ export interface StreamBehaviour {
   toolCall?: { name: string; arguments: Record<string, unknown>; id?: string };
   usage?: FakeUsage | null;
   fault?: StreamFault;
+  /**
+   * After `afterChunks` content chunks, waits for `until` before sending the rest: a test holds
+   * the provider mid-answer to see what readers got meanwhile, without timing anything.
+   */
+  hold?: { afterChunks: number; until: Promise<unknown> };
   delayMs?: number;
 }
 

@@ -8,7 +8,13 @@ import { sseScript, type SseScript, type StreamRequest } from './stream-wire.js'
 function planOf(
   behaviour: Behaviour,
   callNumber: number,
-): { reply: ReplySpec; pieces: string[]; chunkDelayMs: number; fault?: StreamFault } | null {
+): {
+  reply: ReplySpec;
+  pieces: string[];
+  chunkDelayMs: number;
+  fault?: StreamFault;
+  hold?: { afterChunks: number; until: Promise<unknown> };
+} | null {
   const reply = replyOf(behaviour, callNumber);
   if (!reply) return null;
   if (behaviour.kind !== 'stream') return { reply, pieces: wordsOf(reply.text), chunkDelayMs: 0 };
@@ -17,6 +23,7 @@ function planOf(
     pieces: behaviour.chunks ?? wordsOf(reply.text),
     chunkDelayMs: behaviour.chunkDelayMs ?? 0,
     ...(behaviour.fault ? { fault: behaviour.fault } : {}),
+    ...(behaviour.hold ? { hold: behaviour.hold } : {}),
   };
 }
 
@@ -29,8 +36,14 @@ function write(
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   for (const event of script.preamble) res.write(event);
   let sent = 0;
+  let held = false;
   const next = (): void => {
     if (res.destroyed) return;
+    if (plan.hold && !held && sent === plan.hold.afterChunks) {
+      held = true;
+      void plan.hold.until.then(next, next);
+      return;
+    }
     const fault = plan.fault;
     if (fault && sent === fault.afterChunks) {
       // Cut once what was written has left, as a dropped connection mid-answer would.

@@ -1,0 +1,119 @@
+import type { Redis } from 'ioredis';
+import type { LevelConfig, TargetRef } from '../config/types.js';
+import type { JobInput } from '../ladder/job-schema.js';
+import type { Keys } from '../ladder/keys.js';
+import type { Attempt } from '../ladder/result.js';
+import type { Completion, Provider } from '../providers/contract.js';
+import { MAX_STREAM_EVENTS } from '../streaming/events.js';
+import { JobStreamSession } from '../streaming/session.js';
+import { callStreaming } from '../streaming/stream-call.js';
+import type { Logger } from '../util/log.js';
+import type { WorkerContext } from './context.js';
+
+/**
+ * Where a worker's streamed jobs write their events. Absent from a worker context, `stream: true`
+ * jobs are served as plain ones (their readers still get the final record).
+ */
+export interface JobStreams {
+  /** Opens the job's session at a level: what readers hold so far is read back from the stream. */
+  open(jobId: string): Promise<JobStreamSession>;
+  /** Where the final record's `final` event goes, in the same Lua call as the record. */
+  final(jobId: string): { key: string; maxEvents: number };
+}
+
+export function redisJobStreams(input: {
+  redis: Redis;
+  keys: Keys;
+  ttlSeconds: number;
+  logger: Logger;
+}): JobStreams {
+  const { redis, keys, ttlSeconds, logger } = input;
+  return {
+    open: (jobId) =>
+      JobStreamSession.open({
+        redis,
+        key: keys.jobStream(jobId),
+        ttlSeconds,
+        // The job goes on without its stream: readers still get the final record.
+        onError: (error) =>
+          logger.warn(
+            { job_id: jobId, err: error instanceof Error ? error.message : String(error) },
+            'job stream write failed',
+          ),
+      }),
+    final: (jobId) => ({ key: keys.jobStream(jobId), maxEvents: MAX_STREAM_EVENTS }),
+  };
+}
+
+/** The job's stream session when it asked for one and this worker writes streams; else null. */
+export async function openJobStream(
+  ctx: WorkerContext,
+  job: JobInput,
+  jobId: string,
+): Promise<JobStreamSession | null> {
+  if (job.stream !== true || !ctx.streams) return null;
+  return ctx.streams.open(jobId);
+}
+
+/**
+ * The trail of a streamed job: every entry goes to readers (`attempt` event) as it is added, by
+ * whichever part of the worker adds it, so the core loop keeps pushing to a plain array.
+ */
+export function trackAttempts(start: readonly Attempt[], session: JobStreamSession): Attempt[] {
+  const list = [...start];
+  list.push = (...items: Attempt[]): number => {
+    for (const item of items) {
+      Array.prototype.push.call(list, item);
+      session.attempt(item);
+    }
+    return list.length;
+  };
+  return list;
+}
+
+/** One provider call: streamed into the job's stream when it has one, a plain call otherwise. */
+export function callTarget(input: {
+  provider: Provider;
+  target: TargetRef;
+  level: LevelConfig;
+  request: JobInput['request'];
+  timeoutMs: number;
+  /** Aborted on shutdown: the call is cut and the job goes back to its queue. */
+  signal?: AbortSignal;
+  idleMs: number;
+  stream?: JobStreamSession;
+}): Promise<Completion> {
+  const { provider, target, request, timeoutMs, signal } = input;
+  if (!input.stream) return provider.complete({ model: target.model, request, timeoutMs, signal });
+  return callStreaming({
+    provider,
+    session: input.stream,
+    target: { level: input.level.level, provider: target.provider, model: target.model },
+    model: target.model,
+    request,
+    timeoutMs,
+    idleMs: input.idleMs,
+    ...(signal ? { signal } : {}),
+  });
+}
+
+/** A failed streamed attempt's trail field: how much of the answer it had sent. */
+export function sentChars(stream: JobStreamSession | undefined): { sent_chars?: number } {
+  const sent = stream?.sentByAttempt ?? 0;
+  return sent > 0 ? { sent_chars: sent } : {};
+}
+
+/**
+ * After a level served or gave up: a cache or static answer goes out as one piece, and every
+ * event is in Redis before the final record (and its `final` event) is written.
+ */
+export async function endLevelStream(
+  stream: JobStreamSession | null,
+  level: LevelConfig,
+  served: { source: string; completion: Completion } | null,
+): Promise<void> {
+  if (!stream) return;
+  if (served && served.source !== 'llm')
+    stream.whole(served.completion.output, { level: level.level });
+  await stream.flush();
+}
