@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Express } from 'express';
 import type { LadderOps } from '../producer/ladder-ops.js';
 import { bullBoardRouter } from './bull-board.js';
+import { bullBoardPolicy } from './bull-board-policy.js';
 import { ladderPageRouter } from './ladder-page.js';
 
 export { bullBoardRouter, type BullBoardOptions } from './bull-board.js';
@@ -17,6 +18,7 @@ export function mountDashboard(
 ): void {
   app.use(
     BULL_BOARD_PATH,
+    bullBoardPolicy,
     bullBoardRouter(deps.queues, { basePath: BULL_BOARD_PATH, ladderPageUrl: LADDER_PAGE_PATH }),
   );
   app.use('/admin', ladderPageRouter(deps.ops));

@@ -26,7 +26,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     await queues[0]?.add(
       'completion',
       { request: { messages: [{ role: 'user', content: 'hi' }] } },
-      { jobId: 'dash-1' },
+      { jobId: 'job.dash-1' },
     );
     api = await startApi({ ops, queues });
     browser = await chromium.launch({
@@ -98,6 +98,34 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     await page.close();
   });
 
+  it.each(['/admin/queues', '/admin/queues/queue/full', '/admin/queues/queue/full/job.dash-1'])(
+    'Bull Board at %s renders under its CSP and asks no other host for anything',
+    async (path) => {
+      const page = await context.newPage();
+      const outside: string[] = [];
+      const problems: string[] = [];
+      page.on('request', (r) => {
+        if (!r.url().startsWith(`${api.url}/`)) outside.push(r.url());
+      });
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(m.text());
+      });
+      page.on('pageerror', (e) => problems.push(e.message));
+      const answer = await page.goto(`${api.url}${path}`);
+      expect(answer?.headers()['content-security-policy']).toMatch(/default-src 'none'/);
+      // Rendered: the level queues are listed in the side menu on every page.
+      await page
+        .locator('a[title="static"][href="/admin/queues/queue/static"]')
+        .first()
+        .waitFor({ timeout: 15_000 });
+      if (path.endsWith('dash-1')) await page.getByText('job.dash-1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(outside).toEqual([]);
+      expect(problems).toEqual([]);
+      await page.close();
+    },
+  );
+
   it('the ladder page draws each level with its state and each breaker light', async () => {
     const page = await context.newPage();
     const errors: string[] = [];
@@ -106,7 +134,12 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
       errors.push(`dialog: ${d.message()}`);
       void d.dismiss();
     });
-    await page.goto(`${api.url}/admin/ladder`);
+    const outside: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(`${api.url}/`)) outside.push(r.url());
+    });
+    const answer = await page.goto(`${api.url}/admin/ladder`);
+    expect(answer?.headers()['content-security-policy']).toMatch(/script-src 'nonce-/);
     await page.locator('section.level[data-level="5"]').waitFor({ timeout: 10_000 });
 
     // Attributes through locators: the test tsconfig has no DOM types for evaluate callbacks.
@@ -142,6 +175,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
         .getAttribute('data-breaker-state'),
     ).toBe('half_open');
     expect(errors).toEqual([]);
+    expect(outside).toEqual([]);
     await page.close();
   });
 
