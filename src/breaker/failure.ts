@@ -6,10 +6,13 @@ export const MAX_MESSAGE_CHARS = 300;
 
 /**
  * Transient and misconfigured errors are the provider's fault; a caller's bad request and a prompt
- * too long for the window say nothing about the provider's health (README, "Error classes").
+ * too long for the window say nothing about the provider's health (README, "Error classes"). An
+ * invalid answer reaches the breaker only once it persists (the worker's streak decides).
  */
 export function countsAsFailure(errorClass: ErrorClass): boolean {
-  return errorClass === 'transient' || errorClass === 'misconfigured';
+  return (
+    errorClass === 'transient' || errorClass === 'misconfigured' || errorClass === 'invalid_output'
+  );
 }
 
 /** The failure as the breaker stores it: message trimmed, so Redis and memory agree byte for byte. */

@@ -25,6 +25,9 @@ export function requestHash(request: CompletionRequest): string {
     tools: request.tools,
     tool_choice: request.tool_choice,
     stop: request.stop,
+    // A JSON answer is no answer to a prose question, nor prose to a JSON one; absent, the key
+    // is what it was before structured output existed.
+    response_format: request.response_format,
   };
   return createHash('sha256').update(canonical(asked)).digest('hex');
 }

@@ -39,6 +39,7 @@ export const DEFAULT_BREAKER: BreakerConfig = {
   maxResetTimeoutMs: 600_000,
   halfOpenMaxCalls: 1,
   halfOpenSuccesses: 1,
+  invalidOutputThreshold: 3,
 };
 
 export const DEFAULT_SIMULATED: SimulatedSettings = {

@@ -159,6 +159,7 @@ function breaker(input: CommonInput['breaker'], problems: Problems): BreakerConf
     maxResetTimeoutMs,
     halfOpenMaxCalls: input?.half_open_max_calls ?? d.halfOpenMaxCalls,
     halfOpenSuccesses: input?.half_open_successes ?? d.halfOpenSuccesses,
+    invalidOutputThreshold: input?.invalid_output_threshold ?? d.invalidOutputThreshold,
   };
 }
 
@@ -211,6 +212,7 @@ export function normalise(
       failureRate: sim?.failure_rate ?? DEFAULT_SIMULATED.failureRate,
       failStatus: sim?.fail_status ?? DEFAULT_SIMULATED.failStatus,
       chunkDelayMs: sim?.chunk_delay_ms ?? DEFAULT_SIMULATED.chunkDelayMs,
+      invalidOutputRate: sim?.invalid_output_rate ?? 0,
     },
     levels,
     fallback: fallback(input.fallback, problems),

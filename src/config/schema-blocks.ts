@@ -33,6 +33,7 @@ export const breakerSchema = z.strictObject({
   max_reset_timeout: positive('seconds').optional(),
   half_open_max_calls: int(1).optional(),
   half_open_successes: int(1).optional(),
+  invalid_output_threshold: int(1).optional(),
 });
 
 /** `cache:` and `results:`; Redis expiries are whole seconds. */

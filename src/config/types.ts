@@ -55,6 +55,11 @@ export interface SimulatedSettings {
   failStatus: number;
   /** Pause between two chunks of a streamed answer (chunks are words). Default 0. */
   chunkDelayMs: number;
+  /**
+   * Probability in [0, 1] that an answer asked for as JSON (or a forced tool call) fails its
+   * schema, to show invalid answers falling to the next target. Default 0.
+   */
+  invalidOutputRate?: number;
 }
 
 /** `on_error` entries: HTTP statuses, or the kinds `timeout` and `connection`. */
@@ -92,6 +97,12 @@ export interface BreakerConfig {
   halfOpenMaxCalls: number;
   /** Successful probes that close the breaker. Default 1. */
   halfOpenSuccesses: number;
+  /**
+   * Consecutive answers from one target that fail their schema (error class `invalid_output`)
+   * before each further one counts as a breaker failure: a bad format is a model's habit, not an
+   * outage. Counted per worker process. Default 3.
+   */
+  invalidOutputThreshold: number;
 }
 
 export interface WorkerConfig {

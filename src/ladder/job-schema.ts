@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { jsonShapeProblem, MAX_JSON_DEPTH, unknownKeys } from './json-shape.js';
 import type { Problem } from './problem.js';
+import { structuredOutputProblems } from '../output/request-checks.js';
+import { responseFormatSchema } from '../output/response-format.js';
 
 /**
  * The job JSON, the same over HTTP, the TypeScript client and raw BullMQ job data (snake_case).
@@ -68,6 +70,7 @@ export const requestSchema = z
     max_tokens: z.number().int().positive().max(LIMITS.maxTokens).optional(),
     temperature: z.number().min(0).max(2).optional(),
     stop: z.array(z.string().min(1).max(1_000)).max(LIMITS.maxStops).optional(),
+    response_format: responseFormatSchema.optional(),
   })
   .strict();
 
@@ -208,6 +211,8 @@ export function parseJob(input: unknown): ParseJobResult {
     known = without(known as object, ['metadata']);
   }
   const parsed = jobInputSchema.safeParse(known);
+  // Schemas the worker will run against answers must compile and be safe to run.
+  if (parsed.success) problems.push(...structuredOutputProblems(parsed.data.request));
   if (parsed.success && problems.length === 0) return { ok: true, job: parsed.data };
   return {
     ok: false,

@@ -13,7 +13,14 @@ export const jobStatusSchema = z.enum(['queued', 'active', 'completed', 'failed'
 export const finalStatusSchema = jobStatusSchema.extract(['completed', 'failed', 'cancelled']);
 
 /** What a failed provider call means for the ladder (README, "Error classes"). */
-export const errorClassSchema = z.enum(['transient', 'caller', 'context_length', 'misconfigured']);
+export const errorClassSchema = z.enum([
+  'transient',
+  'caller',
+  'context_length',
+  'misconfigured',
+  /** The answer came back but was not what `response_format` or a tool's schema asked for. */
+  'invalid_output',
+]);
 
 /** An attempt's class: a provider's, or the job's own deadline. */
 export const attemptClassSchema = z.enum([...errorClassSchema.options, 'deadline']);

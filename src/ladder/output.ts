@@ -21,6 +21,8 @@ export const completionOutputSchema = z.object({
   tool_calls: z.array(toolCallSchema),
   stop_reason: stopReasonSchema,
   raw_stop_reason: z.string().nullable(),
+  /** The answer's JSON, when the request's `response_format` asked for JSON and it validated. */
+  parsed: z.unknown().optional(),
 });
 
 export type Usage = z.infer<typeof usageSchema>;

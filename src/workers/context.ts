@@ -10,6 +10,7 @@ import type { Quota } from '../quota/types.js';
 import type { ResultStore } from '../results/result-store.js';
 import type { Logger } from '../util/log.js';
 import type { JobStreams } from './stream-hook.js';
+import type { InvalidOutputStreaks } from '../output/invalid-streak.js';
 
 /** Hooks for metrics and cost accounting; every one optional so tests can leave them out. */
 export interface WorkerObserver {
@@ -53,6 +54,8 @@ export interface WorkerContext {
   /** The queue of a level, by name, for rerouting. */
   queue(levelName: string): Queue;
   cost: CostFn;
+  /** Invalid answers in a row per target, which decide when they count for the breaker. */
+  invalidOutput: InvalidOutputStreaks;
   /** The quota scheduler; absent, calls are not rate-limited (and a 429 is a plain transient error). */
   quota?: Quota;
   /** Where `stream: true` jobs write their events; absent, they are served as plain jobs. */

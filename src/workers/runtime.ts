@@ -23,6 +23,7 @@ import {
   type WorkerObserver,
 } from './context.js';
 import { closeWorkerGracefully, createLevelWorker } from './level-worker.js';
+import { InvalidOutputStreaks } from '../output/invalid-streak.js';
 import { sweepLevel } from './sweep-level.js';
 import { redisJobStreams } from './stream-hook.js';
 
@@ -143,6 +144,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     cache: accounting.stats.responseCache(config.cache.ttlSeconds),
     queue: (name) => queues.queue(name),
     cost: options.cost ?? accounting.cost,
+    invalidOutput: new InvalidOutputStreaks(config.breaker.invalidOutputThreshold),
     quota,
     streams: redisJobStreams({
       redis,

@@ -8,6 +8,7 @@ import type { WorkerContext } from './context.js';
 import type { QuotaGate } from './quota-gate.js';
 import { walkLevel } from './walk-level.js';
 import type { JobStreamSession } from '../streaming/session.js';
+import { cachedAnswer, staticRefusal } from './structured-levels.js';
 
 export type ServeOutcome =
   | { kind: 'served'; source: ResultSource; completion: Completion; target?: TargetRef }
@@ -78,20 +79,19 @@ export async function serveLevel(
         });
         return { kind: 'move_on' };
       }
-      attempts.push({
-        level: level.level,
-        level_name: level.name,
-        outcome: 'ok',
-        latency_ms: 0,
-        at: at(),
-      });
-      return {
-        kind: 'served',
-        source: 'cache',
-        completion: { output: hit.output, usage: null },
-      };
+      // A cached answer counts only when it passes the same check as a fresh one.
+      const checked = cachedAnswer(job.request, hit.output, { level, at: at() });
+      attempts.push(checked.attempt);
+      if (!checked.ok) return { kind: 'move_on' };
+      return { kind: 'served', source: 'cache', completion: checked.completion };
     }
     case 'static': {
+      // Prose is never JSON: a job that asked for JSON fails here rather than get the message.
+      const refusal = staticRefusal(job.request, { level, at: at() });
+      if (refusal) {
+        attempts.push(refusal);
+        return { kind: 'move_on' };
+      }
       attempts.push({
         level: level.level,
         level_name: level.name,

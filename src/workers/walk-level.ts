@@ -5,6 +5,7 @@ import { isFinal, type Attempt } from '../ladder/result.js';
 import type { Completion } from '../providers/contract.js';
 import { ProviderError, isProviderError } from '../providers/provider-error.js';
 import { retryDelay } from './backoff.js';
+import { checkAnswer, recordInvalidOutput } from './check-answer.js';
 import type { WorkerContext } from './context.js';
 import { listedInOnError } from './on-error.js';
 import type { QuotaGate } from './quota-gate.js';
@@ -121,7 +122,7 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
       const timeoutMs = Math.max(1, Math.min(settings.timeoutMs, budgetMs));
       const started = ctx.clock.now();
       try {
-        const completion = await callTarget({
+        const answer = await callTarget({
           provider,
           target,
           level,
@@ -132,15 +133,31 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
           stream: input.stream,
         });
         const latencyMs = ctx.clock.now() - started;
-        ctx.breakers.recordSuccess(permit);
-        await input.gate?.served(lease, target, completion, latencyMs);
+        await input.gate?.served(lease, target, answer, latencyMs);
+        // An answer that is not what the job asked for is no answer: the next target is tried.
+        const checked = checkAnswer(input.request, answer);
         ctx.observer.providerCall?.({
           target,
           level,
           latencyMs,
-          errorClass: null,
-          usage: completion.usage,
+          errorClass: checked.ok ? null : 'invalid_output',
+          usage: answer.usage,
         });
+        if (!checked.ok) {
+          await recordInvalidOutput(ctx, {
+            ...checked,
+            permit,
+            target,
+            level,
+            latencyMs,
+            attempts,
+            jobId: input.jobId,
+          });
+          continue targets;
+        }
+        const completion = checked.completion;
+        ctx.invalidOutput.valid(target.id);
+        ctx.breakers.recordSuccess(permit);
         attempts.push({
           level: level.level,
           level_name: level.name,

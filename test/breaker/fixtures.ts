@@ -12,6 +12,7 @@ export const baseConfig: BreakerConfig = {
   maxResetTimeoutMs: 4_000,
   halfOpenMaxCalls: 2,
   halfOpenSuccesses: 2,
+  invalidOutputThreshold: 3,
 };
 
 /** A fixed, round epoch so bucket boundaries are predictable. */

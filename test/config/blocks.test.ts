@@ -25,6 +25,7 @@ describe('defaults', () => {
       maxResetTimeoutMs: 600_000,
       halfOpenMaxCalls: 1,
       halfOpenSuccesses: 1,
+      invalidOutputThreshold: 3,
     });
     expect(config.cache).toEqual({ ttlSeconds: 86_400 });
     expect(config.results).toEqual({ ttlSeconds: 86_400 });
@@ -47,6 +48,7 @@ describe('defaults', () => {
       failureRate: 0,
       failStatus: 503,
       chunkDelayMs: 0,
+      invalidOutputRate: 0,
     });
     expect(config.budgets).toEqual({ levels: {}, agents: {} });
     expect(config.prices).toEqual({});
@@ -220,6 +222,7 @@ describe('budgets, prices and simulated settings', () => {
       failureRate: 1,
       failStatus: 529,
       chunkDelayMs: 0,
+      invalidOutputRate: 0,
     });
     expect(config.providers.simulated).toEqual({ apiKeyEnv: [], timeoutMs: 500 });
   });

@@ -200,7 +200,7 @@ elseif event == 'success' then
     end
   end
 elseif event == 'failure' then
-  if errorClass ~= 'transient' and errorClass ~= 'misconfigured' then
+  if errorClass ~= 'transient' and errorClass ~= 'misconfigured' and errorClass ~= 'invalid_output' then
     releaseProbe()
   else
     countWindow(1, 1)

@@ -41,6 +41,7 @@ export class SimulatedProvider implements Provider {
   private readonly random: () => number;
   private readonly isDownOutside: ((model: string) => boolean) | undefined;
   private readonly outages = new Set<string>();
+  private readonly invalidModels = new Set<string>();
 
   constructor({
     settings,
@@ -58,6 +59,18 @@ export class SimulatedProvider implements Provider {
   setOutage(model: string, down: boolean): void {
     if (down) this.outages.add(model);
     else this.outages.delete(model);
+  }
+
+  /** Makes one model (or every model with `*`) answer JSON that fails its schema, or stop. */
+  setInvalidOutput(model: string, invalid: boolean): void {
+    if (invalid) this.invalidModels.add(model);
+    else this.invalidModels.delete(model);
+  }
+
+  private answersInvalid(model: string): boolean {
+    if (this.invalidModels.has(ALL_MODELS) || this.invalidModels.has(model)) return true;
+    const rate = this.settings.invalidOutputRate ?? 0;
+    return rate > 0 && this.random() < rate;
   }
 
   isDown(model: string): boolean {
@@ -103,6 +116,6 @@ export class SimulatedProvider implements Provider {
       const status = this.settings.failStatus;
       throw statusFailure(ctx, { status, message: STATUS_TEXT[status] ?? 'simulated failure' });
     }
-    return simulatedCompletion(model, request);
+    return simulatedCompletion(model, request, { invalid: this.answersInvalid(model) });
   }
 }

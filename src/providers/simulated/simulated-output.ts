@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Completion, StopReason } from '../contract.js';
 import type { CompletionRequest, Message, ToolCall } from '../../ladder/job-schema.js';
+import { brokenJson, brokenObject, sampleJson } from './sample-json.js';
+
+/** Options of one simulated answer. */
+export interface SimulatedAnswerOptions {
+  /** Answer JSON that fails the request's schema (and tool arguments that fail theirs). */
+  invalid?: boolean;
+}
 
 /** Rough English average; good enough for usage figures and cost demos. */
 const CHARS_PER_TOKEN = 4;
@@ -36,7 +43,11 @@ function lastPrompt(messages: readonly Message[]): string {
   return '';
 }
 
-function forcedToolCall(model: string, request: CompletionRequest): ToolCall | null {
+function forcedToolCall(
+  model: string,
+  request: CompletionRequest,
+  options: SimulatedAnswerOptions,
+): ToolCall | null {
   const tools = request.tools ?? [];
   const choice = request.tool_choice;
   if (tools.length === 0 || choice === undefined || choice === 'auto' || choice === 'none')
@@ -46,7 +57,15 @@ function forcedToolCall(model: string, request: CompletionRequest): ToolCall | n
   const digest = createHash('sha256')
     .update(`${model}\u0000${JSON.stringify(request.messages)}`)
     .digest('hex');
-  return { id: `sim_${digest.slice(0, 24)}`, name, arguments: {} };
+  const schema = tools.find((t) => t.name === name)?.input_schema ?? {};
+  const sampled = options.invalid
+    ? (brokenObject(schema, 'simulated') ?? {})
+    : sampleJson(schema, 'simulated');
+  const args =
+    typeof sampled === 'object' && sampled !== null && !Array.isArray(sampled)
+      ? (sampled as Record<string, unknown>)
+      : {};
+  return { id: `sim_${digest.slice(0, 24)}`, name, arguments: args };
 }
 
 /** Cuts at the earliest stop sequence, then at `max_tokens`, the way a real model stops. */
@@ -79,9 +98,13 @@ function applyLimits(
  * A deterministic answer derived from the request: the same request to the same model always
  * gives the same completion, so cache and idempotency behaviour can be asserted.
  */
-export function simulatedCompletion(model: string, request: CompletionRequest): Completion {
+export function simulatedCompletion(
+  model: string,
+  request: CompletionRequest,
+  options: SimulatedAnswerOptions = {},
+): Completion {
   const input_tokens = estimateTokens(inputChars(request));
-  const call = forcedToolCall(model, request);
+  const call = forcedToolCall(model, request, options);
   if (call) {
     return {
       output: {
@@ -94,9 +117,24 @@ export function simulatedCompletion(model: string, request: CompletionRequest): 
     };
   }
   const prompt = lastPrompt(request.messages).slice(0, ECHO_CHARS);
-  const { text, stop, raw } = applyLimits(`[simulated ${model}] ${prompt}`, request);
+  const { text, stop, raw } = applyLimits(answerText(model, prompt, request, options), request);
   return {
     output: { text, tool_calls: [], stop_reason: stop, raw_stop_reason: raw },
     usage: { input_tokens, output_tokens: Math.max(1, estimateTokens(text.length)) },
   };
+}
+
+/** Prose echoing the prompt, or JSON when the request asked for it (broken JSON when told to). */
+function answerText(
+  model: string,
+  prompt: string,
+  request: CompletionRequest,
+  options: SimulatedAnswerOptions,
+): string {
+  const prose = `[simulated ${model}] ${prompt}`;
+  const format = request.response_format;
+  if (format === undefined || format.type === 'text') return prose;
+  const schema = format.type === 'json_schema' ? format.json_schema.schema : null;
+  if (options.invalid) return brokenJson(schema, prose);
+  return JSON.stringify(schema ? sampleJson(schema, `simulated ${model}`) : { answer: prose });
 }
