@@ -64,6 +64,10 @@ export const DEFAULT_API: Omit<ApiConfig, 'port' | 'tokens'> = {
   maxBatch: 1000,
   maxQueueDepth: null,
   syncTimeoutMs: 120_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1024,
 };
 
 /** Complexity → level, before clamping to the ladder's last LLM level. */

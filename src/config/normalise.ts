@@ -163,6 +163,37 @@ function breaker(input: CommonInput['breaker'], problems: Problems): BreakerConf
   };
 }
 
+type ServerLimits = Pick<
+  LadderConfig['api'],
+  'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnections'
+>;
+
+/** The HTTP server's own limits; Node refuses a headers timeout longer than the request timeout. */
+function serverLimits(input: CommonInput['api'], problems: Problems): ServerLimits {
+  const limits = {
+    headersTimeoutMs: input?.headers_timeout_ms ?? DEFAULT_API.headersTimeoutMs,
+    requestTimeoutMs: input?.request_timeout_ms ?? DEFAULT_API.requestTimeoutMs,
+    keepAliveTimeoutMs: input?.keep_alive_timeout_ms ?? DEFAULT_API.keepAliveTimeoutMs,
+    maxConnections: input?.max_connections ?? DEFAULT_API.maxConnections,
+  };
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    problems.push(
+      input?.headers_timeout_ms === undefined
+        ? problem(
+            'api.request_timeout_ms',
+            `an integer ≥ headers_timeout_ms (${limits.headersTimeoutMs}) (ms)`,
+            String(limits.requestTimeoutMs),
+          )
+        : problem(
+            'api.headers_timeout_ms',
+            `an integer ≤ request_timeout_ms (${limits.requestTimeoutMs}) (ms)`,
+            String(limits.headersTimeoutMs),
+          ),
+    );
+  }
+  return limits;
+}
+
 function api(input: CommonInput['api'], env: Env, problems: Problems): LadderConfig['api'] {
   let port = input?.port;
   const envPort = nonEmpty(env.PORT);
@@ -186,6 +217,7 @@ function api(input: CommonInput['api'], env: Env, problems: Problems): LadderCon
     maxBatch: input?.max_batch ?? DEFAULT_API.maxBatch,
     maxQueueDepth: input?.max_queue_depth ?? DEFAULT_API.maxQueueDepth,
     syncTimeoutMs: input?.sync_timeout_ms ?? DEFAULT_API.syncTimeoutMs,
+    ...serverLimits(input, problems),
   };
 }
 

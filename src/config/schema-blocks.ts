@@ -60,6 +60,10 @@ export const apiSchema = z.strictObject({
     .union([z.null(), int(1)], { error: 'an integer ≥ 1, or null for no limit' })
     .optional(),
   sync_timeout_ms: int(1, 'ms').optional(),
+  headers_timeout_ms: int(1, 'ms').optional(),
+  request_timeout_ms: int(1, 'ms').optional(),
+  keep_alive_timeout_ms: int(1, 'ms').optional(),
+  max_connections: int(1).optional(),
 });
 
 const usd = num('an amount in USD ≥ 0', (n) => n >= 0);

@@ -128,6 +128,20 @@ export interface ApiConfig {
   maxQueueDepth: number | null;
   /** Default 120000. */
   syncTimeoutMs: number;
+  /**
+   * A client must send its request headers within this (slow-header attacks hold a socket open
+   * otherwise). At most `requestTimeoutMs`. Default 10000 (Node's own: 60000).
+   */
+  headersTimeoutMs: number;
+  /**
+   * A client must send its whole request, body included, within this. The answer may take longer
+   * (a sync wait, an event stream). Default 30000 (Node's own: 300000).
+   */
+  requestTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this. Default 5000. */
+  keepAliveTimeoutMs: number;
+  /** Open connections beyond this are closed as they arrive. Default 1024 (Node's own: no cap). */
+  maxConnections: number;
 }
 
 export type { BudgetPeriod } from '../ladder/literals.js';

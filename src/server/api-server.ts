@@ -6,6 +6,7 @@ import type { LadderConfig } from '../config/types.js';
 import { renderMetrics } from '../metrics/render.js';
 import type { RedisLadderOps } from '../producer/redis-ops.js';
 import type { Logger } from '../util/log.js';
+import { listenHttp } from './listen.js';
 
 export interface ApiServer {
   url: string;
@@ -50,10 +51,7 @@ export async function startApiServer(input: {
   const open = !mode.required;
   const host = mode.bindHost;
   const port = input.port ?? config.api.port;
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(port, host, () => resolve(s));
-    s.once('error', reject);
-  });
+  const server = await listenHttp({ app, port, host, limits: config.api });
   const address = server.address() as AddressInfo;
   const url = `http://${open ? '127.0.0.1' : 'localhost'}:${address.port}`;
   if (open) logger.warn({ url }, mode.message);

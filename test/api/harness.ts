@@ -5,6 +5,7 @@ import { createApiApp } from '../../src/api/app.js';
 import type { ApiAppOptions } from '../../src/api/types.js';
 import type { ApiConfig } from '../../src/config/types.js';
 import type { LadderOps } from '../../src/producer/ladder-ops.js';
+import { listenHttp } from '../../src/server/listen.js';
 import { createLogger } from '../../src/util/log.js';
 
 export const TOKEN = 'test-token-5b0c1d';
@@ -17,6 +18,10 @@ export function apiConfig(overrides: Partial<ApiConfig> = {}): ApiConfig {
     maxBatch: 5,
     maxQueueDepth: null,
     syncTimeoutMs: 2_000,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    keepAliveTimeoutMs: 5_000,
+    maxConnections: 1024,
     ...overrides,
   };
 }
@@ -37,19 +42,17 @@ export async function startApi(options: {
   /** Where the API logs; silent when absent. */
   logger?: ApiAppOptions['logger'];
 }): Promise<RunningApi> {
+  const config = apiConfig(options.config);
   const app = createApiApp({
     ops: options.ops,
-    config: apiConfig(options.config),
+    config,
     queues: options.queues ?? [],
     readiness: options.readiness ?? (async () => ({ ok: true })),
     metrics: options.metrics ?? (async () => '# HELP x test\n# TYPE x counter\nx 1\n'),
     logger: options.logger ?? createLogger('api-test', 'silent'),
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  // The server the ladder runs, with the configured timeouts and connection cap.
+  const server = await listenHttp({ app, port: 0, host: '127.0.0.1', limits: config });
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -42,6 +42,10 @@ describe('defaults', () => {
       maxBatch: 1000,
       maxQueueDepth: null,
       syncTimeoutMs: 120_000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 1024,
     });
     expect(config.simulated).toEqual({
       latencyMs: 50,
@@ -125,6 +129,32 @@ describe('boundaries', () => {
     ).toBe(60_000);
     expect(configError(breakerWith({ reset_timeout: 60, max_reset_timeout: 59 })).message).toBe(
       '(inline): breaker.max_reset_timeout: expected a number ≥ reset_timeout (60) (seconds), found 59',
+    );
+  });
+
+  it('the HTTP server limits are read, and a headers timeout longer than the request timeout is refused', () => {
+    const apiWith = (api: Record<string, unknown>) => () => buildConfig(ladder({ api }));
+    expect(
+      apiWith({
+        headers_timeout_ms: 2_000,
+        request_timeout_ms: 4_000,
+        keep_alive_timeout_ms: 1_000,
+        max_connections: 8,
+      })().api,
+    ).toMatchObject({
+      headersTimeoutMs: 2_000,
+      requestTimeoutMs: 4_000,
+      keepAliveTimeoutMs: 1_000,
+      maxConnections: 8,
+    });
+    expect(configError(apiWith({ headers_timeout_ms: 40_000 })).message).toBe(
+      '(inline): api.headers_timeout_ms: expected an integer ≤ request_timeout_ms (30000) (ms), found 40000',
+    );
+    expect(configError(apiWith({ request_timeout_ms: 5_000 })).message).toBe(
+      '(inline): api.request_timeout_ms: expected an integer ≥ headers_timeout_ms (10000) (ms), found 5000',
+    );
+    expect(configError(apiWith({ max_connections: 0 })).problems[0]?.path).toBe(
+      'api.max_connections',
     );
   });
 
