@@ -7,6 +7,7 @@ import { jsonBody } from './json-body.js';
 import { mountOpenAiCompat } from './openai-compat/index.js';
 import { docsRouter } from './routes/docs.js';
 import { healthRouter } from './routes/health.js';
+import { jobEventsRouter } from './routes/job-events.js';
 import { jobsRouter } from './routes/jobs.js';
 import { ladderRouter } from './routes/ladder.js';
 import { reportRouter } from './routes/report.js';
@@ -41,6 +42,7 @@ export function createApiApp(options: ApiAppOptions): Express {
   app.use(docsRouter());
   // Before the generic /v1 routes, so its paths answer (and fail) in OpenAI's shape.
   mountOpenAiCompat(app, { ops, config, logger });
+  app.use('/v1', jobEventsRouter(ops));
   app.use('/v1', jobsRouter({ ops, config }));
   app.use('/v1', ladderRouter(ops));
   app.use('/v1', reportRouter(ops));

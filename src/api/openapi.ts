@@ -87,6 +87,37 @@ function paths(): Doc {
         },
       },
     },
+    '/v1/jobs/{id}/events': {
+      get: {
+        summary: "A job's events as Server-Sent Events (resumable)",
+        description:
+          'Events `delta` (`{text}` or `{tool_call: {index, id?, name?, arguments}}`, a piece of the answer as it is ' +
+          'produced, for jobs enqueued with `stream: true`), `attempt` (a trail entry, as in `Result.attempts`), ' +
+          '`restart` (the answer starts over on another target: discard the pieces before it; with `continues` the ' +
+          'new answer begins with the `kept_chars` already sent), and `final` (the result record), after which the ' +
+          'stream ends. Every event has an `id:`; reconnect with `Last-Event-ID` (or `?last_event_id=`) to get what ' +
+          'came after it. A finished job replays its events. A job without `stream` gets its attempts and `final`.',
+        parameters: [
+          idParam,
+          {
+            name: 'Last-Event-ID',
+            in: 'header',
+            required: false,
+            description: 'Resume after this event.',
+            schema: { type: 'string' },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The event stream',
+            content: { 'text/event-stream': { schema: { type: 'string' } } },
+          },
+          '400': errorAnswer('Last-Event-ID is not an event id of this job'),
+          '404': errorAnswer('Unknown or expired'),
+          ...common,
+        },
+      },
+    },
     ...openAiCompatPaths(),
     '/v1/ladder': {
       get: {

@@ -9,7 +9,11 @@ import { formatIssuePath } from '../ladder/job-schema.js';
 import type { BreakerAction } from '../ladder/literals.js';
 import { isFinal, jobResultSchema, type JobResult } from '../ladder/result.js';
 import { ladderStateSchema, type LadderState } from '../ladder/state.js';
+import { BadEventIdError, UnknownJobError } from '../streaming/errors.js';
+import type { JobEvent } from '../streaming/events.js';
+import type { EventsOptions } from '../streaming/reader.js';
 import { JobValidationError, LadderUnavailableError, QueueFullError } from './errors.js';
+import { followEvents } from './http-events.js';
 import {
   catalogFromState,
   type EnqueueAnswer,
@@ -136,6 +140,42 @@ export class HttpLadderOps implements LadderOps {
 
   async breaker(target: string, action: BreakerAction): Promise<void> {
     await this.call('POST', `/v1/breakers/${encodeTarget(target)}`, { body: { action } });
+  }
+
+  /** `GET /v1/jobs/{id}/events`, reconnecting with the last id seen when the connection drops. */
+  async events(id: string, options: EventsOptions = {}): Promise<AsyncIterable<JobEvent>> {
+    const path = `/v1/jobs/${encodeURIComponent(id)}/events`;
+    const connect = (lastEventId: string | undefined): Promise<Response> =>
+      this.openStream(path, id, lastEventId, options.signal);
+    return followEvents({ first: await connect(options.lastEventId), connect, options });
+  }
+
+  private async openStream(
+    path: string,
+    id: string,
+    lastEventId: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'text/event-stream' };
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    if (lastEventId) headers['Last-Event-ID'] = lastEventId;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.base + path, {
+        headers,
+        signal: AbortSignal.any([this.closing.signal, ...(signal ? [signal] : [])]),
+      });
+    } catch (error) {
+      throw new LadderUnavailableError(
+        `the ladder API at ${this.base} cannot be reached: ${describeNetworkError(error)}`,
+        { cause: error },
+      );
+    }
+    if (response.ok && response.body) return response;
+    const json = await readJson(response);
+    if (response.status === 404) throw new UnknownJobError(id);
+    if (response.status === 400 && lastEventId) throw new BadEventIdError(id, lastEventId);
+    throw this.toError(response.status, json, response.headers);
   }
 
   /** Aborts requests still waiting (long polls); the client holds no other resource. */
