@@ -11,9 +11,13 @@ export interface AnswerSoFar {
   /** Characters of text and tool-call pieces. */
   chars: number;
   hasToolCalls: boolean;
+  /** False once an attempt ended as `invalid_output`: such text is started over, never continued. */
+  continuable: boolean;
 }
 
-const EMPTY: AnswerSoFar = { text: '', chars: 0, hasToolCalls: false };
+const EMPTY: AnswerSoFar = { text: '', chars: 0, hasToolCalls: false, continuable: true };
+
+const refused = (attempt: Attempt): boolean => attempt.class === 'invalid_output';
 
 /** Rebuilds the answer so far from the stream: a job moved to another level keeps its stream. */
 export async function readAnswerSoFar(redis: Redis, key: string): Promise<AnswerSoFar> {
@@ -23,15 +27,27 @@ export async function readAnswerSoFar(redis: Redis, key: string): Promise<Answer
     const event = parseEntry(id, fields);
     if (event?.type === 'restart') answer = { ...EMPTY };
     if (event?.type === 'delta') answer = addTo(answer, event.data);
+    if (event?.type === 'attempt' && refused(event.data))
+      answer = { ...answer, continuable: false };
   }
   return answer;
 }
 
 function addTo(answer: AnswerSoFar, data: DeltaData): AnswerSoFar {
   if ('text' in data) {
-    return { ...answer, text: answer.text + data.text, chars: answer.chars + data.text.length };
+    return {
+      ...answer,
+      text: answer.text + data.text,
+      chars: answer.chars + data.text.length,
+      continuable: true,
+    };
   }
-  return { ...answer, chars: answer.chars + data.tool_call.arguments.length, hasToolCalls: true };
+  return {
+    ...answer,
+    chars: answer.chars + data.tool_call.arguments.length,
+    hasToolCalls: true,
+    continuable: true,
+  };
 }
 
 /** Where an attempt runs, for the restart event. */
@@ -93,7 +109,11 @@ export class JobStreamSession {
       this.planned = null;
       return { prefill: null };
     }
-    const continues = options.canContinue && !this.answer.hasToolCalls && this.answer.text !== '';
+    const continues =
+      options.canContinue &&
+      this.answer.continuable &&
+      !this.answer.hasToolCalls &&
+      this.answer.text !== '';
     this.planned = {
       ...target,
       sentChars: this.answer.chars,
@@ -136,6 +156,7 @@ export class JobStreamSession {
   }
 
   attempt(entry: Attempt): void {
+    if (refused(entry)) this.answer = { ...this.answer, continuable: false };
     this.writer.attempt(entry);
   }
 

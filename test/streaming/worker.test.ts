@@ -147,6 +147,28 @@ describe('a streamed job in the worker', () => {
     });
   });
 
+  it('starts an answer that failed its format check over, never continuing it', async () => {
+    const l = await start([
+      { name: 'full', targets: ['anthropic/claude-a', 'anthropic/claude-b'] },
+    ]);
+    fake.script('anthropic', 'claude-a', streamed('Not JSON at all.'));
+    fake.script('anthropic', 'claude-b', streamed('{"ok": true}'));
+    const asJson = job('Answer in JSON');
+    const { id } = await l.ops.enqueue({
+      ...asJson,
+      request: { ...(asJson.request as object), response_format: { type: 'json_object' } },
+      stream: true,
+    });
+    const events = await collect(await l.ops.events(id));
+    expect(events.find((e) => e.type === 'restart')?.data).toMatchObject({ continues: false });
+    expect(answerText(events)).toBe('{"ok": true}');
+    expect(finalOf(events).output?.text).toBe('{"ok": true}');
+    const second = fake.requests('anthropic', 'claude-b')[0]?.body as {
+      messages: Array<{ role: string }>;
+    };
+    expect(second.messages.map((m) => m.role)).toEqual(['user']);
+  });
+
   it('before any piece went out, a failing target leaves no trace in the answer', async () => {
     const l = await start([{ name: 'full', targets: ['openai/gpt-a', 'openai/gpt-b'] }]);
     fake.script('openai', 'gpt-a', down());
