@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import { mapResponseFormat } from './map-response-format.js';
 import type { CompletionRequest, Message, Tool, ToolChoice } from '../../ladder/job-schema.js';
 
 type MessageParam = Anthropic.Messages.MessageParam;
@@ -68,7 +69,10 @@ export function mapRequest(model: string, request: CompletionRequest): Anthropic
     max_tokens: request.max_tokens ?? DEFAULT_MAX_TOKENS,
     messages: mapMessages(request.messages),
   };
-  if (request.system !== undefined && request.system !== '') params.system = request.system;
+  const format = mapResponseFormat(request.response_format);
+  const system = [request.system, format.systemSuffix].filter((s) => s !== undefined && s !== '');
+  if (system.length > 0) params.system = system.join('\n\n');
+  if (format.outputConfig) params.output_config = format.outputConfig;
   if (request.tools && request.tools.length > 0) params.tools = request.tools.map(mapTool);
   if (request.tool_choice !== undefined && request.tools && request.tools.length > 0) {
     params.tool_choice = mapToolChoice(request.tool_choice);

@@ -8,6 +8,7 @@ import {
   type ToolConfig,
 } from '@google/genai';
 import type { CompletionRequest, Message, Tool, ToolChoice } from '../../ladder/job-schema.js';
+import { mapResponseFormat } from './map-response-format.js';
 import { toolNamesById } from '../tool-names.js';
 
 function partsOf(message: Message, names: ReadonlyMap<string, string>): Part[] {
@@ -94,5 +95,6 @@ export function mapRequest(model: string, request: CompletionRequest): GenerateC
   if (request.max_tokens !== undefined) config.maxOutputTokens = request.max_tokens;
   if (request.temperature !== undefined) config.temperature = request.temperature;
   if (request.stop && request.stop.length > 0) config.stopSequences = request.stop;
+  Object.assign(config, mapResponseFormat(request.response_format));
   return { model, contents: mapContents(request.messages), config };
 }

@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import type { CompletionRequest, Message, Tool, ToolChoice } from '../../ladder/job-schema.js';
+import { mapResponseFormat } from './map-response-format.js';
 
 type MessageParam = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 export type OpenAIParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
@@ -70,5 +71,7 @@ export function mapRequest(model: string, request: CompletionRequest): OpenAIPar
   if (request.max_tokens !== undefined) params.max_completion_tokens = request.max_tokens;
   if (request.temperature !== undefined) params.temperature = request.temperature;
   if (request.stop && request.stop.length > 0) params.stop = request.stop;
+  const format = mapResponseFormat(request.response_format);
+  if (format !== undefined) params.response_format = format;
   return params;
 }

@@ -1,4 +1,5 @@
 import type { StreamBehaviour } from './stream-behaviour.js';
+import type { StructuredBehaviour } from './structured.js';
 
 /** What the fake provider does with one call. Every behaviour may wait `delayMs` first. */
 export type FakeProviderName = 'anthropic' | 'openai' | 'google';
@@ -21,6 +22,8 @@ interface Timed {
 export type Behaviour =
   /** A paced stream with faults (stream-behaviour.ts); the whole text for a plain request. */
   | StreamBehaviour
+  /** JSON in answer to the request's structured-output form (structured.ts). */
+  | StructuredBehaviour
   | (Timed &
       (
         | { kind: 'text'; text?: string; usage?: FakeUsage | null; stop?: FakeStop }

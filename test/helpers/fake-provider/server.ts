@@ -8,10 +8,12 @@ import { openaiWire } from './openai-wire.js';
 import { FakeRateLimits, type RateLimitMode } from './rate-limit.js';
 import { serveStream } from './stream-sender.js';
 import { streamRequestOf } from './stream-wire.js';
+import { structuredText } from './structured.js';
 import type { WireFormat } from './wire-format.js';
 
 export * from './behaviours.js';
 export * from './stream-behaviour.js';
+export { structured, requestedFormat, type StructuredAnswer } from './structured.js';
 export { maxPerSecond, type RateLimitMode } from './rate-limit.js';
 
 /** Matches every model in `setDefault`. */
@@ -158,7 +160,12 @@ export async function startFakeProvider(): Promise<FakeProvider> {
         });
       }
       const passHeaders = verdict?.headers ?? {};
-      const behaviour = nextBehaviour(provider, model);
+      const next = nextBehaviour(provider, model);
+      // A structured answer is text derived from the schema this very request carried.
+      const behaviour =
+        next.kind === 'structured'
+          ? { ...structuredText(provider, body, next.answer), delayMs: next.delayMs }
+          : next;
       const n = callNumber;
       const answer = (): void => {
         if (
