@@ -1,10 +1,10 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { pauseLevel, resumeLevel } from '../../src/breaker/operator-pause.js';
+import { pauseLevel, resumeLevel } from '../../src/levels/operator-pause.js';
 import { buildConfig } from '../../src/config/load.js';
-import { definitionFromConfig } from '../../src/ladder/definition.js';
+import { definitionFromConfig } from '../../src/levels/definition.js';
 import { createKeys } from '../../src/ladder/keys.js';
-import { JOB_NAME } from '../../src/producer/queues.js';
+import { JOB_NAME } from '../../src/jobs/queues.js';
 import { RedisLadderOps } from '../../src/producer/redis-ops.js';
 import { connectRedis, createRedis } from '../../src/util/redis.js';
 import { writeConfigFile } from '../../test/helpers/processes.js';

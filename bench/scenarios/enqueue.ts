@@ -1,11 +1,11 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { buildConfig } from '../../src/config/load.js';
-import { definitionFromConfig, publishDefinition } from '../../src/ladder/definition.js';
+import { definitionFromConfig, publishDefinition } from '../../src/levels/definition.js';
 import { createKeys } from '../../src/ladder/keys.js';
 import { LadderClient } from '../../src/producer/ladder-client.js';
 import { openRedisOps } from '../../src/producer/open-redis-ops.js';
-import { JOB_NAME } from '../../src/producer/queues.js';
+import { JOB_NAME } from '../../src/jobs/queues.js';
 import { startApiServer } from '../../src/server/api-server.js';
 import { createLogger } from '../../src/util/log.js';
 import { BENCH_TOKEN, benchJob, benchPrefix, simulatedLadder } from '../harness/ladder-config.js';

@@ -1,6 +1,6 @@
 import { QueueEvents } from 'bullmq';
 import { LadderClient } from '../../src/producer/ladder-client.js';
-import { JOB_NAME } from '../../src/producer/queues.js';
+import { JOB_NAME } from '../../src/jobs/queues.js';
 import { benchJob } from '../harness/ladder-config.js';
 import { size } from '../harness/options.js';
 import type { Row } from '../harness/report.js';

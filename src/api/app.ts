@@ -1,16 +1,18 @@
 import express, { type Express, type RequestHandler } from 'express';
-import { mountDashboard } from '../dashboard/index.js';
+import { mountDashboard } from '../dashboard/mount.js';
 import { authMode, createAuthMiddleware } from './auth.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { hostOriginGuard } from './host-origin.js';
 import { jsonBody } from './json-body.js';
-import { mountOpenAiCompat } from './openai-compat/index.js';
+import { mountOpenAiCompat } from './openai-compat/router.js';
 import { docsRouter } from './routes/docs.js';
 import { healthRouter } from './routes/health.js';
 import { jobEventsRouter } from './routes/job-events.js';
 import { jobsRouter } from './routes/jobs.js';
 import { ladderRouter } from './routes/ladder.js';
 import { reportRouter } from './routes/report.js';
+import { BREAKER_PATH, breakerHandler } from './routes/breakers.js';
+import { requireJson } from './validation.js';
 import type { ApiAppOptions } from './types.js';
 
 /** Headers every answer carries: no sniffing, no framing, nothing cached by intermediaries. */
@@ -46,7 +48,11 @@ export function createApiApp(options: ApiAppOptions): Express {
   app.use('/v1', jobsRouter({ ops, config }));
   app.use('/v1', ladderRouter(ops));
   app.use('/v1', reportRouter(ops));
-  mountDashboard(app, { ops, queues: options.queues });
+  mountDashboard(app, {
+    ops,
+    queues: options.queues,
+    breakerRoute: { path: BREAKER_PATH, handlers: [requireJson, breakerHandler(ops)] },
+  });
 
   app.use(notFound);
   app.use(errorHandler(logger));

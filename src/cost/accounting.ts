@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { LadderConfig } from '../config/types.js';
-import type { LevelAvailability } from '../ladder/availability.js';
+import type { LevelAvailability } from '../levels/availability.js';
 import type { Keys } from '../ladder/keys.js';
 import type { Logger } from '../util/log.js';
-import type { CostFn, WorkerObserver } from '../workers/context.js';
+import type { CostFn, WorkerObserver } from '../jobs/hooks.js';
 import { BudgetView } from './budget-view.js';
 import { createCostFn } from './cost-fn.js';
 import { createPriceLookup, type PriceLookup } from './prices.js';

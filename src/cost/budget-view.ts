@@ -4,7 +4,7 @@ import type {
   AvailabilityContext,
   LevelAvailability,
   Unavailable,
-} from '../ladder/availability.js';
+} from '../levels/availability.js';
 import type { Keys } from '../ladder/keys.js';
 import type { Logger } from '../util/log.js';
 import { periodKey } from './period.js';

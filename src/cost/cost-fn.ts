@@ -1,7 +1,7 @@
 import type { LadderConfig, Price } from '../config/types.js';
 import type { Usage } from '../providers/contract.js';
 import type { Logger } from '../util/log.js';
-import type { CostFn } from '../workers/context.js';
+import type { CostFn } from '../jobs/hooks.js';
 import { createPriceLookup, type PriceLookup } from './prices.js';
 
 /**

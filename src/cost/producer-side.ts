@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { LadderConfig } from '../config/types.js';
-import type { LadderDefinition } from '../ladder/definition.js';
+import type { LadderDefinition } from '../levels/definition.js';
 import type { Keys } from '../ladder/keys.js';
 import { createLogger } from '../util/log.js';
 import { BudgetView } from './budget-view.js';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { LadderDefinition } from '../ladder/definition.js';
+import type { LadderDefinition } from '../levels/definition.js';
 import type { Keys } from '../ladder/keys.js';
 import { openSeconds, readBreakerLogs } from './breaker-log.js';
 import {

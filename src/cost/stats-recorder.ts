@@ -6,7 +6,7 @@ import type { Keys } from '../ladder/keys.js';
 import type { JobResult } from '../ladder/result.js';
 import type { CompletionOutput } from '../providers/contract.js';
 import type { Logger } from '../util/log.js';
-import type { WorkerObserver } from '../workers/context.js';
+import type { WorkerObserver } from '../jobs/hooks.js';
 import { jobStats, type JobStats } from './job-stats.js';
 import { dayBucket, hourBucket, periodKey, TTL_SECONDS } from './period.js';
 import type { PriceLookup } from './prices.js';

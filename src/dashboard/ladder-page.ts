@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { LadderOps } from '../producer/ladder-ops.js';
-import { BREAKER_PATH, breakerHandler } from '../api/routes/breakers.js';
-import { requireJson } from '../api/validation.js';
+
+/** The API's breaker route, handed over by the app so the page's buttons use the same code. */
+export interface BreakerRoute {
+  path: string;
+  handlers: RequestHandler[];
+}
 
 let template: string | undefined;
 
@@ -34,7 +38,7 @@ function securityPolicy(nonce: string): string {
  * Mounted at `/admin`: the ladder page, the state it polls (`ladder.json`, the same as
  * `/v1/ladder` but under /admin auth so a browser's basic login covers it) and its breaker buttons.
  */
-export function ladderPageRouter(ops: LadderOps): Router {
+export function ladderPageRouter(ops: LadderOps, breakerRoute: BreakerRoute): Router {
   const router = Router();
   router.get('/ladder', (_req, res) => {
     const nonce = randomBytes(16).toString('base64');
@@ -46,7 +50,7 @@ export function ladderPageRouter(ops: LadderOps): Router {
     res.setHeader('Cache-Control', 'no-store');
     res.status(200).json(await ops.ladder());
   });
-  router.post(BREAKER_PATH, requireJson, breakerHandler(ops));
+  router.post(breakerRoute.path, ...breakerRoute.handlers);
   router.get('/', (_req, res) => {
     res.redirect(302, '/admin/ladder');
   });

@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
-import { LevelView } from '../breaker/level-view.js';
+import { LevelView } from '../levels/level-view.js';
 import { createRedisBreakers } from '../breaker/redis-breakers.js';
 import type { BudgetsConfig, LadderConfig } from '../config/types.js';
 import { budgetViewFor, reportFor } from '../cost/producer-side.js';
 import { createStateDecorator } from '../cost/state-decorator.js';
-import { combineAvailability } from '../ladder/availability.js';
-import { definitionFromConfig, publishDefinition } from '../ladder/definition.js';
+import { combineAvailability } from '../levels/availability.js';
+import { definitionFromConfig, publishDefinition } from '../levels/definition.js';
 import { createKeys } from '../ladder/keys.js';
 import { createLogger } from '../util/log.js';
 import { connectRedis, createRedis, duplicateRedis } from '../util/redis.js';

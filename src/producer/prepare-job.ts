@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { LevelConfig } from '../config/types.js';
-import { firstAvailableLevel, type LevelAvailability } from '../ladder/availability.js';
-import type { LadderDefinition } from '../ladder/definition.js';
-import { META_KEY, type LadderJobData, type LadderJobMeta } from '../ladder/job-data.js';
+import { firstAvailableLevel, type LevelAvailability } from '../levels/availability.js';
+import type { LadderDefinition } from '../levels/definition.js';
+import { META_KEY, type LadderJobData, type LadderJobMeta } from '../jobs/job-data.js';
 import { parseJob, type JobProblem } from '../ladder/job-schema.js';
-import { resolveJobLevels } from '../ladder/resolve-job.js';
+import { resolveJobLevels } from '../levels/resolve-job.js';
 import type { Attempt, JobResult } from '../ladder/result.js';
-import { initialRecord } from '../workers/records.js';
+import { initialRecord } from '../jobs/records.js';
 
 /** A validated job, routed to its entry queue, ready to be written. */
 export interface PreparedJob {

@@ -1,8 +1,8 @@
 import type { Breakers, BreakerSnapshot } from '../breaker/types.js';
-import type { LevelAvailability } from '../ladder/availability.js';
-import type { LadderDefinition } from '../ladder/definition.js';
+import type { LevelAvailability } from '../levels/availability.js';
+import type { LadderDefinition } from '../levels/definition.js';
 import type { LadderState, LevelState } from '../ladder/state.js';
-import type { LevelQueues } from './queues.js';
+import type { LevelQueues } from '../jobs/queues.js';
 
 const UNKNOWN_BREAKER: BreakerSnapshot = {
   state: 'closed',

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Breakers, BreakerAction } from '../breaker/types.js';
-import { ALWAYS_AVAILABLE, type LevelAvailability } from '../ladder/availability.js';
-import { bullJobId } from '../ladder/bull-job-id.js';
-import { loadDefinition, type LadderDefinition } from '../ladder/definition.js';
+import { ALWAYS_AVAILABLE, type LevelAvailability } from '../levels/availability.js';
+import { bullJobId } from '../jobs/bull-job-id.js';
+import { loadDefinition, type LadderDefinition } from '../levels/definition.js';
 import { createKeys, type Keys } from '../ladder/keys.js';
 import { isFinal, type JobResult } from '../ladder/result.js';
 import type { LadderState } from '../ladder/state.js';
@@ -21,7 +21,7 @@ import {
 } from './ladder-ops.js';
 import { prepareJob, type PreparedJob } from './prepare-job.js';
 import { queueKeyProblems } from './queue-key-types.js';
-import { addOptions, JOB_NAME, LevelQueues } from './queues.js';
+import { addOptions, JOB_NAME, LevelQueues } from '../jobs/queues.js';
 import { readLadderState } from './read-state.js';
 import { withQuota } from '../quota/state-decorator.js';
 import type { JobEvent } from '../streaming/events.js';

@@ -1,4 +1,3 @@
-import type { CompletionRequest } from '../ladder/job-schema.js';
 import type { CompletionOutput, Usage } from '../ladder/output.js';
 import type { RateLimitInfo } from './rate-limit.js';
 import type { StreamArgs } from './streaming/types.js';
@@ -13,14 +12,9 @@ export interface Completion {
   rateLimit?: RateLimitInfo | null;
 }
 
-export interface CompleteArgs {
-  model: string;
-  request: CompletionRequest;
-  /** Provider-call timeout for this call; the adapter turns expiry into a `timeout` ProviderError. */
-  timeoutMs: number;
-  /** Aborted on shutdown or when the job's deadline passes. */
-  signal?: AbortSignal;
-}
+import type { CompleteArgs } from './call-args.js';
+
+export type { CompleteArgs };
 
 /**
  * The one contract every provider implements: complete a normalised request, return a normalised

@@ -3,7 +3,7 @@
  * 429: OpenAI's `x-ratelimit-*` (durations like `6m0s`), Anthropic's `anthropic-ratelimit-*`
  * (RFC 3339 reset times), and `retry-after` / `retry-after-ms`. Each field is null when absent.
  */
-import { parseRetryAfter } from './provider-error.js';
+import { parseRetryAfter } from './retry-after.js';
 
 export interface RateLimitInfo {
   /** Requests allowed per minute. */

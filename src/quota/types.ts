@@ -49,3 +49,13 @@ export interface Quota {
   leave(target: string, ticket: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A job's quota waits, kept in its BullMQ data between runs (under the ladder's own key). */
+export interface QuotaMeta {
+  /** Waited so far per target, ms. */
+  waits: Record<string, number>;
+  /** Waited in all, ms: the result's `timing.quota_wait_ms`. */
+  total_ms: number;
+  /** Set while parked: the target waited for and when the wait began. */
+  parked?: { target: string; at: number };
+}

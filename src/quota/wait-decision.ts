@@ -1,6 +1,4 @@
-import type { QuotaMeta } from '../ladder/job-data.js';
-
-export type { QuotaMeta };
+import type { QuotaMeta } from './types.js';
 
 /**
  * Whether a job waits for a target's quota or moves on. Waiting keeps the job on the best target

@@ -4,7 +4,7 @@ import {
   recordQuotaWait,
   recordRateLimited,
 } from '../metrics/record.js';
-import type { WorkerObserver } from '../workers/context.js';
+import type { WorkerObserver } from '../jobs/hooks.js';
 
 /** Feeds this process's Prometheus registry from its own workers. */
 export const metricsObserver: WorkerObserver = {

@@ -1,45 +1,15 @@
 import type { Queue } from 'bullmq';
-import type { FallbackConfig, LevelConfig, ProviderSettings, TargetRef } from '../config/types.js';
+import type { FallbackConfig, LevelConfig, ProviderSettings } from '../config/types.js';
 import type { Breakers } from '../breaker/types.js';
 import type { ResponseCache } from '../cache/response-cache.js';
-import type { LevelAvailability } from '../ladder/availability.js';
-import type { JobResult } from '../ladder/result.js';
-import type { Provider, Usage } from '../providers/contract.js';
-import type { ErrorClass } from '../providers/provider-error.js';
+import type { LevelAvailability } from '../levels/availability.js';
+import type { Provider } from '../providers/contract.js';
 import type { Quota } from '../quota/types.js';
 import type { ResultStore } from '../results/result-store.js';
 import type { Logger } from '../util/log.js';
-import type { JobStreams } from './stream-hook.js';
+import type { JobStreams } from '../streaming/job-streams.js';
 import type { InvalidOutputStreaks } from '../output/invalid-streak.js';
-
-/** Hooks for metrics and cost accounting; every one optional so tests can leave them out. */
-export interface WorkerObserver {
-  providerCall?(call: {
-    target: TargetRef;
-    level: LevelConfig;
-    latencyMs: number;
-    errorClass: ErrorClass | null;
-    usage: Usage | null;
-  }): void;
-  jobFinished?(result: JobResult): void;
-  /** A job was put back to wait for a target's quota. */
-  quotaWait?(wait: { target: TargetRef; level: LevelConfig; waitMs: number; reason: string }): void;
-  /** A call was answered 429 / RESOURCE_EXHAUSTED. */
-  rateLimited?(call: { target: TargetRef; level: LevelConfig }): void;
-}
-
-/** Prices a call; null when the target has no known price. */
-export type CostFn = (target: TargetRef, usage: Usage | null) => number | null;
-
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const SYSTEM_CLOCK: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+import type { Clock, CostFn, WorkerObserver } from '../jobs/hooks.js';
 
 /** Everything a level worker needs, built once at start-up and shared by every job. */
 export interface WorkerContext {

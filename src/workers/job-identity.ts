@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
-import { ladderIdFromBullJobId } from '../ladder/bull-job-id.js';
+import { ladderIdFromBullJobId } from '../jobs/bull-job-id.js';
 import { jobIdSchema } from '../ladder/job-schema.js';
 
 /** Which record a BullMQ job belongs to. */

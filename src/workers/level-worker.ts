@@ -4,7 +4,7 @@ import { isFinal } from '../ladder/result.js';
 import type { WorkerContext } from './context.js';
 import { jobIdentity } from './job-identity.js';
 import { processJob, type JobSummary } from './process-job.js';
-import { failedRecord } from './records.js';
+import { failedRecord } from '../jobs/records.js';
 
 export interface LevelWorkerOptions {
   ctx: WorkerContext;

@@ -1,14 +1,15 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { LevelConfig, TargetRef } from '../config/types.js';
-import { META_KEY, type LadderJobMeta } from '../ladder/job-data.js';
+import { META_KEY, type LadderJobMeta } from '../jobs/job-data.js';
 import type { JobInput } from '../ladder/job-schema.js';
 import type { Attempt, JobResult } from '../ladder/result.js';
-import { DEFAULT_PRIORITY } from '../producer/queues.js';
+import { DEFAULT_PRIORITY } from '../jobs/queues.js';
 import type { Completion } from '../providers/contract.js';
 import type { ProviderError } from '../providers/provider-error.js';
 import { estimateTokens } from '../quota/estimate.js';
 import type { Lease } from '../quota/types.js';
-import { decideWait, type QuotaMeta } from '../quota/wait-decision.js';
+import { decideWait } from '../quota/wait-decision.js';
+import type { QuotaMeta } from '../quota/types.js';
 import type { WorkerContext } from './context.js';
 
 /** What the gate answers before a call: call now (with a lease to settle), or skip the target. */

@@ -1,7 +1,7 @@
 import type { LevelConfig } from '../config/types.js';
-import type { LadderJobMeta } from '../ladder/job-data.js';
+import type { LadderJobMeta } from '../jobs/job-data.js';
 import type { JobInput } from '../ladder/job-schema.js';
-import { resolveJobLevels } from '../ladder/resolve-job.js';
+import { resolveJobLevels } from '../levels/resolve-job.js';
 
 export type MetaResult = { ok: true; meta: LadderJobMeta } | { ok: false; message: string };
 

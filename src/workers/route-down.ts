@@ -1,13 +1,13 @@
 import type { LevelConfig } from '../config/types.js';
-import { firstAvailableLevel } from '../ladder/availability.js';
-import { META_KEY, type LadderJobMeta } from '../ladder/job-data.js';
+import { firstAvailableLevel } from '../levels/availability.js';
+import { META_KEY, type LadderJobMeta } from '../jobs/job-data.js';
 import type { JobInput } from '../ladder/job-schema.js';
 import type { Attempt, JobResult } from '../ladder/result.js';
-import { addOptions, JOB_NAME } from '../producer/queues.js';
+import { addOptions, JOB_NAME } from '../jobs/queues.js';
 import type { CacheWrite } from '../results/result-store.js';
 import type { WorkerContext } from './context.js';
 import { describeAttempts } from './failure-message.js';
-import { failedRecord } from './records.js';
+import { failedRecord } from '../jobs/records.js';
 
 export type RouteOutcome =
   | { kind: 'rerouted'; to: number }

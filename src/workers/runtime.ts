@@ -3,29 +3,24 @@ import type { Redis } from 'ioredis';
 import { createRedisBreakers } from '../breaker/redis-breakers.js';
 import type { Breakers } from '../breaker/types.js';
 import type { LadderConfig, LevelConfig } from '../config/types.js';
-import { LevelController } from '../breaker/level-controller.js';
-import { LevelView } from '../breaker/level-view.js';
-import { combineAvailability, type LevelAvailability } from '../ladder/availability.js';
-import { definitionFromConfig, publishDefinition } from '../ladder/definition.js';
+import { LevelController } from '../levels/level-controller.js';
+import { LevelView } from '../levels/level-view.js';
+import { combineAvailability, type LevelAvailability } from '../levels/availability.js';
+import { definitionFromConfig, publishDefinition } from '../levels/definition.js';
 import { chainObservers, startCostAccounting } from '../cost/accounting.js';
 import { createKeys } from '../ladder/keys.js';
 import { RedisQuota } from '../quota/redis-quota.js';
-import { LevelQueues } from '../producer/queues.js';
+import { LevelQueues } from '../jobs/queues.js';
 import { createProviders, missingApiKeys, type ProviderRegistry } from '../providers/registry.js';
 import { ResultStore } from '../results/result-store.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { connectRedis, createRedis } from '../util/redis.js';
-import {
-  SYSTEM_CLOCK,
-  type Clock,
-  type CostFn,
-  type WorkerContext,
-  type WorkerObserver,
-} from './context.js';
+import { SYSTEM_CLOCK, type Clock, type CostFn, type WorkerObserver } from '../jobs/hooks.js';
+import type { WorkerContext } from './context.js';
 import { closeWorkerGracefully, createLevelWorker } from './level-worker.js';
 import { InvalidOutputStreaks } from '../output/invalid-streak.js';
 import { sweepLevel } from './sweep-level.js';
-import { redisJobStreams } from './stream-hook.js';
+import { redisJobStreams } from '../streaming/job-streams.js';
 
 export interface WorkerRuntimeOptions {
   config: LadderConfig;

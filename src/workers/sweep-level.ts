@@ -1,13 +1,13 @@
 import type { Job, Queue } from 'bullmq';
 import type { LevelConfig } from '../config/types.js';
-import { splitJobData } from '../ladder/job-data.js';
+import { splitJobData } from '../jobs/job-data.js';
 import { parseJob } from '../ladder/job-schema.js';
 import { isFinal, type Attempt } from '../ladder/result.js';
 import type { WorkerContext } from './context.js';
 import { repairStaleCopy } from './process-job.js';
 import { jobIdentity } from './job-identity.js';
 import { jobMetaAt } from './raw-job-meta.js';
-import { initialRecord } from './records.js';
+import { initialRecord } from '../jobs/records.js';
 import { routeDown } from './route-down.js';
 
 /** Waiting kinds a down level is emptied of; delayed jobs get promoted even while it is paused. */

@@ -1,10 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  recordJobFinished,
-  recordProviderCall,
-  renderMetrics,
-  resetMetrics,
-} from '../../src/metrics/index.js';
+import { recordJobFinished, recordProviderCall } from '../../src/metrics/record.js';
+import { renderMetrics, resetMetrics } from '../../src/metrics/render.js';
 import type { JobResult } from '../../src/ladder/result.js';
 import { FakeLadderOps } from './fake-ops.js';
 

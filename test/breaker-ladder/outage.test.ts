@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { pauseLevel } from '../../src/breaker/operator-pause.js';
+import { pauseLevel } from '../../src/levels/operator-pause.js';
 import { createKeys } from '../../src/ladder/keys.js';
 import { LadderClient } from '../../src/producer/ladder-client.js';
 import { connectRedis, createRedis } from '../../src/util/redis.js';

@@ -7,7 +7,7 @@ import { createKeys } from '../../src/ladder/keys.js';
 import type { JobResult } from '../../src/ladder/result.js';
 import { RedisLadderOps } from '../../src/producer/redis-ops.js';
 import { connectRedis, createRedis } from '../../src/util/redis.js';
-import type { Clock } from '../../src/workers/context.js';
+import type { Clock } from '../../src/jobs/hooks.js';
 import { ok, startFakeProvider, type FakeProvider } from '../helpers/fake-provider/server.js';
 import { job, startTestLadder, testConfig, type TestLadder } from '../helpers/ladder.js';
 import { FIVE_LEVELS } from './fixtures.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { buildReport } from '../../src/cost/report.js';
 import { periodKey } from '../../src/cost/period.js';
-import { loadDefinition } from '../../src/ladder/definition.js';
+import { loadDefinition } from '../../src/levels/definition.js';
 import { createKeys } from '../../src/ladder/keys.js';
 import { LadderClient } from '../../src/producer/ladder-client.js';
 import { ok, startFakeProvider, type FakeProvider } from '../helpers/fake-provider/server.js';

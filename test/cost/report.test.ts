@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildReport } from '../../src/cost/report.js';
 import { renderReport } from '../../src/cost/render-report.js';
-import { definitionFromConfig } from '../../src/ladder/definition.js';
+import { definitionFromConfig } from '../../src/levels/definition.js';
 import { createKeys } from '../../src/ladder/keys.js';
 import { createLogger } from '../../src/util/log.js';
 import { startWorkerRuntime } from '../../src/workers/runtime.js';

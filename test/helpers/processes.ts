@@ -43,7 +43,7 @@ export function runLadder(args: string[], env: Record<string, string> = {}): Lad
     child,
     output: () => text,
     exited: () => exit,
-    waitFor: (needle, timeoutMs = 20_000) =>
+    waitFor: (needle, timeoutMs = 60_000) =>
       new Promise<void>((resolvePromise, reject) => {
         if (text.includes(needle)) return resolvePromise();
         const timer = setTimeout(() => {

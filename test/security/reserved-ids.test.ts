@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BULLMQ_QUEUE_KEY_NAMES } from '../../src/ladder/bull-job-id.js';
+import { BULLMQ_QUEUE_KEY_NAMES } from '../../src/jobs/bull-job-id.js';
 import type { JobResult } from '../../src/ladder/result.js';
 import { startFakeProvider, status, type FakeProvider } from '../helpers/fake-provider/server.js';
 import { job } from '../helpers/ladder.js';

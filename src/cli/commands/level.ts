@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { pauseLevel, resumeLevel } from '../../breaker/operator-pause.js';
+import { pauseLevel, resumeLevel } from '../../levels/operator-pause.js';
 import { createKeys } from '../../ladder/keys.js';
-import { LevelQueues } from '../../producer/queues.js';
+import { LevelQueues } from '../../jobs/queues.js';
 import { selectLevels } from '../../workers/runtime.js';
 import { connectRedis, createRedis } from '../../util/redis.js';
 import { cliConfig, type CommonOptions } from '../context.js';

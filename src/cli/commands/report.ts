@@ -4,7 +4,7 @@ import { checkReportRange } from '../../cost/report-range.js';
 import { renderReport } from '../../cost/render-report.js';
 import type { Report } from '../../cost/report-types.js';
 import { buildReport } from '../../cost/report.js';
-import { definitionFromConfig } from '../../ladder/definition.js';
+import { definitionFromConfig } from '../../levels/definition.js';
 import { createKeys } from '../../ladder/keys.js';
 import { connectRedis, createRedis } from '../../util/redis.js';
 import type { ClientOptions } from '../client-for.js';

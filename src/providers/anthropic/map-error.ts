@@ -17,7 +17,8 @@ import {
   timeoutFailure,
   type FailureContext,
 } from '../failure.js';
-import { isProviderError, parseRetryAfter, type ProviderError } from '../provider-error.js';
+import { isProviderError, type ProviderError } from '../provider-error.js';
+import { parseRetryAfter } from '../retry-after.js';
 import { readRateLimit } from '../rate-limit.js';
 
 export interface MapErrorArgs {

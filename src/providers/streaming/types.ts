@@ -1,4 +1,4 @@
-import type { CompleteArgs } from '../contract.js';
+import type { CompleteArgs } from '../call-args.js';
 
 /** A piece of an answer as it arrives: text, or a piece of one tool call. */
 export type StreamDelta =

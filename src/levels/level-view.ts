@@ -1,14 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { LevelConfig } from '../config/types.js';
-import type {
-  AvailabilityContext,
-  LevelAvailability,
-  Unavailable,
-} from '../ladder/availability.js';
+import type { AvailabilityContext, LevelAvailability, Unavailable } from './availability.js';
 import type { Keys } from '../ladder/keys.js';
-import type { LevelQueues } from '../producer/queues.js';
+import type { LevelQueues } from '../jobs/queues.js';
 import { isLevelDown, type PausedBy } from './level-down.js';
-import type { Breakers } from './types.js';
+import type { Breakers } from '../breaker/types.js';
 
 export interface LevelViewOptions {
   levels: LevelConfig[];

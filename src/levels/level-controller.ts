@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { LevelConfig } from '../config/types.js';
 import type { Keys } from '../ladder/keys.js';
-import type { LevelQueues } from '../producer/queues.js';
+import type { LevelQueues } from '../jobs/queues.js';
 import type { Logger } from '../util/log.js';
 import { isLevelDown } from './level-down.js';
 import type { LevelView } from './level-view.js';
-import type { Breakers, BreakerStateName } from './types.js';
+import type { Breakers, BreakerStateName } from '../breaker/types.js';
 
 export interface LevelControllerOptions {
   levels: LevelConfig[];

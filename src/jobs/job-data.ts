@@ -1,14 +1,5 @@
-import type { JobInput } from './job-schema.js';
-
-/** A job's quota waits, kept in its BullMQ data between runs (under the ladder's own key). */
-export interface QuotaMeta {
-  /** Waited so far per target, ms. */
-  waits: Record<string, number>;
-  /** Waited in all, ms: the result's `timing.quota_wait_ms`. */
-  total_ms: number;
-  /** Set while parked: the target waited for and when the wait began. */
-  parked?: { target: string; at: number };
-}
+import type { JobInput } from '../ladder/job-schema.js';
+import type { QuotaMeta } from '../quota/types.js';
 
 /**
  * Routing facts the ladder adds to the job JSON in BullMQ job data, under one reserved key so the

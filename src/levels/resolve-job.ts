@@ -1,4 +1,4 @@
-import type { JobInput, JobProblem, LevelRef } from './job-schema.js';
+import type { JobInput, JobProblem, LevelRef } from '../ladder/job-schema.js';
 import type { LadderDefinition } from './definition.js';
 
 export interface ResolvedLevels {

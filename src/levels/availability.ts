@@ -1,6 +1,6 @@
 import type { LevelConfig } from '../config/types.js';
-import type { SkipReason } from './result.js';
-import type { LevelStateName } from './state.js';
+import type { SkipReason } from '../ladder/result.js';
+import type { LevelStateName } from '../ladder/state.js';
 
 /** Why a level takes no new jobs: down (breakers), paused (operator) or budget (spent). */
 export type Unavailable = Exclude<LevelStateName, 'live'>;

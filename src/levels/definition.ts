@@ -6,7 +6,7 @@ import type {
   Price,
   TargetLimits,
 } from '../config/types.js';
-import type { Keys } from './keys.js';
+import type { Keys } from '../ladder/keys.js';
 
 /**
  * The part of the config a producer needs, published to Redis by every process that starts from a

@@ -1,5 +1,5 @@
 import type { LevelConfig } from '../config/types.js';
-import type { LadderJobMeta } from '../ladder/job-data.js';
+import type { LadderJobMeta } from './job-data.js';
 import type { JobInput } from '../ladder/job-schema.js';
 import type { Attempt, FailureClass, JobResult, ResultSource } from '../ladder/result.js';
 import type { Completion } from '../providers/contract.js';

@@ -1,5 +1,5 @@
 import type { LevelConfig } from '../config/types.js';
-import type { BreakerStateName } from './types.js';
+import type { BreakerStateName } from '../breaker/types.js';
 
 /** States in which a breaker takes no call at all (half-open takes probes, so it does not count). */
 const REFUSING: readonly BreakerStateName[] = ['open', 'forced_open'];

@@ -1,4 +1,4 @@
-import { bullJobId } from '../ladder/bull-job-id.js';
+import { bullJobId } from './bull-job-id.js';
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { LevelConfig } from '../config/types.js';
 

@@ -1,3 +1,0 @@
-export { recordJobFinished, recordProviderCall, type ProviderCallRecord } from './record.js';
-export { renderMetrics, resetMetrics } from './render.js';
-export { registry as metricsRegistry } from './registry.js';
