@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BULLMQ_QUEUE_KEY_NAMES } from '../../src/ladder/bull-job-id.js';
+import { BULLMQ_QUEUE_KEY_NAMES } from '../../src/jobs/bull-job-id.js';
 import { rawRequest } from '../api/harness.js';
 import { down, startFakeProvider, type FakeProvider } from '../helpers/fake-provider/server.js';
 import { freePort } from '../helpers/redis-server.js';
