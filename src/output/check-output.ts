@@ -4,8 +4,11 @@ import { schemaCompiler, type SchemaCompiler } from './compiler.js';
 import type { StructuredAsk } from './request-checks.js';
 
 export type OutputCheck =
-  /** `parsed` is the answer's JSON when the request asked for JSON. */
-  | { ok: true; parsed?: unknown }
+  /**
+   * `parsed` is the answer's JSON when the request asked for JSON, and `json` its text without the
+   * code fence a model may have put around it (clients parse the text too).
+   */
+  | { ok: true; parsed?: unknown; json?: string }
   /** What is wrong, short: the validator's first error, never the whole answer. */
   | { ok: false; message: string };
 
@@ -15,12 +18,14 @@ const MAX_ERRORS_QUOTED = 3;
 /** Models often wrap JSON in a Markdown code fence even when told not to; the fence is no data. */
 const FENCED = /^```(?:json)?\s*\n([\s\S]*?)\n?```$/;
 
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+function parseJson(
+  text: string,
+): { ok: true; value: unknown; json: string } | { ok: false; message: string } {
   const trimmed = text.trim();
   const body = FENCED.exec(trimmed)?.[1] ?? trimmed;
   if (body === '') return { ok: false, message: 'the answer is empty, not JSON' };
   try {
-    return { ok: true, value: JSON.parse(body) as unknown };
+    return { ok: true, value: JSON.parse(body) as unknown, json: body };
   } catch (error) {
     return { ok: false, message: `the answer is not JSON: ${(error as Error).message}` };
   }
@@ -81,7 +86,7 @@ export function checkOutput(
   if (!parsed.ok) return parsed;
   if (format.type === 'json_object') {
     return isObject(parsed.value)
-      ? { ok: true, parsed: parsed.value }
+      ? { ok: true, parsed: parsed.value, json: parsed.json }
       : { ok: false, message: 'the answer is JSON but not an object' };
   }
   const compiled = compiler.compile(format.json_schema.schema);
@@ -92,5 +97,5 @@ export function checkOutput(
       ok: false,
       message: `the answer does not match schema ${format.json_schema.name}: ${describeErrors(compiled.validate.errors)}`,
     };
-  return { ok: true, parsed: parsed.value };
+  return { ok: true, parsed: parsed.value, json: parsed.json };
 }

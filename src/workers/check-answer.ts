@@ -13,9 +13,10 @@ export function checkAnswer(request: CompletionRequest, completion: Completion):
   const checked = checkOutput(request, completion.output);
   if (!checked.ok) return checked;
   if (checked.parsed === undefined) return { ok: true, completion };
+  const text = checked.json ?? completion.output.text;
   return {
     ok: true,
-    completion: { ...completion, output: { ...completion.output, parsed: checked.parsed } },
+    completion: { ...completion, output: { ...completion.output, text, parsed: checked.parsed } },
   };
 }
 

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { freePort } from '../helpers/redis-server.js';
@@ -76,6 +77,41 @@ describe('the ladder CLI against a running `ladder start`', () => {
     );
     expect(code).toBe(0);
     expect(out).toMatch(/level 2 basic \(simulated\/haiku-sim\)/);
+  });
+
+  it('enqueue --schema FILE serves JSON valid against it, and names a bad schema path', async () => {
+    const dir = dirname(configPath);
+    const schemaPath = join(dir, 'city.schema.json');
+    writeFileSync(
+      schemaPath,
+      JSON.stringify({
+        type: 'object',
+        properties: { city: { type: 'string' }, rank: { type: 'integer' } },
+        required: ['city', 'rank'],
+      }),
+    );
+    const served = await ladder([
+      'enqueue',
+      'Largest city of France?',
+      '--schema',
+      schemaPath,
+      '--wait',
+      '--json',
+      '--config',
+      configPath,
+    ]);
+    expect(served.code).toBe(0);
+    const result = JSON.parse(served.out) as { output: { parsed: unknown } };
+    expect(result.output.parsed).toEqual({ city: expect.any(String) as string, rank: 1 });
+
+    const badPath = join(dir, 'bad.json');
+    writeFileSync(
+      badPath,
+      JSON.stringify({ type: 'object', properties: { n: { type: 'numbr' } } }),
+    );
+    const refused = await ladder(['enqueue', 'x', '--schema', badPath, '--config', configPath]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('request.response_format.json_schema.schema');
   });
 
   it('status draws the ladder, and --json gives the ladder state', async () => {

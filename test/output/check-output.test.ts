@@ -62,13 +62,13 @@ describe('checking an answer against what the job asked for', () => {
   it('gives the parsed object when the answer matches the schema, fenced or not', () => {
     expect(
       checkOutput({ response_format: asSchema(INVOICE) }, answer(JSON.stringify(valid))),
-    ).toEqual({ ok: true, parsed: valid });
+    ).toMatchObject({ ok: true, parsed: valid });
     expect(
       checkOutput(
         { response_format: asSchema(INVOICE) },
         answer('```json\n' + JSON.stringify(valid) + '\n```'),
       ),
-    ).toEqual({ ok: true, parsed: valid });
+    ).toEqual({ ok: true, parsed: valid, json: JSON.stringify(valid) });
   });
 
   it("names the validator's first errors, not the answer", () => {
@@ -105,6 +105,7 @@ describe('checking an answer against what the job asked for', () => {
     expect(checkOutput({ response_format: { type: 'json_object' } }, answer('{"a": 1}'))).toEqual({
       ok: true,
       parsed: { a: 1 },
+      json: '{"a": 1}',
     });
   });
 

@@ -51,7 +51,7 @@ describe('structured output on the ladder', () => {
     expect(result).toMatchObject({ status: 'completed', provider: 'simulated', model: 'a' });
     expect(result?.output?.parsed).toEqual({
       city: expect.any(String) as string,
-      population: 0,
+      population: 1,
       tags: [expect.any(String) as string],
     });
     expect(JSON.parse(result?.output?.text ?? '')).toEqual(result?.output?.parsed);

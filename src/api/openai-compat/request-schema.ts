@@ -4,7 +4,7 @@ import { invalidRequest } from './errors.js';
 /**
  * The OpenAI Chat Completions request, as far as the ladder can honour it. Unknown fields (top_p,
  * seed, parallel_tool_calls, ...) are dropped rather than refused, so an existing agent works
- * unchanged; fields whose meaning the ladder cannot keep (n > 1, logprobs, JSON modes) are refused.
+ * unchanged; fields whose meaning the ladder cannot keep (n > 1, logprobs) are refused.
  */
 
 const TEXT_ONLY =
@@ -82,10 +82,14 @@ export const chatRequestSchema = z.object({
   metadata: z.record(z.string(), z.string()).nullish(),
   user: z.string().nullish(),
   logprobs: z.literal(false, { error: 'logprobs are not supported' }).nullish(),
+  // Passed to the job as it is: the job's own validation names any problem inside it.
   response_format: z
     .object({
-      type: z.literal('text', { error: 'only response_format {"type": "text"} is supported' }),
+      type: z.enum(['text', 'json_object', 'json_schema'], {
+        error: 'response_format.type is one of "text", "json_object", "json_schema"',
+      }),
     })
+    .loose()
     .nullish(),
 });
 

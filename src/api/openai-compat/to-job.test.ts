@@ -63,7 +63,7 @@ describe('parseChatRequest', () => {
       rejection(() =>
         parseChatRequest({
           model: 'm',
-          response_format: { type: 'json_object' },
+          response_format: { type: 'xml' },
           messages: [{ role: 'user', content: 'a' }],
         }),
       ).options.param,

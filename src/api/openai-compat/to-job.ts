@@ -178,6 +178,10 @@ export function toJob(input: {
     ...(maxTokens !== undefined ? { max_tokens: maxTokens } : {}),
     ...(request.temperature != null ? { temperature: request.temperature } : {}),
     ...(stop && stop.length > 0 ? { stop } : {}),
+    // OpenAI's shape is the job's: the job's validation checks what is inside.
+    ...(request.response_format != null
+      ? { response_format: request.response_format as CompletionRequest['response_format'] }
+      : {}),
   };
   const metadata = metadataOf(request, headers);
   const job: JobInput = {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { clientFor, type ClientOptions } from '../client-for.js';
 import { CliError, parsePositiveInt } from '../context.js';
+import { responseFormatFromFile } from '../schema-file.js';
 
 interface EnqueueOptions extends ClientOptions {
   wait?: boolean;
@@ -9,6 +10,7 @@ interface EnqueueOptions extends ClientOptions {
   system?: string;
   timeout?: string;
   json?: boolean;
+  schema?: string;
 }
 
 async function readStdin(): Promise<string> {
@@ -29,6 +31,10 @@ export function registerEnqueue(program: Command): void {
     .option('--system <text>', 'system prompt')
     .option('--timeout <seconds>', 'how long --wait waits (default 120)')
     .option('--json', 'print the full result JSON')
+    .option(
+      '--schema <file>',
+      'answer as JSON valid against this JSON Schema (checked before it counts)',
+    )
     .option('--url <url>', 'talk to a running API (else LADDER_URL; else Redis through the config)')
     .option('--token <token>', 'API token (else LADDER_API_TOKEN)')
     .option('--config <path>', 'config file (else LADDER_CONFIG, else ./ladder.yaml)')
@@ -38,12 +44,14 @@ export function registerEnqueue(program: Command): void {
         throw new CliError('nothing to enqueue: give a prompt as an argument or on stdin', 2);
       const timeoutMs =
         (options.timeout ? parsePositiveInt(options.timeout, '--timeout') : 120) * 1000;
+      const format = options.schema ? await responseFormatFromFile(options.schema) : undefined;
       const client = await clientFor(options);
       try {
         const { id, level_name } = await client.enqueue({
           request: {
             ...(options.system ? { system: options.system } : {}),
             messages: [{ role: 'user', content }],
+            ...(format ? { response_format: format } : {}),
           },
           ...(options.level ? { level: options.level } : {}),
           ...(options.floor ? { floor: options.floor } : {}),

@@ -67,7 +67,8 @@ function sampleNumber(schema: Schema, integer: boolean): number {
       : typeof schema.exclusiveMaximum === 'number'
         ? schema.exclusiveMaximum - (integer ? 1 : 0.5)
         : undefined;
-  let value = min ?? (max !== undefined ? Math.min(max, 1) : 1);
+  // 1 unless the bounds exclude it: zod's integers come with ±2^53 bounds, which read badly.
+  let value = Math.min(Math.max(1, min ?? 1), max ?? Infinity);
   if (integer) value = Math.ceil(value);
   const step = typeof schema.multipleOf === 'number' ? schema.multipleOf : undefined;
   if (step) value = Math.ceil(value / step) * step;
