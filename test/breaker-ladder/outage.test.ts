@@ -159,7 +159,7 @@ describe('the breaker pauses, reroutes and restores a level', () => {
       await queue.close();
       await client.close();
     }
-  });
+  }, 90_000); // a real backlog drains through real timeouts: slow on a busy 2-core machine
 
   it('three worker processes of one level share one breaker', async () => {
     const prefix = testPrefix();
