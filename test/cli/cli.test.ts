@@ -70,6 +70,22 @@ describe('the ladder CLI against a running `ladder start`', () => {
     expect(out).toMatch(/level 1 full \(simulated\/opus-sim\)/);
   });
 
+  it('enqueue --stream prints the answer as it comes, then where it came from', async () => {
+    const args = ['enqueue', 'Stream me a sentence', '--stream', '--url', url, '--token', TOKEN];
+    const { code, out } = await ladder(args);
+    expect(code).toBe(0);
+    const [answer, trailer] = out.split('\n\n— ');
+    expect(answer?.trim().length).toBeGreaterThan(0);
+    expect(trailer).toMatch(/^level 1 full \(simulated\/opus-sim\)/);
+    const events = await ladder([...args, '--json']);
+    const types = events.out
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { type: string }).type);
+    expect(types[0]).toBe('delta');
+    expect(types.at(-1)).toBe('final');
+  });
+
   it('enqueue reads the prompt from stdin and goes through Redis with the config', async () => {
     const { code, out } = await ladder(
       ['enqueue', '--wait', '--level', 'basic', '--config', configPath],

@@ -177,9 +177,9 @@ describe('the official openai SDK against a running llm-ladder', () => {
       1,
     );
     expect(chunks[0]?.choices[0]?.delta.role).toBe('assistant');
-    expect(
-      chunks.every((c) => c.object === 'chat.completion.chunk' && c.model === 'openai/gpt-4o'),
-    ).toBe(true);
+    expect(chunks.every((c) => c.object === 'chat.completion.chunk')).toBe(true);
+    // Pieces go out before the job knows where it ends; the closing chunks name the served model.
+    expect(chunks.at(-1)?.model).toBe('openai/gpt-4o');
     expect(chunks.find((c) => c.choices[0]?.finish_reason)?.choices[0]?.finish_reason).toBe('stop');
     expect(chunks.at(-1)?.usage).toMatchObject({
       prompt_tokens: 30,

@@ -11,6 +11,7 @@ import { servedOrThrow } from './outcome.js';
 import { OPENAI_COMPAT_PATHS } from './paths.js';
 import { parseChatRequest } from './request-schema.js';
 import { toChunks } from './stream-chunks.js';
+import { streamAnswer } from './stream-answer.js';
 import { ladderResponseHeaders, toChatCompletion, type ServedRecord } from './to-completion.js';
 import { toJob, type BuiltJob } from './to-job.js';
 
@@ -72,6 +73,20 @@ export function openAiCompatRouter({ ops, config }: OpenAiCompatDeps): Router {
     const id = await enqueue(ops, built);
     res.setHeader('X-Ladder-Job-Id', id);
     const waitMs = headers.deadlineMs + DEADLINE_GRACE_MS;
+    const events = ops.events?.bind(ops);
+    if (request.stream === true && events) {
+      await streamAnswer({
+        res,
+        ops,
+        events,
+        jobId: id,
+        model: request.model,
+        includeUsage: request.stream_options?.include_usage === true,
+        waitMs,
+        deadlineMs: headers.deadlineMs,
+      });
+      return;
+    }
     const record = servedOrThrow(
       id,
       await ops.result(id, { timeoutMs: waitMs }),
@@ -79,7 +94,7 @@ export function openAiCompatRouter({ ops, config }: OpenAiCompatDeps): Router {
     );
     for (const [name, value] of Object.entries(ladderResponseHeaders(record)))
       res.setHeader(name, value);
-    // Streaming waits for the answer too, so the status and X-Ladder-* headers are the real ones.
+    // Ops without an event source stream the finished answer, with its real status and headers.
     if (request.stream === true) {
       writeStream(res, record, request.stream_options?.include_usage === true);
       return;

@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import { clientFor, type ClientOptions } from '../client-for.js';
 import { CliError, parsePositiveInt } from '../context.js';
 import { responseFormatFromFile } from '../schema-file.js';
+import { printStream } from '../print-stream.js';
 
 interface EnqueueOptions extends ClientOptions {
   wait?: boolean;
+  stream?: boolean;
   level?: string;
   floor?: string;
   system?: string;
@@ -26,6 +28,7 @@ export function registerEnqueue(program: Command): void {
     .description('enqueue one prompt (from the argument or stdin); --wait prints the answer')
     .argument('[prompt]', 'the user message; read from stdin when absent')
     .option('-w, --wait', 'wait for the result and print the answer and the level that served it')
+    .option('--stream', 'print the answer as it is produced (--json: one event per line)')
     .option('--level <level>', 'entry level, number or name')
     .option('--floor <level>', 'lowest level accepted, number or name')
     .option('--system <text>', 'system prompt')
@@ -55,8 +58,9 @@ export function registerEnqueue(program: Command): void {
           },
           ...(options.level ? { level: options.level } : {}),
           ...(options.floor ? { floor: options.floor } : {}),
+          ...(options.stream ? { stream: true } : {}),
         });
-        if (!options.wait) {
+        if (!options.wait && !options.stream) {
           process.stdout.write(
             options.json
               ? `${JSON.stringify({ id, level_name })}\n`
@@ -64,8 +68,16 @@ export function registerEnqueue(program: Command): void {
           );
           return;
         }
-        const result = await client.result(id, { timeoutMs });
-        if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        const result = options.stream
+          ? await printStream(client, id, {
+              json: options.json === true,
+              timeoutMs,
+              out: (text) => process.stdout.write(text),
+              err: (text) => process.stderr.write(text),
+            })
+          : await client.result(id, { timeoutMs });
+        if (options.json && !options.stream)
+          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         if (!result || result.status === 'queued' || result.status === 'active') {
           throw new CliError(
             `job ${id} did not finish within ${timeoutMs / 1000}s; see \`ladder status\``,
@@ -77,8 +89,10 @@ export function registerEnqueue(program: Command): void {
         }
         if (!options.json) {
           const by = result.provider ? `${result.provider}/${result.model}` : result.source;
+          // Streamed, the answer is out already: only the line saying where it came from follows.
+          const answer = options.stream ? '' : (result.output?.text ?? '');
           process.stdout.write(
-            `${result.output?.text ?? ''}\n\n— level ${result.level} ${result.level_name} (${by})${result.degraded ? ', degraded' : ''}, ${result.timing.total_ms ?? '?'} ms\n`,
+            `${answer}\n\n— level ${result.level} ${result.level_name} (${by})${result.degraded ? ', degraded' : ''}, ${result.timing.total_ms ?? '?'} ms\n`,
           );
         }
       } finally {
