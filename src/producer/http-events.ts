@@ -22,6 +22,8 @@ export async function* followEvents(input: {
     try {
       const body: AsyncIterable<Uint8Array> | null = response.body;
       for await (const event of body ? parseSse(body) : []) {
+        // Events already read off the socket are not handed out once the reader has stopped.
+        if (signal?.aborted) return;
         failures = 0;
         lastId = event.id;
         yield event;

@@ -133,6 +133,7 @@ export class RedisJobEvents implements JobEventSource {
     try {
       for (;;) {
         for (let event = queue.shift(); event; event = queue.shift()) {
+          if (signal?.aborted) return;
           lastId = event.id;
           yield event;
           if (event.type === 'final') return;
