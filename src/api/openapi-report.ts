@@ -43,6 +43,7 @@ export const reportSchema: Doc = {
               caller: count,
               context_length: count,
               misconfigured: count,
+              invalid_output: count,
             },
           },
           error_rate: { type: 'number' },

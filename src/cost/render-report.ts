@@ -40,7 +40,18 @@ export function renderReport(report: Report): string {
   out.push('');
   out.push(
     ...table(
-      ['target', 'calls', 'transient', 'caller', 'ctx_len', 'misconf', 'err rate', 'open', 'cost'],
+      [
+        'target',
+        'calls',
+        'transient',
+        'caller',
+        'ctx_len',
+        'misconf',
+        'invalid',
+        'err rate',
+        'open',
+        'cost',
+      ],
       report.targets.map((t) => [
         t.target,
         String(t.calls),
@@ -48,6 +59,7 @@ export function renderReport(report: Report): string {
         String(t.errors.caller),
         String(t.errors.context_length),
         String(t.errors.misconfigured),
+        String(t.errors.invalid_output),
         pct(t.error_rate),
         `${t.open_seconds}s`,
         usd(t.cost_usd),

@@ -25,7 +25,7 @@ export const providerCallSeconds = new Histogram({
 
 export const providerErrorsTotal = new Counter({
   name: 'ladder_provider_errors_total',
-  help: 'Failed provider calls by error class (transient, caller, context_length, misconfigured)',
+  help: 'Failed provider calls by error class (transient, caller, context_length, misconfigured, invalid_output)',
   labelNames: ['provider', 'model', 'class'] as const,
   registers: [registry],
 });
