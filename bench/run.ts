@@ -22,8 +22,18 @@ import { memory } from './scenarios/memory.js';
 import { overhead } from './scenarios/overhead.js';
 import { profile } from './scenarios/profile.js';
 import { quota } from './scenarios/quota.js';
+import { streaming } from './scenarios/streaming.js';
 
-const SCENARIOS: Scenario[] = [overhead, enqueue, latency, failover, quota, memory, profile];
+const SCENARIOS: Scenario[] = [
+  overhead,
+  enqueue,
+  latency,
+  failover,
+  quota,
+  streaming,
+  memory,
+  profile,
+];
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);

@@ -114,6 +114,32 @@ export function judgeGoals(rows: readonly Row[]): Goal[] {
     });
   }
 
+  const ttft = ['p50', 'p99'].map((p) => byId.get(`streaming.ttft.c16.${p}`));
+  if (ttft[0] && ttft[1]) {
+    const [p50, p99] = ttft.map((r) => (r ? (comparison(r) ?? Number.NaN) : Number.NaN));
+    goals.push({
+      goal: 'streaming: added first-token latency at 16 streams p50 ≤ 5 ms, p99 ≤ 15 ms',
+      met: (p50 ?? Number.NaN) <= 5 && (p99 ?? Number.NaN) <= 15,
+      figure: `p50 +${f(p50, 1)} ms, p99 +${f(p99, 1)} ms`,
+    });
+  }
+  const lost = byId.get('streaming.wide.lost');
+  if (lost?.ladder) {
+    goals.push({
+      goal: 'streaming: every stream of the widest run delivered whole',
+      met: lost.ladder.max === 0,
+      figure: `${lost.ladder.max} not delivered (${lost.name.split(' ')[0]} streams)`,
+    });
+  }
+  const faults = byId.get('streaming.faults.completed');
+  if (faults?.ladder) {
+    goals.push({
+      goal: 'streaming: 100 % of mid-stream faults end in a completed answer',
+      met: faults.ladder.min === 1,
+      figure: `${f(faults.ladder.min * 100, 1)} %`,
+    });
+  }
+
   const growth = byId.get('memory.growth');
   const first = byId.get('memory.rss.0');
   if (growth?.ladder && first?.ladder) {

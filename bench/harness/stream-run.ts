@@ -1,0 +1,106 @@
+import type { AddressInfo } from 'node:net';
+import OpenAI from 'openai';
+import { buildConfig } from '../../src/config/load.js';
+import { openRedisOps } from '../../src/producer/open-redis-ops.js';
+import type { RedisLadderOps } from '../../src/producer/redis-ops.js';
+import { startApiServer, type ApiServer } from '../../src/server/api-server.js';
+import { createLogger } from '../../src/util/log.js';
+import { startWorkerRuntime, type WorkerRuntime } from '../../src/workers/runtime.js';
+import type { FakeProvider } from '../../test/helpers/fake-provider/server.js';
+import { BENCH_TOKEN, benchPrefix } from './ladder-config.js';
+
+/** The streamed answer: 24 words, a piece each. */
+export const STREAM_TEXT = Array.from({ length: 24 }, (_, i) => `word${i}`).join(' ') + '.';
+
+/** Workers, producer and API in this process, every target behind the fake provider. */
+export interface StreamLadder {
+  ladder: OpenAI;
+  direct: OpenAI;
+  ops: RedisLadderOps;
+  close(): Promise<void>;
+}
+
+export async function startStreamLadder(input: {
+  url: string;
+  fake: FakeProvider;
+  concurrency: number;
+}): Promise<StreamLadder> {
+  const { fake } = input;
+  const settings = (name: 'anthropic' | 'openai') => ({
+    api_key: `sk-bench-${name}`,
+    base_url: fake.baseUrls[name],
+    timeout_ms: 10_000,
+  });
+  const config = buildConfig(
+    {
+      redis: { url: input.url, prefix: benchPrefix('stream') },
+      providers: { anthropic: settings('anthropic'), openai: settings('openai') },
+      levels: [
+        // Faults go to claude-s (first); claude-t continues a cut answer by prefill. The
+        // first-token runs name openai/gpt-s, the same SDK and fake the direct side calls.
+        { name: 'full', targets: ['anthropic/claude-s', 'anthropic/claude-t', 'openai/gpt-s'] },
+      ],
+      // Every stream in flight runs at once: a queue wait would be measured, not the relay.
+      worker: { concurrency: input.concurrency },
+      // Faults are injected on purpose: the breaker must not take the targets away meanwhile.
+      breaker: { failure_threshold: 1_000_000 },
+      // Long enough that a loaded machine's pauses are not taken for stalls; the injected stalls
+      // hold for ever, so each costs this once.
+      fallback: { max_retries: 0, stream_idle_ms: 2_000 },
+      api: { tokens: [BENCH_TOKEN], sync_timeout_ms: 60_000 },
+    },
+    { source: 'bench', env: {} },
+  );
+  const logger = createLogger('bench', 'silent');
+  const runtime: WorkerRuntime = await startWorkerRuntime({ config, logger });
+  const ops = await openRedisOps({ url: config.redis.url, prefix: config.redis.prefix, config });
+  const api: ApiServer = await startApiServer({ config, ops, port: 0, logger });
+  const port = (api.server.address() as AddressInfo).port;
+  const sdk = (baseURL: string, apiKey: string): OpenAI =>
+    new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: 60_000 });
+  return {
+    ladder: sdk(`http://127.0.0.1:${port}/v1`, BENCH_TOKEN),
+    direct: sdk(fake.baseUrls.openai, 'sk-bench-openai'),
+    ops,
+    async close() {
+      await api.close();
+      await ops.close();
+      await runtime.close();
+    },
+  };
+}
+
+export interface StreamOutcome {
+  /** Request sent → first content piece, ms. */
+  firstTokenMs: number;
+  text: string;
+  failed: boolean;
+  /** The ladder's job id (X-Ladder-Job-Id); null on the direct side. */
+  jobId: string | null;
+}
+
+/** One streamed chat completion with the official SDK: its first-token time and its text. */
+export async function streamOnce(client: OpenAI, model: string): Promise<StreamOutcome> {
+  const started = performance.now();
+  let firstTokenMs = Number.NaN;
+  let text = '';
+  let jobId: string | null = null;
+  try {
+    const { data: stream, response } = await client.chat.completions
+      .create({
+        model,
+        messages: [{ role: 'user', content: 'Stream twenty-four words' }],
+        stream: true,
+      })
+      .withResponse();
+    jobId = response.headers.get('x-ladder-job-id');
+    for await (const chunk of stream) {
+      const piece = chunk.choices[0]?.delta.content ?? '';
+      if (piece !== '' && Number.isNaN(firstTokenMs)) firstTokenMs = performance.now() - started;
+      text += piece;
+    }
+    return { firstTokenMs, text, failed: false, jobId };
+  } catch {
+    return { firstTokenMs, text, failed: true, jobId };
+  }
+}
