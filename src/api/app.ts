@@ -4,7 +4,8 @@ import { authMode, createAuthMiddleware } from './auth.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { hostOriginGuard } from './host-origin.js';
 import { jsonBody } from './json-body.js';
-import { mountOpenAiCompat } from './openai-compat/router.js';
+import { mountAnthropicCompat } from './anthropic-compat/router.js';
+import { mountOpenAiCompat, openAiNotFound } from './openai-compat/router.js';
 import { docsRouter } from './routes/docs.js';
 import { healthRouter } from './routes/health.js';
 import { jobEventsRouter } from './routes/job-events.js';
@@ -44,10 +45,13 @@ export function createApiApp(options: ApiAppOptions): Express {
   app.use(docsRouter());
   // Before the generic /v1 routes, so its paths answer (and fail) in OpenAI's shape.
   mountOpenAiCompat(app, { ops, config, logger });
+  mountAnthropicCompat(app, { ops, config, logger });
   app.use('/v1', jobEventsRouter(ops));
   app.use('/v1', jobsRouter({ ops, config }));
   app.use('/v1', ladderRouter(ops));
   app.use('/v1', reportRouter(ops));
+  // Clients written for OpenAI (and gateways) read a 404 under /v1 in OpenAI's shape.
+  app.use('/v1', openAiNotFound);
   mountDashboard(app, {
     ops,
     queues: options.queues,

@@ -2,6 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { ApiConfig } from '../config/types.js';
 import { isAdminPath, isOpenPath } from './auth-path.js';
+import { anthropicErrorBody } from './anthropic-compat/errors.js';
+import { API_KEY_HEADER, isAnthropicCompatPath } from './anthropic-compat/paths.js';
 import { openAiErrorBody } from './openai-compat/errors.js';
 import { isOpenAiCompatPath } from './openai-compat/paths.js';
 
@@ -68,6 +70,11 @@ export function credentialFrom(header: string | undefined, allowBasic: boolean):
   return colon === -1 ? null : decoded.slice(colon + 1);
 }
 
+function apiKeyFrom(header: string | string[] | undefined): string | null {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  return value === undefined || value === '' ? null : value;
+}
+
 /**
  * The first middleware of the app. Everything needs a token except the open paths; with no token
  * configured the API is open (and the CLI binds to loopback, see `authMode`). Answers never echo
@@ -82,7 +89,11 @@ export function createAuthMiddleware(config: Pick<ApiConfig, 'tokens'>): Request
       return;
     }
     const admin = isAdminPath(req.originalUrl);
-    const credential = credentialFrom(req.headers.authorization, admin);
+    const anthropic = isAnthropicCompatPath(req.originalUrl);
+    const credential =
+      credentialFrom(req.headers.authorization, admin) ??
+      // The Anthropic SDK sends its key as x-api-key.
+      (anthropic ? apiKeyFrom(req.headers[API_KEY_HEADER]) : null);
     if (credential !== null && matches(credential)) {
       next();
       return;
@@ -94,8 +105,12 @@ export function createAuthMiddleware(config: Pick<ApiConfig, 'tokens'>): Request
     );
     const message =
       credential === null
-        ? 'a token is required: send Authorization: Bearer <token>'
+        ? `a token is required: send Authorization: Bearer <token>${anthropic ? ' or x-api-key: <token>' : ''}`
         : 'the token is not valid';
+    if (anthropic) {
+      res.status(401).json(anthropicErrorBody('authentication_error', message));
+      return;
+    }
     // OpenAI SDKs read their own error shape (and raise AuthenticationError from it).
     if (isOpenAiCompatPath(req.originalUrl)) {
       res.status(401).json(openAiErrorBody(message, 'authentication_error', 'invalid_api_key'));

@@ -9,6 +9,11 @@ export const DEFAULT_OUTPUT_TOKENS = 1024;
  * the answer may take. Providers count `max_tokens` against a tokens-per-minute limit up front too.
  */
 export function estimateTokens(request: CompletionRequest): number {
+  return estimateInputTokens(request) + (request.max_tokens ?? DEFAULT_OUTPUT_TOKENS);
+}
+
+/** The input part of `estimateTokens`: about four characters a token. */
+export function estimateInputTokens(request: CompletionRequest): number {
   let chars = request.system?.length ?? 0;
   for (const message of request.messages) {
     chars += message.content?.length ?? 0;
@@ -18,5 +23,5 @@ export function estimateTokens(request: CompletionRequest): number {
   for (const tool of request.tools ?? [])
     chars +=
       tool.name.length + (tool.description?.length ?? 0) + JSON.stringify(tool.input_schema).length;
-  return Math.ceil(chars / 4) + (request.max_tokens ?? DEFAULT_OUTPUT_TOKENS);
+  return Math.ceil(chars / 4);
 }

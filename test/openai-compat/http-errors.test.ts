@@ -89,4 +89,34 @@ describe('errors on the OpenAI-compatible paths, over raw HTTP', () => {
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ error: { code: 'model_not_found', param: 'model' } });
   });
+
+  it.each([
+    ['POST', '/v1/embeddings'],
+    ['GET', '/v1/files'],
+    ['POST', '/v1/completions'],
+  ])(
+    'answers %s %s, which the ladder does not serve, with 404 in OpenAI shape',
+    async (method, path) => {
+      const { status, body } = await call(path, { method });
+      expect(status).toBe(404);
+      expect(body).toEqual(openAiError('not_found_error'));
+      expect((body as { error: { message: string } }).error.message).toContain(path);
+    },
+  );
+
+  it('answers the Messages paths in Anthropic shape: 401, a non-JSON body, another method', async () => {
+    const denied = await call('/v1/messages', { method: 'POST', token: null });
+    expect(denied.status).toBe(401);
+    expect(denied.body).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
+    const broken = await call('/v1/messages', {
+      method: 'POST',
+      body: '{"model": ',
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(broken.status).toBe(400);
+    expect(broken.body).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+    const wrong = await call('/v1/messages/count_tokens');
+    expect(wrong.status).toBe(405);
+    expect(wrong.body).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+  });
 });

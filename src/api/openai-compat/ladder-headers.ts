@@ -65,3 +65,16 @@ export function parseLadderHeaders(headers: HeaderBag, syncTimeoutMs: number): L
   if (agent !== undefined) out.agent = agent;
   return out;
 }
+
+/**
+ * The client's name for a top-level field of the neutral job that the endpoints fill from headers
+ * or `model`, for error messages; undefined for the request's own fields.
+ */
+export function ladderFieldParam(field: string | undefined): string | undefined {
+  if (field === 'floor') return HEADER.floor;
+  if (field === 'deadline_ms') return HEADER.deadline;
+  if (field === 'id') return HEADER.idempotency;
+  if (field === 'level' || field === 'complexity') return 'model';
+  if (field === 'metadata') return 'metadata';
+  return undefined;
+}

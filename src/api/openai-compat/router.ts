@@ -1,9 +1,15 @@
-import { Router, type ErrorRequestHandler, type Express, type Response } from 'express';
+import {
+  Router,
+  type ErrorRequestHandler,
+  type Express,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import type { ApiConfig } from '../../config/types.js';
-import { isJobValidationError } from '../../producer/errors.js';
-import { catalogFromState, type LadderCatalog, type LadderOps } from '../../producer/ladder-ops.js';
+import type { LadderOps } from '../../producer/ladder-ops.js';
 import type { Logger } from '../../util/log.js';
-import { invalidRequest, OpenAiError, toOpenAiError } from './errors.js';
+import { catalogOf, enqueueBuilt } from '../compat/submit.js';
+import { OpenAiError, openAiErrorBody, toOpenAiError } from './errors.js';
 import { parseLadderHeaders } from './ladder-headers.js';
 import { entryFor } from './model-map.js';
 import { findModel, modelList } from './models.js';
@@ -13,7 +19,7 @@ import { parseChatRequest } from './request-schema.js';
 import { toChunks } from './stream-chunks.js';
 import { streamAnswer } from './stream-answer.js';
 import { ladderResponseHeaders, toChatCompletion, type ServedRecord } from './to-completion.js';
-import { toJob, type BuiltJob } from './to-job.js';
+import { toJob } from './to-job.js';
 
 export interface OpenAiCompatDeps {
   ops: LadderOps;
@@ -26,26 +32,6 @@ export interface OpenAiCompatDeps {
  * instant cache or static answer on its way down, which is better than a 504.
  */
 export const DEADLINE_GRACE_MS = 1_000;
-
-async function catalogOf(ops: LadderOps): Promise<LadderCatalog> {
-  return ops.catalog ? ops.catalog() : catalogFromState(await ops.ladder());
-}
-
-/** Validation problems of the neutral job, named as the OpenAI request (or header) names them. */
-async function enqueue(ops: LadderOps, built: BuiltJob): Promise<string> {
-  try {
-    const answer = await ops.enqueue(built.job, built.prefer ? { prefer: built.prefer } : {});
-    return answer.id;
-  } catch (error) {
-    if (!isJobValidationError(error)) throw error;
-    const problems = error.problems.map((p) => ({
-      param: built.paramFor(p.path),
-      message: p.message,
-    }));
-    const described = problems.map((p) => `${p.param}: ${p.message}`).join('; ');
-    throw invalidRequest(`invalid request: ${described}`, problems[0]?.param ?? null);
-  }
-}
 
 /** SSE events written one by one, after the headers that carry the ladder's facts. */
 function writeStream(res: Response, record: ServedRecord, includeUsage: boolean): void {
@@ -70,7 +56,7 @@ export function openAiCompatRouter({ ops, config }: OpenAiCompatDeps): Router {
     const headers = parseLadderHeaders(req.headers, config.syncTimeoutMs);
     const entry = entryFor(await catalogOf(ops), request.model);
     const built = toJob({ request, entry, headers });
-    const id = await enqueue(ops, built);
+    const id = await enqueueBuilt(ops, built);
     res.setHeader('X-Ladder-Job-Id', id);
     const waitMs = headers.deadlineMs + DEADLINE_GRACE_MS;
     const events = ops.events?.bind(ops);
@@ -120,6 +106,20 @@ export function openAiCompatRouter({ ops, config }: OpenAiCompatDeps): Router {
 
   return router;
 }
+
+/** Any other path under /v1: OpenAI's 404, so OpenAI clients raise NotFoundError with a message. */
+export const openAiNotFound: RequestHandler = (req, res) => {
+  const path = req.originalUrl.split('?')[0] ?? '';
+  res
+    .status(404)
+    .json(
+      openAiErrorBody(
+        `no endpoint ${req.method} ${path.slice(0, 200)}; see GET /openapi.json for what this ladder serves`,
+        'not_found_error',
+        'unknown_url',
+      ),
+    );
+};
 
 /** Renders any error on the compat paths (body parser errors included) in OpenAI's shape. */
 export function openAiErrorHandler(logger: Logger): ErrorRequestHandler {

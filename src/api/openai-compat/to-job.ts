@@ -8,7 +8,7 @@ import type {
 } from '../../ladder/job-schema.js';
 import { invalidRequest } from './errors.js';
 import type { LadderHeaders } from './ladder-headers.js';
-import { HEADER } from './ladder-headers.js';
+import { ladderFieldParam } from './ladder-headers.js';
 import { entryFields, type Entry } from './model-map.js';
 import type { ChatMessage, ChatRequest } from './request-schema.js';
 
@@ -135,13 +135,9 @@ function metadataOf(request: ChatRequest, headers: LadderHeaders): JobInput['met
 /** Maps `request.messages.3.content` to `messages[5].content`, `floor` to its header, and so on. */
 function paramTranslator(origin: readonly number[]): (path: string) => string {
   return (path) => {
-    const parts = path.split('.');
-    const [head, second, third, ...rest] = parts;
-    if (head === 'floor') return HEADER.floor;
-    if (head === 'deadline_ms') return HEADER.deadline;
-    if (head === 'id') return HEADER.idempotency;
-    if (head === 'level' || head === 'complexity') return 'model';
-    if (head === 'metadata') return 'metadata';
+    const [head, second, third, ...rest] = path.split('.');
+    const header = ladderFieldParam(head);
+    if (header !== undefined) return header;
     if (head !== 'request' || second === undefined) return path;
     if (second === 'system') return 'messages';
     const index = Number(third);

@@ -1,0 +1,52 @@
+import type { Response } from 'express';
+import { isJobValidationError } from '../../producer/errors.js';
+import { catalogFromState, type LadderCatalog, type LadderOps } from '../../producer/ladder-ops.js';
+import { invalidRequest } from '../openai-compat/errors.js';
+import { servedOrThrow } from '../openai-compat/outcome.js';
+import { ladderResponseHeaders, type ServedRecord } from '../openai-compat/to-completion.js';
+import type { BuiltJob } from '../openai-compat/to-job.js';
+
+/**
+ * What every drop-in endpoint (Chat Completions, Messages, Responses) does the same way once its
+ * request is a neutral job. Errors are thrown in OpenAI's shape; each endpoint's error handler
+ * renders them in its own API's shape.
+ */
+
+export async function catalogOf(ops: LadderOps): Promise<LadderCatalog> {
+  return ops.catalog ? ops.catalog() : catalogFromState(await ops.ladder());
+}
+
+/** Validation problems of the neutral job, named as the client's request (or header) names them. */
+export async function enqueueBuilt(ops: LadderOps, built: BuiltJob): Promise<string> {
+  try {
+    const answer = await ops.enqueue(built.job, built.prefer ? { prefer: built.prefer } : {});
+    return answer.id;
+  } catch (error) {
+    if (!isJobValidationError(error)) throw error;
+    const problems = error.problems.map((p) => ({
+      param: built.paramFor(p.path),
+      message: p.message,
+    }));
+    const described = problems.map((p) => `${p.param}: ${p.message}`).join('; ');
+    throw invalidRequest(`invalid request: ${described}`, problems[0]?.param ?? null);
+  }
+}
+
+/**
+ * Waits for the job's answer and puts the ladder's facts on the response's headers; throws the
+ * error to answer when the job did not complete in time (or at all).
+ */
+export async function awaitServed(input: {
+  res: Response;
+  ops: LadderOps;
+  jobId: string;
+  waitMs: number;
+  deadlineMs: number;
+}): Promise<ServedRecord> {
+  const { res, ops, jobId } = input;
+  const record = await ops.result(jobId, { timeoutMs: input.waitMs });
+  const served = servedOrThrow(jobId, record, input.deadlineMs);
+  for (const [name, value] of Object.entries(ladderResponseHeaders(served)))
+    res.setHeader(name, value);
+  return served;
+}
