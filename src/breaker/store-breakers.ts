@@ -89,7 +89,7 @@ export class StoreBreakers implements Breakers {
       return decision.grant ? { target, probe: decision.grant === 'probe' } : null;
     } catch (error) {
       this.logger.warn(
-        { breaker: target, err: String(error) },
+        { provider_target: target, err: String(error) },
         'probe acquire failed; call refused',
       );
       return null;
@@ -126,7 +126,7 @@ export class StoreBreakers implements Breakers {
       await this.apply(permit.target, { type: 'failure', probe: permit.probe, failure: normal });
     } catch (error) {
       this.logger.warn(
-        { breaker: permit.target, err: String(error) },
+        { provider_target: permit.target, err: String(error) },
         'breaker failure not recorded',
       );
     }
@@ -184,7 +184,7 @@ export class StoreBreakers implements Breakers {
     if (decision.transition) {
       const { from, to, reason } = decision.transition;
       this.logger.info(
-        { breaker: target, from, to, reason },
+        { provider_target: target, from, to, reason },
         `breaker ${target}: ${from} -> ${to}`,
       );
     }
@@ -218,14 +218,14 @@ export class StoreBreakers implements Breakers {
     const { target, from, to, reason, atMs } = transition;
     this.seen.set(target, (this.seen.get(target) ?? 0) + 1);
     this.setView(target, transition.state);
-    this.logger.debug({ breaker: target, from, to, reason }, 'breaker transition announced');
+    this.logger.debug({ provider_target: target, from, to, reason }, 'breaker transition announced');
     const event: BreakerTransition = { target, from, to, reason, at: new Date(atMs).toISOString() };
     for (const listener of this.listeners) {
       try {
         listener(event);
       } catch (error) {
         this.logger.error(
-          { breaker: target, err: String(error) },
+          { provider_target: target, err: String(error) },
           'breaker transition listener threw',
         );
       }
@@ -270,7 +270,7 @@ export class StoreBreakers implements Breakers {
       });
     } catch (error) {
       this.logger.warn(
-        { breaker: target, err: String(error), count: pending.count },
+        { provider_target: target, err: String(error), count: pending.count },
         'breaker successes lost',
       );
     }

@@ -1,18 +1,21 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
 /**
- * Structured JSON logs, one line per event. Every line carries `target` (the component); job lines
- * add `job_id`. Secrets never reach here: callers pass ids, classes and statuses, not configs.
+ * Structured JSON logs, one line per event, one key per meaning: every line carries `process`
+ * (what was started: worker, api, start, demo), a part of it adds `component` (breaker, cost,
+ * levels, stream; see `componentLogger`), job lines add `job_id`, provider lines `provider_target`.
+ * Secrets never reach here: callers pass ids, classes and statuses, not configs.
  */
 export function createLogger(
-  target: string,
+  processName: string,
   level: string = process.env.LOG_LEVEL ?? 'info',
+  destination?: DestinationStream,
 ): Logger {
-  return pino({
+  const options: LoggerOptions = {
     level,
-    base: { target },
+    base: { process: processName },
     timestamp: pino.stdTimeFunctions.isoTime,
     // Readable levels ("warn", not 40); the ladder's own levels are logged as `ladder_level`.
     formatters: { level: (label) => ({ level: label }) },
@@ -20,5 +23,11 @@ export function createLogger(
       paths: ['apiKey', 'api_key', '*.apiKey', '*.api_key', 'headers.authorization', 'token'],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** The logger of one part of a process (call it on the process's logger): its lines add `component`. */
+export function componentLogger(parent: Logger, component: string): Logger {
+  return parent.child({ component });
 }

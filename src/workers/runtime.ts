@@ -13,7 +13,7 @@ import { RedisQuota } from '../quota/redis-quota.js';
 import { LevelQueues } from '../jobs/queues.js';
 import { createProviders, missingApiKeys, type ProviderRegistry } from '../providers/registry.js';
 import { ResultStore } from '../results/result-store.js';
-import { createLogger, type Logger } from '../util/log.js';
+import { componentLogger, createLogger, type Logger } from '../util/log.js';
 import { connectRedis, createRedis } from '../util/redis.js';
 import { SYSTEM_CLOCK, type Clock, type CostFn, type WorkerObserver } from '../jobs/hooks.js';
 import type { WorkerContext } from './context.js';
@@ -95,7 +95,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       redis,
       keys,
       config: config.breaker,
-      logger: logger.child({ target: 'breaker' }),
+      logger: componentLogger(logger, 'breaker'),
       targets,
     }));
   const queues = new LevelQueues(
@@ -115,7 +115,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     config,
     redis,
     keys,
-    logger: logger.child({ target: 'cost' }),
+    logger: componentLogger(logger, 'cost'),
     now: () => (options.clock ?? SYSTEM_CLOCK).now(),
   });
   const quota = new RedisQuota({
@@ -145,7 +145,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       redis,
       keys,
       ttlSeconds: config.results.ttlSeconds,
-      logger: logger.child({ target: 'stream' }),
+      logger: componentLogger(logger, 'stream'),
     }),
     observer: chainObservers(options.observer, accounting.observer),
     clock: options.clock ?? SYSTEM_CLOCK,
@@ -171,7 +171,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     keys,
     view,
     sweep: (level) => sweepLevel(ctx, level, queues.queue(level.name)),
-    logger: logger.child({ target: 'levels' }),
+    logger: componentLogger(logger, 'levels'),
   }).start();
   for (const worker of workers) void worker.run();
   await Promise.all(workers.map((w) => w.waitUntilReady()));
