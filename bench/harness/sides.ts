@@ -64,6 +64,8 @@ export async function ladderSide(spec: SideSpec): Promise<DrainSide> {
   const configPath = writeConfigFile(data);
   const config = buildConfig(data, { source: configPath });
   const redis = createRedis(spec.url, 'producer');
+  // The bench counts commands per connection on one server: a URL always gives a single-server client.
+  if (!(redis instanceof Redis)) throw new Error('bench: expected a single-server Redis client');
   await connectRedis(redis);
   const keys = createKeys(prefix);
   // No level view: the bench pauses the level itself and must still be able to fill it.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 
 /**
  * A Lua script file run with EVALSHA, falling back to EVAL when the server has not seen it (after a
@@ -19,7 +19,7 @@ export class LuaScript {
     this.sha = createHash('sha1').update(this.source).digest('hex');
   }
 
-  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
+  async run(redis: RedisClient, keys: string[], args: (string | number)[]): Promise<unknown> {
     if (keys.length !== this.numberOfKeys) {
       throw new Error(`script takes ${this.numberOfKeys} keys, got ${keys.length}`);
     }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { BreakerConfig } from '../config/types.js';
 import type { Keys } from '../ladder/keys.js';
 import { createLogger, type Logger } from '../util/log.js';
@@ -8,9 +8,9 @@ import { StoreBreakers } from './store-breakers.js';
 
 export interface RedisBreakersOptions {
   /** Commands and scripts go here; never closed by the breakers. */
-  redis: Redis;
+  redis: RedisClient;
   /** Connection for SUBSCRIBE. Default: `redis.duplicate()`, closed by `close()`. */
-  subscriber?: Redis;
+  subscriber?: RedisClient;
   keys: Keys;
   config: BreakerConfig;
   /** Knobs the YAML does not expose (probe lease, errors kept, bucket width). */

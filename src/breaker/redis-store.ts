@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { Keys } from '../ladder/keys.js';
 import type { Logger } from '../util/log.js';
 import { duplicateRedis } from '../util/redis.js';
@@ -13,9 +13,9 @@ import type { BreakerStore, StoreTransition } from './store.js';
 const applyScript = new LuaScript(new URL('./lua/apply-3.lua', import.meta.url));
 
 export interface RedisBreakerStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** A connection for SUBSCRIBE; by default one is duplicated from `redis` (and closed with the store). */
-  subscriber?: Redis;
+  subscriber?: RedisClient;
   keys: Keys;
   config: PolicyConfig;
   logger: Logger;
@@ -23,12 +23,12 @@ export interface RedisBreakerStoreOptions {
 
 /** Breaker states in Redis; every event is one atomic run of `lua/apply-3.lua`. */
 export class RedisBreakerStore implements BreakerStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly keys: Keys;
   private readonly config: PolicyConfig;
   private readonly logger: Logger;
-  private readonly given: Redis | undefined;
-  private subscriber: Redis | undefined;
+  private readonly given: RedisClient | undefined;
+  private subscriber: RedisClient | undefined;
 
   constructor(options: RedisBreakerStoreOptions) {
     this.redis = options.redis;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { Keys } from '../ladder/keys.js';
 import type { CompletionOutput, Usage } from '../providers/contract.js';
 
@@ -23,7 +23,7 @@ export function isCacheable(output: CompletionOutput): boolean {
 /** Successful LLM answers by request hash, with a TTL, for the cached level to serve. */
 export class ResponseCache {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly ttlSeconds: number,
   ) {}

@@ -1,6 +1,6 @@
 /**
  * From a schema-checked config (either form) to the typed LadderConfig: defaults, units (seconds →
- * ms where LadderConfig says ms), environment fallbacks (REDIS_URL, PORT, LADDER_API_TOKENS, the
+ * ms where LadderConfig says ms), environment fallbacks (REDIS_* in normalise-redis.ts, PORT, LADDER_API_TOKENS, the
  * providers' key variables) and the checks that span several keys.
  */
 import {
@@ -8,8 +8,6 @@ import {
   DEFAULT_BREAKER,
   DEFAULT_FALLBACK,
   DEFAULT_PORT,
-  DEFAULT_REDIS_PREFIX,
-  DEFAULT_REDIS_URL,
   DEFAULT_SIMULATED,
   DEFAULT_TTL_SECONDS,
   DEFAULT_WORKER,
@@ -18,6 +16,7 @@ import { problem, type ConfigProblem } from './errors.js';
 import type { Env } from './interpolate.js';
 import { flatLevels, ladderLevels } from './normalise-levels.js';
 import { limits, quota } from './normalise-limits.js';
+import { redisConfig } from './normalise-redis.js';
 import { budgets, complexityMap, prices } from './normalise-refs.js';
 import { describeValue } from './path.js';
 import { API_KEY_ENV, DEFAULT_PROVIDER_TIMEOUT_MS, isKnownProvider } from './providers.js';
@@ -49,22 +48,6 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 const seconds = (s: number): number => Math.round(s * 1000);
-
-function redis(input: CommonInput['redis'], env: Env, problems: Problems): LadderConfig['redis'] {
-  const fromConfig = nonEmpty(input?.url);
-  const fromEnv = nonEmpty(env.REDIS_URL);
-  const url = fromConfig ?? fromEnv ?? DEFAULT_REDIS_URL;
-  if (!/^rediss?:\/\/\S+$/.test(url)) {
-    problems.push(
-      problem('redis.url', 'a Redis URL (redis://... or rediss://...)', describeValue(url), {
-        ...(fromConfig === undefined
-          ? { hint: 'taken from the environment variable REDIS_URL' }
-          : {}),
-      }),
-    );
-  }
-  return { url, prefix: input?.prefix ?? DEFAULT_REDIS_PREFIX };
-}
 
 /**
  * Settings for every provider configured or referenced by a target. The key is the config's
@@ -237,7 +220,7 @@ export function normalise(
   const sim = providersInput?.simulated;
   const config: LadderConfig = {
     source: ctx.source,
-    redis: redis(input.redis, ctx.env, problems),
+    redis: redisConfig(input.redis, ctx.env, problems),
     providers: providers(providersInput, levels, ctx),
     simulated: {
       latencyMs: sim?.latency_ms ?? DEFAULT_SIMULATED.latencyMs,

@@ -30,7 +30,7 @@ export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** Key names whose values are secrets: a problem about them says the type, never the value. */
-const SECRET_KEYS = new Set(['api_key', 'tokens']);
+const SECRET_KEYS = new Set(['api_key', 'tokens', 'password', 'sentinel_password']);
 
 /** Whether a path points at (or inside) a secret. */
 export function isSecretPath(path: readonly PropertyKey[]): boolean {

@@ -114,8 +114,33 @@ export const complexitySchema = z.strictObject({
   complex: levelRef.optional(),
 });
 
+const ADDRESS_EXPECTED = 'a sentinel address "host:port"';
+const NODE_EXPECTED = 'a cluster node "redis://host:port"';
+
+/** `redis.sentinel`: a master found through Sentinel (exclusive with `url` and `cluster`). */
+export const redisSentinelSchema = z.strictObject({
+  name: str('the master name the sentinels monitor').min(1),
+  sentinels: z
+    .array(str(ADDRESS_EXPECTED), { error: `a list of ${ADDRESS_EXPECTED}` })
+    .min(1, { error: `a list of at least one ${ADDRESS_EXPECTED}` }),
+  password: str('a password').optional(),
+  sentinel_password: str('a password').optional(),
+  tls: z.boolean({ error: 'true or false' }).optional(),
+});
+
+/** `redis.cluster`: seed nodes of a Redis Cluster (exclusive with `url` and `sentinel`). */
+export const redisClusterSchema = z.strictObject({
+  nodes: z
+    .array(str(NODE_EXPECTED), { error: `a list of ${NODE_EXPECTED}` })
+    .min(1, { error: `a list of at least one ${NODE_EXPECTED}` }),
+  password: str('a password').optional(),
+  tls: z.boolean({ error: 'true or false' }).optional(),
+});
+
 export const redisSchema = z.strictObject({
   url: str('a Redis URL (redis://... or rediss://...)').optional(),
+  sentinel: redisSentinelSchema.optional(),
+  cluster: redisClusterSchema.optional(),
   prefix: str('a key prefix without spaces')
     .regex(/^\S{1,64}$/, { error: 'a key prefix of 1 to 64 characters without spaces' })
     .optional(),

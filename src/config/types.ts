@@ -1,4 +1,5 @@
 import type { BudgetPeriod } from '../ladder/literals.js';
+import type { RedisEndpoint, RedisSource } from '../util/redis.js';
 
 /**
  * The configuration after parsing, interpolation and defaults: a typed object passed down from
@@ -185,10 +186,20 @@ export interface QuotaConfig {
   adaptive: boolean;
 }
 
+/** The `redis:` block, normalised. */
+export interface RedisConfig {
+  /** `redis.url` (else `REDIS_URL`, else redis://127.0.0.1:6379); empty when `endpoint` is set. */
+  url: string;
+  /** Key and BullMQ prefix. Default `ladder`; hash-tagged (`{ladder}`) on Redis Cluster. */
+  prefix: string;
+  /** `redis.sentinel` or `redis.cluster` when given; absent means the single server at `url`. */
+  endpoint?: RedisEndpoint;
+}
+
 export interface LadderConfig {
   /** The file it came from, for messages; `(inline)` when built in code. */
   source: string;
-  redis: { url: string; prefix: string };
+  redis: RedisConfig;
   providers: Record<string, ProviderSettings>;
   simulated: SimulatedSettings;
   levels: LevelConfig[];
@@ -208,4 +219,9 @@ export interface LadderConfig {
   quota: QuotaConfig;
   /** Complexity → level number. Default simple 3, standard 2, complex 1 (clamped to LLM levels). */
   complexity: Record<'simple' | 'standard' | 'complex', number>;
+}
+
+/** What to connect to for a `redis:` block: its sentinel or cluster form, else its URL. */
+export function redisSource(redis: RedisConfig): RedisSource {
+  return redis.endpoint ?? redis.url;
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { LadderConfig } from '../config/types.js';
 import type { LevelAvailability } from '../levels/availability.js';
 import type { Keys } from '../ladder/keys.js';
@@ -11,7 +11,7 @@ import { StatsRecorder } from './stats-recorder.js';
 
 export interface CostAccountingOptions {
   config: Pick<LadderConfig, 'prices' | 'budgets' | 'levels'>;
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   logger: Logger;
   /** Epoch ms. Default `Date.now`. */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { Keys } from '../ladder/keys.js';
 
 const OPEN_STATES = new Set(['open', 'forced_open']);
@@ -28,7 +28,7 @@ export function openSeconds(
 }
 
 export async function readBreakerLogs(
-  redis: Redis,
+  redis: RedisClient,
   keys: Keys,
   targets: string[],
   untilMs: number,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { BudgetLimit, BudgetsConfig, LevelConfig } from '../config/types.js';
 import type {
   AvailabilityContext,
@@ -12,7 +12,7 @@ import type { PriceLookup } from './prices.js';
 import { BUDGET_FIELD, fromNusd } from './stats-fields.js';
 
 export interface BudgetViewOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   budgets: BudgetsConfig;
   levels: LevelConfig[];

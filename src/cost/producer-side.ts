@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { LadderConfig } from '../config/types.js';
 import type { LadderDefinition } from '../levels/definition.js';
 import type { Keys } from '../ladder/keys.js';
@@ -14,7 +14,7 @@ import type { Report } from './report-types.js';
  */
 export async function budgetViewFor(
   ladder: Pick<LadderConfig, 'budgets' | 'levels' | 'prices'>,
-  redis: Redis,
+  redis: RedisClient,
   keys: Keys,
 ): Promise<BudgetView | undefined> {
   const view = new BudgetView({
@@ -31,7 +31,7 @@ export async function budgetViewFor(
 /** `LadderOps.report` for a client over Redis. */
 export function reportFor(
   ops: { definition(): Promise<LadderDefinition> },
-  redis: Redis,
+  redis: RedisClient,
   keys: Keys,
 ): (range: { sinceMs: number; untilMs?: number }) => Promise<Report> {
   return async (range) =>

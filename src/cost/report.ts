@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { LadderDefinition } from '../levels/definition.js';
 import type { Keys } from '../ladder/keys.js';
 import { openSeconds, readBreakerLogs } from './breaker-log.js';
@@ -23,7 +23,7 @@ import {
 import { F, fromNusd, histogramPercentile } from './stats-fields.js';
 
 export interface BuildReportOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   /** The ladder's levels (names, targets). */
   definition: Pick<LadderDefinition, 'levels'>;
@@ -60,7 +60,7 @@ function bucketsFor(
   return { startMs, keys: names };
 }
 
-async function readTotals(redis: Redis, bucketKeys: string[]): Promise<Totals> {
+async function readTotals(redis: RedisClient, bucketKeys: string[]): Promise<Totals> {
   const pipeline = redis.pipeline();
   for (const key of bucketKeys) pipeline.hgetall(key);
   const replies = (await pipeline.exec()) ?? [];

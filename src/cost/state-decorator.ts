@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { BudgetsConfig } from '../config/types.js';
 import type { Keys } from '../ladder/keys.js';
 import type { LadderState } from '../ladder/state.js';
@@ -6,7 +6,7 @@ import { HOUR_MS, hourBucket, periodKey, startOfHour } from './period.js';
 import { BUDGET_FIELD, F, fromNusd } from './stats-fields.js';
 
 export interface StateDecoratorOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   budgets: BudgetsConfig;
   /** Epoch ms. Default `Date.now`. */

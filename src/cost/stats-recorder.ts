@@ -1,4 +1,5 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { BreakerTransition } from '../breaker/types.js';
 import { ResponseCache, type CachedResponse } from '../cache/response-cache.js';
 import type { LevelConfig } from '../config/types.js';
@@ -20,7 +21,7 @@ const BATCH_MS = 100;
 const BATCH_MAX_JOBS = 500;
 
 export interface StatsRecorderOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   levels: LevelConfig[];
   prices: PriceLookup;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type {
   BudgetsConfig,
   LadderConfig,
@@ -41,14 +41,17 @@ export function definitionFromConfig(config: LadderConfig): LadderDefinition {
 }
 
 export async function publishDefinition(
-  redis: Redis,
+  redis: RedisClient,
   keys: Keys,
   definition: LadderDefinition,
 ): Promise<void> {
   await redis.set(keys.ladder(), JSON.stringify(definition));
 }
 
-export async function loadDefinition(redis: Redis, keys: Keys): Promise<LadderDefinition | null> {
+export async function loadDefinition(
+  redis: RedisClient,
+  keys: Keys,
+): Promise<LadderDefinition | null> {
   const raw = await redis.get(keys.ladder());
   if (raw === null) return null;
   const parsed = JSON.parse(raw) as LadderDefinition;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { LevelConfig } from '../config/types.js';
 import type { Keys } from '../ladder/keys.js';
 import type { LevelQueues } from '../jobs/queues.js';
@@ -12,7 +12,7 @@ export interface LevelControllerOptions {
   levels: LevelConfig[];
   breakers: Breakers;
   queues: LevelQueues;
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   view: LevelView;
   /** Moves a down level's waiting jobs further down; answers how many moved. */

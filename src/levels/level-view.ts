@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { LevelConfig } from '../config/types.js';
 import type { AvailabilityContext, LevelAvailability, Unavailable } from './availability.js';
 import type { Keys } from '../ladder/keys.js';
@@ -10,7 +10,7 @@ export interface LevelViewOptions {
   levels: LevelConfig[];
   breakers: Breakers;
   queues: LevelQueues;
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   /** How often operator pauses are re-read. Default 500. */
   refreshMs?: number;

@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { BreakerAction } from '../breaker/types.js';
 import { loadConfig } from '../config/load.js';
-import type { LadderConfig } from '../config/types.js';
+import { type LadderConfig, redisSource } from '../config/types.js';
 import type { JobResult } from '../ladder/result.js';
 import type { LadderState } from '../ladder/state.js';
 import type { JobEvent } from '../streaming/events.js';
@@ -12,7 +12,7 @@ import { openRedisOps } from './open-redis-ops.js';
 
 export type LadderClientOptions =
   /** Over Redis; the ladder's definition is read from Redis (published by any started process). */
-  | { redis: string | Redis; prefix?: string }
+  | { redis: string | RedisClient; prefix?: string }
   /** Over the HTTP API. */
   | { url: string; token?: string }
   /** Over Redis, with the Redis URL, prefix and ladder taken from a config file or object. */
@@ -43,7 +43,7 @@ export class LadderClient implements LadderOps {
         typeof options.config === 'string'
           ? loadConfig({ path: options.config, env: process.env })
           : options.config;
-      return openRedisOps({ url: config.redis.url, prefix: config.redis.prefix, config });
+      return openRedisOps({ url: redisSource(config.redis), prefix: config.redis.prefix, config });
     }
     return openRedisOps({ url: options.redis, prefix: options.prefix ?? 'ladder' });
   }

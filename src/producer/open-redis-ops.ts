@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import { LevelView } from '../levels/level-view.js';
 import { createRedisBreakers } from '../breaker/redis-breakers.js';
 import type { BudgetsConfig, LadderConfig } from '../config/types.js';
@@ -8,7 +8,13 @@ import { combineAvailability } from '../levels/availability.js';
 import { definitionFromConfig, publishDefinition } from '../levels/definition.js';
 import { createKeys } from '../ladder/keys.js';
 import { createLogger } from '../util/log.js';
-import { connectRedis, createRedis, duplicateRedis } from '../util/redis.js';
+import {
+  connectRedis,
+  createRedis,
+  duplicateRedis,
+  isRedisClient,
+  type RedisSource,
+} from '../util/redis.js';
 import { RedisLadderOps } from './redis-ops.js';
 import { DEFAULT_BREAKER } from '../config/defaults.js';
 
@@ -19,12 +25,13 @@ const NO_BUDGETS: BudgetsConfig = { levels: {}, agents: {} };
  * breakers (read and forced by operators). With a config, the ladder's definition is published.
  */
 export async function openRedisOps(input: {
-  url: string | Redis;
+  /** A URL, a sentinel or cluster endpoint (a connection is opened), or an open client (shared). */
+  url: RedisSource | RedisClient;
   prefix: string;
   config?: LadderConfig;
 }): Promise<RedisLadderOps> {
-  const redis = typeof input.url === 'string' ? createRedis(input.url, 'producer') : input.url;
-  const owned = typeof input.url === 'string' ? [redis] : [];
+  const redis = isRedisClient(input.url) ? input.url : createRedis(input.url, 'producer');
+  const owned = redis === input.url ? [] : [redis];
   await connectRedis(redis);
   const keys = createKeys(input.prefix);
   if (input.config) await publishDefinition(redis, keys, definitionFromConfig(input.config));

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 
 /**
  * The Redis type of every key BullMQ 6.7 keeps directly under a queue (`queue-keys.ts` and its Lua
@@ -27,7 +27,7 @@ export const BULLMQ_QUEUE_KEY_TYPES: Readonly<Record<string, string>> = {
 
 /** One line per queue key of the wrong type, naming the key; empty when all is well. */
 export async function queueKeyProblems(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   queueNames: readonly string[],
 ): Promise<string[]> {

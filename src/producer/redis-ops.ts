@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { Breakers, BreakerAction } from '../breaker/types.js';
 import { ALWAYS_AVAILABLE, type LevelAvailability } from '../levels/availability.js';
 import { bullJobId } from '../jobs/bull-job-id.js';
@@ -8,7 +8,7 @@ import { isFinal, type JobResult } from '../ladder/result.js';
 import type { LadderState } from '../ladder/state.js';
 import { ResultStore } from '../results/result-store.js';
 import { ResultWaiter } from '../results/result-waiter.js';
-import { describeRedisUrl, duplicateRedis } from '../util/redis.js';
+import { describeRedis, duplicateRedis } from '../util/redis.js';
 import type { Problem } from '../ladder/problem.js';
 import { JobValidationError, LadderUnavailableError, QueueFullError } from './errors.js';
 import {
@@ -30,9 +30,9 @@ import { RedisJobEvents, type EventsOptions } from '../streaming/reader.js';
 
 export interface RedisOpsOptions {
   /** Producer connection (fails fast). */
-  redis: Redis;
+  redis: RedisClient;
   /** Subscriber connection for result waits; created from `redis` when absent. */
-  subscriber?: Redis;
+  subscriber?: RedisClient;
   prefix: string;
   /** How long results are kept, for records this process creates. Default 86400 s. */
   resultsTtlSeconds?: number;
@@ -44,7 +44,7 @@ export interface RedisOpsOptions {
   decorateState?: (state: LadderState) => Promise<LadderState>;
   now?: () => number;
   /** Connections this object owns and closes. */
-  owned?: Redis[];
+  owned?: RedisClient[];
 }
 
 function isConnectionError(error: unknown): boolean {
@@ -87,7 +87,7 @@ export class RedisLadderOps implements LadderOps {
     } catch (error) {
       if (isConnectionError(error)) {
         throw new LadderUnavailableError(
-          `Redis at ${describeRedisUrl(this.options.redis.options.host ? `redis://${this.options.redis.options.host}:${this.options.redis.options.port}` : '')} cannot be reached: nothing was enqueued; retry later`,
+          `${describeRedis(this.options.redis)} cannot be reached: nothing was enqueued; retry later`,
           { cause: error },
         );
       }

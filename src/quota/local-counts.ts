@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { QuotaKeys } from './keys.js';
 
 interface Pending {
@@ -19,7 +19,7 @@ export class LocalCounts {
 
   constructor(
     private readonly o: {
-      redis: Redis;
+      redis: RedisClient;
       keysFor: (target: string) => QuotaKeys;
       process: string;
       now: () => number;

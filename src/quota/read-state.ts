@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { TargetLimits } from '../config/types.js';
 import type { Keys } from '../ladder/keys.js';
 import { quotaKeys } from './keys.js';
@@ -14,7 +14,7 @@ function num(value: string | undefined): number | null {
 
 /** Reads each target's quota for the ladder state, in one pipeline. */
 export async function readQuotaStates(input: {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   targets: string[];
   limits: Record<string, TargetLimits>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { QuotaConfig, TargetLimits } from '../config/types.js';
 import type { Keys } from '../ladder/keys.js';
 import { saturationMs } from '../providers/rate-limit.js';
@@ -15,7 +15,7 @@ const SETTLE = new LuaScript(new URL('./lua/settle-3.lua', import.meta.url));
 export const QUOTA_TTL_MS = 3_600_000;
 
 export interface RedisQuotaOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   limits: Record<string, TargetLimits>;
   config: QuotaConfig;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { TargetLimits } from '../config/types.js';
 import type { Keys } from '../ladder/keys.js';
 import type { LadderState } from '../ladder/state.js';
@@ -7,7 +7,7 @@ import { readQuotaStates } from './read-state.js';
 /** Adds each LLM target's `quota` (limit, last-minute use, in flight, saturated_until) to a state. */
 export async function withQuota(
   state: LadderState,
-  input: { redis: Redis; keys: Keys; limits: Record<string, TargetLimits>; nowMs: number },
+  input: { redis: RedisClient; keys: Keys; limits: Record<string, TargetLimits>; nowMs: number },
 ): Promise<LadderState> {
   const targets = [...new Set(state.levels.flatMap((l) => l.targets.map((t) => t.target)))];
   if (targets.length === 0) return state;

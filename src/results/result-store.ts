@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { Keys } from '../ladder/keys.js';
 import { isFinal, type JobResult, type JobStatus } from '../ladder/result.js';
 import { defineScript, runScript } from '../util/lua.js';
@@ -26,7 +26,7 @@ export interface ClaimAnswer {
  */
 export class ResultStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly ttlSeconds: number,
   ) {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { Keys } from '../ladder/keys.js';
 import type { JobResult } from '../ladder/result.js';
 import { ResultStore } from './result-store.js';
@@ -13,7 +13,7 @@ export class ResultWaiter {
   private closed = false;
 
   constructor(
-    private readonly subscriber: Redis,
+    private readonly subscriber: RedisClient,
     private readonly keys: Keys,
     private readonly store: ResultStore,
   ) {

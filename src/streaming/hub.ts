@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 
 export type StreamEntry = [id: string, fields: string[]];
 
@@ -34,8 +34,8 @@ export class StreamHub {
 
   /** `blocking` is dedicated to the hub; `command` sends the CLIENT UNBLOCK. */
   constructor(
-    private readonly blocking: Redis,
-    private readonly command: Redis,
+    private readonly blocking: RedisClient,
+    private readonly command: RedisClient,
   ) {}
 
   /** Delivers entries of `key` after `afterId`, in order, until the returned function is called. */

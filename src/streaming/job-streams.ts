@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { Keys } from '../ladder/keys.js';
 import type { Logger } from '../util/log.js';
 import { MAX_STREAM_EVENTS } from './events.js';
@@ -16,7 +16,7 @@ export interface JobStreams {
 }
 
 export function redisJobStreams(input: {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   ttlSeconds: number;
   logger: Logger;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { Keys } from '../ladder/keys.js';
 import { isFinal, type JobResult } from '../ladder/result.js';
 import type { ResultStore } from '../results/result-store.js';
@@ -45,7 +45,7 @@ function parseAll(entries: StreamEntry[]): JobEvent[] {
 }
 
 export interface RedisJobEventsOptions {
-  redis: Redis;
+  redis: RedisClient;
   hub: StreamHub;
   keys: Keys;
   results: ResultStore;

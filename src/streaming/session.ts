@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { Attempt } from '../ladder/result.js';
 import type { CompletionOutput } from '../providers/contract.js';
 import type { StreamDelta } from '../providers/streaming/types.js';
@@ -20,7 +20,7 @@ const EMPTY: AnswerSoFar = { text: '', chars: 0, hasToolCalls: false, continuabl
 const refused = (attempt: Attempt): boolean => attempt.class === 'invalid_output';
 
 /** Rebuilds the answer so far from the stream: a job moved to another level keeps its stream. */
-export async function readAnswerSoFar(redis: Redis, key: string): Promise<AnswerSoFar> {
+export async function readAnswerSoFar(redis: RedisClient, key: string): Promise<AnswerSoFar> {
   const entries = (await redis.xrange(key, '-', '+')) as Array<[string, string[]]>;
   let answer = { ...EMPTY };
   for (const [id, fields] of entries) {
@@ -63,7 +63,7 @@ interface PlannedRestart extends AttemptTarget {
 }
 
 export interface SessionOptions {
-  redis: Redis;
+  redis: RedisClient;
   key: string;
   ttlSeconds: number;
   onError?: (error: unknown) => void;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import type { Attempt } from '../ladder/result.js';
 import type { DeltaData, RestartData } from './events.js';
 import { MAX_STREAM_EVENTS } from './events.js';
@@ -29,7 +29,7 @@ function merge(last: Pending | undefined, next: Pending): boolean {
 }
 
 export interface StreamWriterOptions {
-  redis: Redis;
+  redis: RedisClient;
   key: string;
   ttlSeconds: number;
   /** Told once when a write fails; the job goes on (its final record is written regardless). */

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 
 /**
  * Registers a Lua script file as an ioredis command (EVALSHA with EVAL fallback). The key count is
  * read from the file name (`claim-result-1.lua` → 1), as in BullMQ.
  */
-export function defineScript(redis: Redis, name: string, file: URL): void {
+export function defineScript(redis: RedisClient, name: string, file: URL): void {
   if (typeof (redis as unknown as Record<string, unknown>)[name] === 'function') return;
   const match = /-(\d+)\.lua$/.exec(file.pathname);
   if (!match?.[1]) throw new Error(`Lua file ${file.pathname} does not carry its key count`);
@@ -14,7 +14,7 @@ export function defineScript(redis: Redis, name: string, file: URL): void {
 
 /** Calls a script registered with defineScript. */
 export async function runScript(
-  redis: Redis,
+  redis: RedisClient,
   name: string,
   keys: string[],
   args: (string | number)[],

@@ -1,8 +1,8 @@
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis.js';
 import { createRedisBreakers } from '../breaker/redis-breakers.js';
 import type { Breakers } from '../breaker/types.js';
-import type { LadderConfig, LevelConfig } from '../config/types.js';
+import { type LadderConfig, type LevelConfig, redisSource } from '../config/types.js';
 import { LevelController } from '../levels/level-controller.js';
 import { LevelView } from '../levels/level-view.js';
 import { combineAvailability, type LevelAvailability } from '../levels/availability.js';
@@ -29,8 +29,8 @@ export interface WorkerRuntimeOptions {
   /** Overrides `worker.concurrency`. */
   concurrency?: number;
   logger?: Logger;
-  /** Shared connection for commands; created from `config.redis.url` when absent (and closed). */
-  redis?: Redis;
+  /** Shared connection for commands; created from `config.redis` when absent (and closed). */
+  redis?: RedisClient;
   providers?: ProviderRegistry;
   breakers?: Breakers;
   availability?: LevelAvailability;
@@ -44,7 +44,7 @@ export interface WorkerRuntime {
   readonly workers: Worker[];
   readonly providers: ProviderRegistry;
   readonly breakers: Breakers;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** Stops taking jobs, lets active ones finish within `worker.shutdown_grace_ms`, closes. */
   close(): Promise<void>;
 }
@@ -80,7 +80,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
 
   const keys = createKeys(config.redis.prefix);
   const ownsRedis = !options.redis;
-  const redis = options.redis ?? createRedis(config.redis.url, 'worker');
+  const redis = options.redis ?? createRedis(redisSource(config.redis), 'worker');
   await connectRedis(redis, 10_000);
   await publishDefinition(redis, keys, definitionFromConfig(config));
 

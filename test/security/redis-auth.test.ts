@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConfig } from '../../src/config/load.js';
 import { LadderUnavailableError } from '../../src/producer/errors.js';
@@ -70,6 +71,7 @@ describe('security: Redis password and TLS URLs', () => {
   it('a rediss:// URL turns TLS on, with the password kept out of descriptions', () => {
     const client = createRedis(`rediss://:${PASSWORD}@127.0.0.1:6380/0`, 'producer');
     try {
+      if (!(client instanceof Redis)) throw new Error('a URL gives a single-server client');
       expect(client.options.tls).toBeTruthy();
       expect(client.options.password).toBe(PASSWORD);
       expect(describeRedisUrl(`rediss://:${PASSWORD}@127.0.0.1:6380/0`)).toBe(

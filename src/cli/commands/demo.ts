@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseConfig } from '../../config/load.js';
-import type { LadderConfig } from '../../config/types.js';
+import { type LadderConfig, redisSource } from '../../config/types.js';
 import { openRedisOps } from '../../producer/open-redis-ops.js';
 import { parsePositiveInt, onShutdown, type CommonOptions } from '../context.js';
 import { cliConfig } from '../context.js';
@@ -73,15 +73,18 @@ export function registerDemo(program: Command): void {
     .option('--config <path>', 'use this config instead of the built-in simulated ladder')
     .action(async (options: DemoOptions) => {
       const base = demoConfig(options);
-      const redis = await findRedis(base.redis.url);
-      process.stderr.write(`${redis.how}\n`);
-      const config: LadderConfig = { ...base, redis: { ...base.redis, url: redis.url } };
+      // A sentinel or cluster config is used as given; only a single server may be started here.
+      const redis = base.redis.endpoint ? undefined : await findRedis(base.redis.url);
+      if (redis) process.stderr.write(`${redis.how}\n`);
+      const config: LadderConfig = redis
+        ? { ...base, redis: { ...base.redis, url: redis.url } }
+        : base;
       const running = await serve(config, {
         port: options.port ? parsePositiveInt(options.port, '--port') : undefined,
         workers: true,
       });
       const producer = await openRedisOps({
-        url: config.redis.url,
+        url: redisSource(config.redis),
         prefix: config.redis.prefix,
         config,
       });
@@ -144,7 +147,7 @@ export function registerDemo(program: Command): void {
         stopOutages();
         await producer.close();
         await running.close();
-        await redis.stop?.();
+        await redis?.stop?.();
       });
     });
 }

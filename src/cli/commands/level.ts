@@ -5,6 +5,7 @@ import { LevelQueues } from '../../jobs/queues.js';
 import { selectLevels } from '../../workers/runtime.js';
 import { connectRedis, createRedis } from '../../util/redis.js';
 import { cliConfig, type CommonOptions } from '../context.js';
+import { redisSource } from '../../config/types.js';
 
 async function withLevel(
   ref: string,
@@ -13,7 +14,7 @@ async function withLevel(
 ): Promise<string> {
   const config = cliConfig(options);
   const [level] = selectLevels(config, [ref]);
-  const redis = createRedis(config.redis.url, 'producer');
+  const redis = createRedis(redisSource(config.redis), 'producer');
   await connectRedis(redis);
   const queues = new LevelQueues(redis, config.redis.prefix, level ? [level] : []);
   try {

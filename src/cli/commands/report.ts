@@ -9,6 +9,7 @@ import { createKeys } from '../../ladder/keys.js';
 import { connectRedis, createRedis } from '../../util/redis.js';
 import type { ClientOptions } from '../client-for.js';
 import { CliError, cliConfig } from '../context.js';
+import { redisSource } from '../../config/types.js';
 
 interface ReportOptions extends ClientOptions {
   since: string;
@@ -39,7 +40,7 @@ async function reportOverHttp(
 /** Straight from Redis, through the config. */
 async function reportOverRedis(options: ReportOptions, sinceMs: number): Promise<Report> {
   const config = cliConfig(options);
-  const redis = createRedis(config.redis.url, 'producer');
+  const redis = createRedis(redisSource(config.redis), 'producer');
   try {
     await connectRedis(redis);
     return await buildReport({

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { LadderConfig } from '../../config/types.js';
+import { type LadderConfig, redisSource } from '../../config/types.js';
 import { openRedisOps } from '../../producer/open-redis-ops.js';
 import { startApiServer, type ApiServer } from '../../server/api-server.js';
 import { metricsObserver } from '../../server/observer.js';
@@ -30,7 +30,11 @@ export async function serve(
         observer: metricsObserver,
       })
     : undefined;
-  const ops = await openRedisOps({ url: config.redis.url, prefix: config.redis.prefix, config });
+  const ops = await openRedisOps({
+    url: redisSource(config.redis),
+    prefix: config.redis.prefix,
+    config,
+  });
   const api = await startApiServer({ config, ops, port: options.port, logger });
   return {
     api,
