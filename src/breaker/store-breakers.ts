@@ -218,7 +218,10 @@ export class StoreBreakers implements Breakers {
     const { target, from, to, reason, atMs } = transition;
     this.seen.set(target, (this.seen.get(target) ?? 0) + 1);
     this.setView(target, transition.state);
-    this.logger.debug({ provider_target: target, from, to, reason }, 'breaker transition announced');
+    this.logger.debug(
+      { provider_target: target, from, to, reason },
+      'breaker transition announced',
+    );
     const event: BreakerTransition = { target, from, to, reason, at: new Date(atMs).toISOString() };
     for (const listener of this.listeners) {
       try {
