@@ -215,6 +215,19 @@ describe('schemas refused at enqueue', () => {
     ]);
   });
 
+  it('refuses a schema with more subschemas than compile quickly', () => {
+    const properties = Object.fromEntries(
+      Array.from({ length: 600 }, (_, i) => [`p${i}`, { type: 'string' }]),
+    );
+    const [problem] = problemsOf({ response_format: asSchema({ type: 'object', properties }) });
+    expect(problem).toEqual({
+      path: expect.stringContaining(
+        'request.response_format.json_schema.schema.properties',
+      ) as string,
+      message: expect.stringContaining('at most 500 objects and arrays') as string,
+    });
+  });
+
   it('refuses a schema nested deeper than the schema limit', () => {
     let schema: Record<string, unknown> = { type: 'string' };
     for (let i = 0; i < 20; i++) schema = { type: 'object', properties: { a: schema } };
