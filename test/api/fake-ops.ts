@@ -38,7 +38,7 @@ function level(
   };
 }
 
-/** The five-level ladder of design.md, with one breaker open and a model name holding a slash. */
+/** The five-level ladder of the README, with one breaker open and a model name holding a slash. */
 export function sampleLadder(): LadderState {
   return {
     levels: [
