@@ -19,14 +19,23 @@ async function profileSide(url: string, side: DrainSide, jobs: number): Promise<
   // Work: the bench's own connection (resume, progress polls) is left out.
   const workCount = await startCounting(url, side.ownConnections);
   await side.resume();
-  await until(
-    async () =>
-      Object.values(await side.queue.getJobCounts('wait', 'active')).every((c) => c === 0),
-    { timeoutMs: 120_000, everyMs: 50, what: 'profile drain' },
-  );
+  // Drained means every job has its completed record, not merely an empty wait list: a job can
+  // sit in another state (prioritized, delayed, paused) while wait and active read zero.
+  try {
+    await until(async () => (await side.completed(ids)) === jobs, {
+      timeoutMs: 120_000,
+      everyMs: 100,
+      what: 'profile drain',
+    });
+  } catch (error) {
+    const counts = await side.queue.getJobCounts();
+    const done = await side.completed(ids);
+    throw new Error(
+      `bench: ${side.kind} profile run completed ${done}/${jobs} jobs; queue counts ${JSON.stringify(counts)}`,
+      { cause: error },
+    );
+  }
   const work = await workCount.stop();
-  if ((await side.completed(ids)) !== jobs)
-    throw new Error(`bench: ${side.kind} profile run did not complete every job`);
   return { enqueue, work };
 }
 
