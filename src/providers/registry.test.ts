@@ -32,8 +32,8 @@ function configWith(
 }
 
 describe('createProviders', () => {
-  it('builds only the providers the targets use', () => {
-    const registry = createProviders(
+  it('builds only the providers the targets use', async () => {
+    const registry = await createProviders(
       configWith(
         [
           ['anthropic', 'claude'],
@@ -49,11 +49,10 @@ describe('createProviders', () => {
     expect(registry.simulated).toBeInstanceOf(SimulatedProvider);
   });
 
-  it('names an unknown provider and the config file', () => {
-    expect(() => createProviders(configWith([['mistral', 'large']]))).toThrow(UnknownProviderError);
-    expect(() => createProviders(configWith([['mistral', 'large']]))).toThrow(
-      /test\.yaml: unknown provider "mistral"/,
-    );
+  it('names an unknown provider and the config file', async () => {
+    const attempt = createProviders(configWith([['mistral', 'large']]));
+    await expect(attempt).rejects.toThrow(UnknownProviderError);
+    await expect(attempt).rejects.toThrow(/test\.yaml: unknown provider "mistral"/);
   });
 });
 

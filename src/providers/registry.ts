@@ -6,11 +6,8 @@ import {
   type KnownProvider,
 } from '../config/providers.js';
 import type { LadderConfig, ProviderSettings } from '../config/types.js';
-import { AnthropicProvider } from './anthropic/adapter.js';
 import type { Provider } from './contract.js';
-import { GoogleProvider } from './google/adapter.js';
 import { missingKeyText } from './missing-key.js';
-import { OpenAIProvider } from './openai/adapter.js';
 import { SimulatedProvider, type SimulatedProviderOptions } from './simulated/adapter.js';
 
 export { KNOWN_PROVIDERS, isKnownProvider, type KnownProvider };
@@ -62,35 +59,46 @@ export class UnknownProviderError extends Error {
   }
 }
 
-function build(
+/**
+ * Each SDK is imported only when a target uses its provider: the three SDKs together weigh about
+ * 80 MB of RSS, which a static-, cache- or simulated-only worker should not carry.
+ */
+async function build(
   config: LadderConfig,
   name: KnownProvider,
   options: CreateProvidersOptions,
-): Provider {
+): Promise<Provider> {
   switch (name) {
-    case 'anthropic':
+    case 'anthropic': {
+      const { AnthropicProvider } = await import('./anthropic/adapter.js');
       return new AnthropicProvider({ settings: settingsFor(config, name) });
-    case 'openai':
+    }
+    case 'openai': {
+      const { OpenAIProvider } = await import('./openai/adapter.js');
       return new OpenAIProvider({ settings: settingsFor(config, name) });
-    case 'google':
+    }
+    case 'google': {
+      const { GoogleProvider } = await import('./google/adapter.js');
       return new GoogleProvider({ settings: settingsFor(config, name) });
+    }
     case 'simulated':
       return new SimulatedProvider({ ...options.simulated, settings: config.simulated });
   }
 }
 
 /**
- * Builds one provider (and so one SDK client) per provider name the targets use.
- * Throws UnknownProviderError naming the first unknown provider.
+ * Builds one provider (and so one SDK client) per provider name the targets use; pass a config
+ * holding only the levels a process serves so it loads no other SDK.
+ * Rejects with UnknownProviderError naming the first unknown provider.
  */
-export function createProviders(
+export async function createProviders(
   config: LadderConfig,
   options: CreateProvidersOptions = {},
-): ProviderRegistry {
+): Promise<ProviderRegistry> {
   const providers = new Map<string, Provider>();
   for (const name of usedProviders(config)) {
     if (!isKnownProvider(name)) throw new UnknownProviderError(name, config.source);
-    providers.set(name, build(config, name, options));
+    providers.set(name, await build(config, name, options));
   }
   const simulated = providers.get('simulated');
   return {

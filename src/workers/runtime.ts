@@ -84,7 +84,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   await connectRedis(redis, 10_000);
   await publishDefinition(redis, keys, definitionFromConfig(config));
 
-  const providers = options.providers ?? createProviders(config);
+  // Only the served levels' providers: a worker loads no SDK its levels do not call.
+  const providers = options.providers ?? (await createProviders(served));
   const ownsBreakers = !options.breakers;
   const targets = config.levels.flatMap((l) =>
     l.kind === 'llm' ? l.targets.map((t) => t.id) : [],

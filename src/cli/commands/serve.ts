@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { type LadderConfig, redisSource } from '../../config/types.js';
 import { openRedisOps } from '../../producer/open-redis-ops.js';
-import { startApiServer, type ApiServer } from '../../server/api-server.js';
-import { metricsObserver } from '../../server/observer.js';
+import type { ApiServer } from '../../server/api-server.js';
 import { createLogger } from '../../util/log.js';
 import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime.js';
 import { cliConfig, onShutdown, parsePositiveInt, type CommonOptions } from '../context.js';
@@ -23,6 +22,12 @@ export async function serve(
   options: { port?: number; workers: boolean },
 ): Promise<Running> {
   const logger = createLogger(options.workers ? 'start' : 'api');
+  // Loaded here, not at the top: every CLI command shares one program, and `ladder worker` or
+  // `ladder status` should not pay for Express, Bull Board and the OpenAPI document.
+  const [{ startApiServer }, { metricsObserver }] = await Promise.all([
+    import('../../server/api-server.js'),
+    import('../../server/observer.js'),
+  ]);
   const runtime = options.workers
     ? await startWorkerRuntime({
         config,
