@@ -98,7 +98,7 @@ function compareCell(row: Row): string {
   return row.compare === 'ratio' ? `×${value.toFixed(2)}` : `${value >= 0 ? '+' : ''}${fmt(value)}`;
 }
 
-/** The table as Markdown, which reads fine in a terminal too and goes straight into the README. */
+/** The table as Markdown, which reads fine in a terminal too and goes straight into docs/performance.md. */
 export function renderTable(rows: readonly Row[]): string {
   const lines = [
     '| scenario | measure | unit | ladder median (min–max) | bare BullMQ median (min–max) | ladder vs bare |',
