@@ -55,7 +55,9 @@ afterAll(async () => {
   expect(await server.exited()).toBe(0);
 });
 
-describe('the ladder CLI against a running `ladder start`', () => {
+// Each test runs several `ladder` child processes (tsx compiles each on start): on a busy 2-core
+// runner that alone took past vitest's default 30 s.
+describe('the ladder CLI against a running `ladder start`', { timeout: 120_000 }, () => {
   it('enqueue --wait prints the answer and the level that served it (over HTTP)', async () => {
     const { code, out } = await ladder([
       'enqueue',
