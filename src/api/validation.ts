@@ -46,6 +46,16 @@ export function parseWaitMs(req: Request, maxMs: number): number | null {
 export function parseJobId(raw: unknown): string {
   const parsed = jobIdSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
+  // Most likely the number BullMQ gave a raw job added without a jobId: say what its id is.
+  if (typeof raw === 'string' && /^\d{1,20}$/.test(raw))
+    throw badRequest('invalid job id', [
+      {
+        path: 'id',
+        message:
+          `ids are never all digits: a job BullMQ numbered ${raw} (added without a jobId) has its ` +
+          `data.id as ladder id, else <queue>-${raw}-<its timestamp in ms>, e.g. full-${raw}-1764624000000`,
+      },
+    ]);
   throw badRequest(
     'invalid job id',
     parsed.error.issues.map((issue) => ({ path: 'id', message: issue.message })),

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BULLMQ_QUEUE_KEY_NAMES } from '../../src/jobs/bull-job-id.js';
 import type { JobResult } from '../../src/ladder/result.js';
+import { LadderClient } from '../../src/producer/ladder-client.js';
 import { startFakeProvider, status, type FakeProvider } from '../helpers/fake-provider/server.js';
 import { job } from '../helpers/ladder.js';
 import { startRunningLadder, TOKEN, type RunningLadder } from '../openai-compat/running-ladder.js';
@@ -111,6 +112,10 @@ describe('raw BullMQ jobs and their ids', () => {
       const id = `full-${added.id}-${added.timestamp}`;
       const record = await finalRecord(id);
       expect(record).toMatchObject({ id, status: 'completed', level: 2, degraded: true });
+      // Asked by the number BullMQ gave, the API says which id the job has instead.
+      const byNumber = await call(`/v1/jobs/${added.id}`);
+      expect(byNumber.status).toBe(400);
+      expect(JSON.stringify(byNumber.body)).toContain(`<queue>-${added.id}-<its timestamp in ms>`);
     } finally {
       fake.reset();
       await queue.close();
@@ -128,6 +133,24 @@ describe('raw BullMQ jobs and their ids', () => {
       expect(byBull.status).toBe(200);
       expect(byBull.body).toMatchObject({ id: 'raw-data-id', status: 'completed' });
       expect(await finalRecord('raw-data-id')).toMatchObject({ id: 'raw-data-id' });
+      // LadderClient finds it by either id too, over Redis and over HTTP.
+      const clients = [
+        new LadderClient({ redis: running.config.redis.url, prefix: running.config.redis.prefix }),
+        new LadderClient({ url: running.url, token: TOKEN }),
+      ];
+      try {
+        for (const client of clients) {
+          for (const id of ['raw-bull-id', 'raw-data-id']) {
+            expect(await client.get(id)).toMatchObject({ id: 'raw-data-id', status: 'completed' });
+            expect(await client.result(id, { timeoutMs: 5_000 })).toMatchObject({
+              id: 'raw-data-id',
+              status: 'completed',
+            });
+          }
+        }
+      } finally {
+        for (const client of clients) await client.close();
+      }
     } finally {
       await queue.close();
     }
