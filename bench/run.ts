@@ -15,6 +15,7 @@ import {
   type Row,
 } from './harness/report.js';
 import type { Scenario } from './harness/scenario.js';
+import { cpu } from './scenarios/cpu.js';
 import { enqueue } from './scenarios/enqueue.js';
 import { failover } from './scenarios/failover.js';
 import { latency } from './scenarios/latency.js';
@@ -33,6 +34,7 @@ const SCENARIOS: Scenario[] = [
   streaming,
   memory,
   profile,
+  cpu,
 ];
 
 async function main(): Promise<void> {

@@ -13,12 +13,18 @@ export interface BenchChild {
   output(): string;
   /** Resident set size in kB, from /proc/<pid>/status (VmRSS). */
   rssKb(): number;
+  /** CPU time used so far (user + system), in ms, from /proc/<pid>/stat. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
-function spawnTs(args: string[], env: Record<string, string>): BenchChild {
+function spawnTs(
+  args: string[],
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): BenchChild {
   // Logging at info would print a line per job and measure pino instead of the ladder.
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,6 +47,13 @@ function spawnTs(args: string[], env: Record<string, string>): BenchChild {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
     },
+    cpuMs() {
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and
+      // 13th of them, in clock ticks (100 a second on Linux).
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -56,6 +69,7 @@ export function spawnLadderWorker(input: {
   configPath: string;
   levels: string[];
   concurrency: number;
+  nodeArgs?: readonly string[];
 }): BenchChild {
   const levelArgs = input.levels.flatMap((l) => ['--level', l]);
   return spawnTs(
@@ -69,6 +83,7 @@ export function spawnLadderWorker(input: {
       String(input.concurrency),
     ],
     {},
+    input.nodeArgs,
   );
 }
 
@@ -79,6 +94,7 @@ export function spawnBareWorker(input: {
   queue: string;
   concurrency: number;
   delayMs?: number;
+  nodeArgs?: readonly string[];
 }): BenchChild {
   const args = [
     input.url,
@@ -87,7 +103,7 @@ export function spawnBareWorker(input: {
     String(input.concurrency),
     String(input.delayMs ?? 0),
   ];
-  return spawnTs([join(ROOT, 'bench/workers/bare-worker.ts'), ...args], {});
+  return spawnTs([join(ROOT, 'bench/workers/bare-worker.ts'), ...args], {}, input.nodeArgs);
 }
 
 /** Waits until `count` workers are connected to the queue (BullMQ names their connections). */

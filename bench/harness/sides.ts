@@ -44,6 +44,8 @@ export interface SideSpec {
   processes: number;
   /** Provider latency (simulated on the ladder side, a sleep in the bare processor). */
   latencyMs: number;
+  /** Extra `node` flags for the worker processes (for example `--cpu-prof`). */
+  nodeArgs?: readonly string[];
 }
 
 function chunks(n: number): number[][] {
@@ -72,7 +74,12 @@ export async function ladderSide(spec: SideSpec): Promise<DrainSide> {
   const ops = new RedisLadderOps({ redis, prefix, definition: definitionFromConfig(config) });
   const queue = (await ops.levelQueues()).queue('full');
   const children = Array.from({ length: spec.processes }, () =>
-    spawnLadderWorker({ configPath, levels: ['full'], concurrency: spec.concurrency }),
+    spawnLadderWorker({
+      configPath,
+      levels: ['full'],
+      concurrency: spec.concurrency,
+      nodeArgs: spec.nodeArgs,
+    }),
   );
   await waitForWorkers(queue, spec.processes, children);
   let counter = 0;
@@ -120,6 +127,7 @@ export async function bareSide(spec: SideSpec): Promise<DrainSide> {
       queue: 'bare',
       concurrency: spec.concurrency,
       delayMs: spec.latencyMs,
+      nodeArgs: spec.nodeArgs,
     }),
   );
   await waitForWorkers(queue, spec.processes, children);
