@@ -1,4 +1,4 @@
-import { breakerActionSchema } from '../ladder/literals.js';
+import { breakerActionSchema, levelActionSchema } from '../ladder/literals.js';
 import { reportSchema } from './openapi-report.js';
 import { openAiCompatPaths } from './openai-compat/openapi-paths.js';
 import { componentSchemas, ref } from './openapi-schemas.js';
@@ -145,6 +145,36 @@ function paths(): Doc {
           '200': answer('Done'),
           '400': errorAnswer('Bad action'),
           '404': errorAnswer('Unknown target'),
+          ...common,
+        },
+      },
+    },
+    '/v1/levels/{level}': {
+      post: {
+        summary: "An operator's pause of a level's queue, or its end",
+        description:
+          'New jobs skip a paused level; the breaker never resumes a level an operator paused.',
+        parameters: [
+          {
+            name: 'level',
+            in: 'path',
+            required: true,
+            description: 'level number or name',
+            schema: { type: 'string' },
+          },
+        ],
+        requestBody: {
+          required: true,
+          ...json({
+            type: 'object',
+            required: ['action'],
+            properties: { action: { type: 'string', enum: levelActionSchema.options } },
+          }),
+        },
+        responses: {
+          '200': answer('Done: {level, name, action}'),
+          '400': errorAnswer('Bad action'),
+          '404': errorAnswer('Unknown level'),
           ...common,
         },
       },

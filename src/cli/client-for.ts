@@ -1,18 +1,15 @@
 import type { LadderOps } from '../producer/ladder-ops.js';
 import { HttpLadderOps } from '../producer/http-client.js';
 import { openRedisOps } from '../producer/open-redis-ops.js';
-import { cliConfig, type CommonOptions } from './context.js';
 import { redisSource } from '../config/types.js';
+import { locateLadder, type ClientOptions } from './locate.js';
 
-export interface ClientOptions extends CommonOptions {
-  url?: string;
-  token?: string;
-}
+export type { ClientOptions } from './locate.js';
 
-/** Over the API with `--url` (or LADDER_URL), else over Redis through the config. */
+/** Over the API or over Redis, wherever `locateLadder` finds the ladder. */
 export async function clientFor(options: ClientOptions): Promise<LadderOps> {
-  const url = options.url ?? process.env.LADDER_URL;
-  if (url) return new HttpLadderOps({ url, token: options.token ?? process.env.LADDER_API_TOKEN });
-  const config = cliConfig(options);
+  const where = await locateLadder(options);
+  if (where.kind === 'http') return new HttpLadderOps({ url: where.url, token: where.token });
+  const { config } = where;
   return openRedisOps({ url: redisSource(config.redis), prefix: config.redis.prefix, config });
 }

@@ -23,15 +23,23 @@ export class CliError extends Error {
   }
 }
 
-/** Runs `stop` once on SIGTERM or SIGINT, then exits 0 (or 1 if stopping failed). */
-export function onShutdown(stop: () => Promise<void>): void {
+/**
+ * Runs `stop` once on SIGTERM or SIGINT, then exits 0 (or 1 if stopping failed). Answers the same
+ * shutdown for other reasons (the demo's parent went away). `say` tells why, by default as a JSON
+ * log line on stderr.
+ */
+export function onShutdown(
+  stop: () => Promise<void>,
+  say: (reason: string) => void = (reason) =>
+    process.stderr.write(
+      `${JSON.stringify({ level: 'info', process: 'cli', msg: `${reason}: shutting down` })}\n`,
+    ),
+): (reason: string) => void {
   let stopping = false;
-  const handler = (signal: NodeJS.Signals): void => {
+  const handler = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    process.stderr.write(
-      `${JSON.stringify({ level: 'info', target: 'cli', msg: `${signal}: shutting down` })}\n`,
-    );
+    say(signal);
     stop().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -42,6 +50,7 @@ export function onShutdown(stop: () => Promise<void>): void {
   };
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);
+  return handler;
 }
 
 export function parsePositiveInt(value: string, name: string): number {

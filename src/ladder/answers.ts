@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jobStatusSchema } from './literals.js';
+import { jobStatusSchema, levelActionSchema } from './literals.js';
 import { problemSchema } from './problem.js';
 import { jobResultSchema } from './result.js';
 
@@ -24,6 +24,13 @@ export const enqueueAnswerSchema = z.object({
 export const batchAnswerSchema = z.object({
   ids: z.array(z.string()),
   jobs: z.array(enqueueAnswerSchema),
+});
+
+/** `POST /v1/levels/{level}`: the level an operator paused or resumed. */
+export const levelActionAnswerSchema = z.object({
+  level: z.number().int(),
+  name: z.string(),
+  action: levelActionSchema,
 });
 
 /** Every error answer has this shape, so clients need one parser. Fields are only ever added. */

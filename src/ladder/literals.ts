@@ -68,6 +68,8 @@ export const breakerStateNameSchema = z.enum([
 
 /** What an operator asks of a breaker (`POST /v1/breakers/...`, `ladder breaker`). */
 export const breakerActionSchema = z.enum(['open', 'close', 'auto']);
+/** An operator's pause of a level's queue (`ladder pause|resume`, `POST /v1/levels/{level}`). */
+export const levelActionSchema = z.enum(['pause', 'resume']);
 
 export const budgetPeriodSchema = z.enum(['day', 'month']);
 
@@ -84,4 +86,5 @@ export type LevelKind = z.infer<typeof levelKindSchema>;
 export type LevelStateName = z.infer<typeof levelStateNameSchema>;
 export type BreakerStateName = z.infer<typeof breakerStateNameSchema>;
 export type BreakerAction = z.infer<typeof breakerActionSchema>;
+export type LevelAction = z.infer<typeof levelActionSchema>;
 export type BudgetPeriod = z.infer<typeof budgetPeriodSchema>;

@@ -3,10 +3,11 @@ import {
   batchAnswerSchema,
   enqueueAnswerSchema,
   errorBodySchema,
+  levelActionAnswerSchema,
   type ErrorBody,
 } from '../ladder/answers.js';
 import { formatIssuePath } from '../ladder/job-schema.js';
-import type { BreakerAction } from '../ladder/literals.js';
+import type { BreakerAction, LevelAction } from '../ladder/literals.js';
 import { isFinal, jobResultSchema, type JobResult } from '../ladder/result.js';
 import { ladderStateSchema, type LadderState } from '../ladder/state.js';
 import { BadEventIdError, UnknownJobError } from '../streaming/errors.js';
@@ -140,6 +141,13 @@ export class HttpLadderOps implements LadderOps {
 
   async breaker(target: string, action: BreakerAction): Promise<void> {
     await this.call('POST', `/v1/breakers/${encodeTarget(target)}`, { body: { action } });
+  }
+
+  async levelAction(level: string, action: LevelAction): Promise<{ level: number; name: string }> {
+    const answer = await this.call('POST', `/v1/levels/${encodeURIComponent(level)}`, {
+      body: { action },
+    });
+    return this.parse(levelActionAnswerSchema, answer);
   }
 
   /** `GET /v1/jobs/{id}/events`, reconnecting with the last id seen when the connection drops. */

@@ -1,4 +1,5 @@
 import type { BreakerAction } from '../breaker/types.js';
+import type { LevelAction } from '../ladder/literals.js';
 import type { LevelConfig } from '../config/types.js';
 import type { JobInput } from '../ladder/job-schema.js';
 import type { EnqueueAnswer } from '../ladder/answers.js';
@@ -87,6 +88,11 @@ export interface LadderOps {
    */
   catalog?(): Promise<LadderCatalog>;
   breaker(target: string, action: BreakerAction): Promise<void>;
+  /**
+   * An operator's pause of a level's queue, or its end; `level` is a number or name the caller
+   * checked against `ladder()`. Optional: the API answers 501 for ops without it.
+   */
+  levelAction?(level: string, action: LevelAction): Promise<{ level: number; name: string }>;
   /**
    * A job's events: `delta` pieces of the answer as they are produced, `attempt` trail entries,
    * `restart` (drop what came before), then `final` with the record; a finished job replays.

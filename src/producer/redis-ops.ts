@@ -5,7 +5,9 @@ import { bullJobId } from '../jobs/bull-job-id.js';
 import { loadDefinition, type LadderDefinition } from '../levels/definition.js';
 import { createKeys, type Keys } from '../ladder/keys.js';
 import { isFinal, type JobResult } from '../ladder/result.js';
+import type { LevelAction } from '../ladder/literals.js';
 import type { LadderState } from '../ladder/state.js';
+import { pauseLevel, resumeLevel } from '../levels/operator-pause.js';
 import { ResultStore } from '../results/result-store.js';
 import { ResultWaiter } from '../results/result-waiter.js';
 import { describeRedis, duplicateRedis } from '../util/redis.js';
@@ -307,6 +309,18 @@ export class RedisLadderOps implements LadderOps {
   async breaker(target: string, action: BreakerAction): Promise<void> {
     if (!this.options.breakers) throw new Error('this client has no breaker access');
     await this.guard(() => this.options.breakers!.force(target, action));
+  }
+
+  async levelAction(ref: string, action: LevelAction): Promise<{ level: number; name: string }> {
+    return this.guard(async () => {
+      const { levels } = await this.definition();
+      const level = levels.find((l) => l.name === ref || String(l.level) === ref);
+      if (!level) throw new Error(`the ladder has no level ${JSON.stringify(ref)}`);
+      const queue = (await this.levelQueues()).queue(level.name);
+      const act = action === 'pause' ? pauseLevel : resumeLevel;
+      await act({ redis: this.options.redis, keys: this.keys, queue });
+      return { level: level.level, name: level.name };
+    });
   }
 
   /** Which levels take new jobs (breakers, operator pauses, budgets); set once they are loaded. */

@@ -11,7 +11,10 @@ export function registerBreaker(program: Command): void {
     .description("force a target's breaker open or closed, or give it back to the automatic rules")
     .argument('<action>', 'open | close | auto')
     .argument('<target>', 'provider/model, e.g. anthropic/claude-opus-4-7')
-    .option('--url <url>', 'talk to a running API (else LADDER_URL; else Redis through the config)')
+    .option(
+      '--url <url>',
+      'the API to talk to (else LADDER_URL; else Redis through the config; else the local API)',
+    )
     .option('--token <token>', 'API token (else LADDER_API_TOKEN)')
     .option('--config <path>', 'config file (else LADDER_CONFIG, else ./ladder.yaml)')
     .action(async (action: string, target: string, options: ClientOptions) => {
@@ -22,6 +25,12 @@ export function registerBreaker(program: Command): void {
         throw new CliError(`target must be provider/model, got "${target}"`, 2);
       const client = await clientFor(options);
       try {
+        const known = (await client.ladder()).levels.flatMap((l) => l.targets.map((t) => t.target));
+        if (!known.includes(target))
+          throw new CliError(
+            `the ladder has no target "${target}" (targets: ${known.join(', ')})`,
+            2,
+          );
         await client.breaker(target, action as BreakerAction);
         process.stdout.write(
           `breaker ${target}: ${action === 'auto' ? 'automatic' : `forced ${action}`}\n`,

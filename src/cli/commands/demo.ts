@@ -5,7 +5,9 @@ import { type LadderConfig, redisSource } from '../../config/types.js';
 import { openRedisOps } from '../../producer/open-redis-ops.js';
 import { parsePositiveInt, onShutdown, type CommonOptions } from '../context.js';
 import { cliConfig } from '../context.js';
+import { DEMO_PREFIX, removeDemoKeys, stopWhenOrphaned } from '../demo-keys.js';
 import { findRedis } from '../find-redis.js';
+import { localApiUrl } from '../locate.js';
 import { serve } from './serve.js';
 
 const SAMPLE_PROMPTS = [
@@ -59,6 +61,13 @@ function demoConfig(options: DemoOptions): LadderConfig {
     source: 'examples/simulated.yaml',
     env: process.env,
   });
+}
+
+function cleanUpNote(config: LadderConfig, privateRedis: boolean): string {
+  if (privateRedis) return '';
+  return config.redis.prefix === DEMO_PREFIX
+    ? `Its keys (${DEMO_PREFIX}:*) are removed when it stops.`
+    : `Its keys (${config.redis.prefix}:*) are kept when it stops.`;
 }
 
 export function registerDemo(program: Command): void {
@@ -122,6 +131,8 @@ export function registerDemo(program: Command): void {
             })
           : () => undefined;
       const url = running.api.url;
+      // The CLI finds the local API by itself; only another port needs saying.
+      const urlFlag = url === localApiUrl() ? '' : ` --url ${url}`;
       process.stderr.write(
         [
           '',
@@ -134,20 +145,32 @@ export function registerDemo(program: Command): void {
             ? `Every minute ${target ?? 'the top target'} goes down for 20 s on its own (--no-outages turns it off).`
             : '',
           'Take the top level down yourself and watch jobs degrade, then bring it back:',
-          `  npx ladder breaker open ${target ?? 'provider/model'} --url ${url}`,
-          `  npx ladder breaker auto ${target ?? 'provider/model'} --url ${url}`,
-          `  npx ladder enqueue "Hello" --wait --url ${url}`,
+          `  npx ladder breaker open ${target ?? 'provider/model'}${urlFlag}`,
+          `  npx ladder status${urlFlag}`,
+          `  npx ladder breaker auto ${target ?? 'provider/model'}${urlFlag}`,
+          `  npx ladder enqueue "Hello" --wait${urlFlag}`,
           '',
+          cleanUpNote(config, redis?.stop !== undefined),
           'Ctrl-C stops it.',
           '',
         ].join('\n'),
       );
-      onShutdown(async () => {
+      // Only the built-in demo ladder's own prefix is emptied; a prefix the user chose may hold
+      // real jobs. A private redis-server goes away whole.
+      const cleanUp =
+        !redis?.stop && redis && config.redis.prefix === DEMO_PREFIX ? redis.url : undefined;
+      const shutdown = onShutdown(async () => {
+        stopWatching();
         clearInterval(trickle);
         stopOutages();
         await producer.close();
         await running.close();
+        if (cleanUp) {
+          const removed = await removeDemoKeys(cleanUp);
+          process.stderr.write(`demo: removed its ${removed} keys (${DEMO_PREFIX}:*)\n`);
+        }
         await redis?.stop?.();
       });
+      const stopWatching = stopWhenOrphaned(() => shutdown('parent process gone'));
     });
 }

@@ -38,7 +38,10 @@ export function registerEnqueue(program: Command): void {
       '--schema <file>',
       'answer as JSON valid against this JSON Schema (checked before it counts)',
     )
-    .option('--url <url>', 'talk to a running API (else LADDER_URL; else Redis through the config)')
+    .option(
+      '--url <url>',
+      'the API to talk to (else LADDER_URL; else Redis through the config; else the local API)',
+    )
     .option('--token <token>', 'API token (else LADDER_API_TOKEN)')
     .option('--config <path>', 'config file (else LADDER_CONFIG, else ./ladder.yaml)')
     .action(async (prompt: string | undefined, options: EnqueueOptions) => {

@@ -1,51 +1,55 @@
 import type { Command } from 'commander';
-import { pauseLevel, resumeLevel } from '../../levels/operator-pause.js';
-import { createKeys } from '../../ladder/keys.js';
-import { LevelQueues } from '../../jobs/queues.js';
-import { selectLevels } from '../../workers/runtime.js';
-import { connectRedis, createRedis } from '../../util/redis.js';
-import { cliConfig, type CommonOptions } from '../context.js';
-import { redisSource } from '../../config/types.js';
+import type { LevelAction } from '../../ladder/literals.js';
+import { clientFor, type ClientOptions } from '../client-for.js';
+import { CliError } from '../context.js';
 
-async function withLevel(
-  ref: string,
-  options: CommonOptions,
-  act: (input: Parameters<typeof pauseLevel>[0]) => Promise<void>,
-): Promise<string> {
-  const config = cliConfig(options);
-  const [level] = selectLevels(config, [ref]);
-  const redis = createRedis(redisSource(config.redis), 'producer');
-  await connectRedis(redis);
-  const queues = new LevelQueues(redis, config.redis.prefix, level ? [level] : []);
+/** Pauses or resumes a level over the API or Redis; a level the ladder has not is exit 2. */
+async function levelAction(ref: string, action: LevelAction, options: ClientOptions) {
+  const client = await clientFor(options);
   try {
-    const queue = queues.queue(level!.name);
-    await act({ redis, keys: createKeys(config.redis.prefix), queue });
-    return level!.name;
+    const { levels } = await client.ladder();
+    const level = levels.find((l) => l.name === ref || String(l.level) === ref);
+    if (!level)
+      throw new CliError(
+        `the ladder has no level "${ref}" (levels: ${levels.map((l) => `${l.level} ${l.name}`).join(', ')})`,
+        2,
+      );
+    if (!client.levelAction) throw new CliError('this client cannot pause levels', 1);
+    return await client.levelAction(level.name, action);
   } finally {
-    await queues.close();
-    redis.disconnect();
+    await client.close();
   }
 }
 
-export function registerLevel(program: Command): void {
-  program
-    .command('pause')
-    .description(
-      "pause a level's queue for every worker (the breaker never resumes an operator's pause)",
+function withClientOptions(command: Command): Command {
+  return command
+    .option(
+      '--url <url>',
+      'the API to talk to (else LADDER_URL; else Redis through the config; else the local API)',
     )
-    .argument('<level>', 'level number or name')
-    .option('--config <path>', 'config file (else LADDER_CONFIG, else ./ladder.yaml)')
-    .action(async (ref: string, options: CommonOptions) => {
-      const name = await withLevel(ref, options, pauseLevel);
-      process.stdout.write(`level ${name}: paused by operator (new jobs enter the next level)\n`);
-    });
-  program
-    .command('resume')
-    .description('resume a level paused by an operator')
-    .argument('<level>', 'level number or name')
-    .option('--config <path>', 'config file (else LADDER_CONFIG, else ./ladder.yaml)')
-    .action(async (ref: string, options: CommonOptions) => {
-      const name = await withLevel(ref, options, resumeLevel);
-      process.stdout.write(`level ${name}: resumed\n`);
-    });
+    .option('--token <token>', 'API token (else LADDER_API_TOKEN)')
+    .option('--config <path>', 'config file (else LADDER_CONFIG, else ./ladder.yaml)');
+}
+
+export function registerLevel(program: Command): void {
+  withClientOptions(
+    program
+      .command('pause')
+      .description(
+        "pause a level's queue for every worker (the breaker never resumes an operator's pause)",
+      )
+      .argument('<level>', 'level number or name'),
+  ).action(async (ref: string, options: ClientOptions) => {
+    const { name } = await levelAction(ref, 'pause', options);
+    process.stdout.write(`level ${name}: paused by operator (new jobs enter the next level)\n`);
+  });
+  withClientOptions(
+    program
+      .command('resume')
+      .description('resume a level paused by an operator')
+      .argument('<level>', 'level number or name'),
+  ).action(async (ref: string, options: ClientOptions) => {
+    const { name } = await levelAction(ref, 'resume', options);
+    process.stdout.write(`level ${name}: resumed\n`);
+  });
 }

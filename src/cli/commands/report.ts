@@ -7,9 +7,9 @@ import { buildReport } from '../../cost/report.js';
 import { definitionFromConfig } from '../../levels/definition.js';
 import { createKeys } from '../../ladder/keys.js';
 import { connectRedis, createRedis } from '../../util/redis.js';
-import type { ClientOptions } from '../client-for.js';
-import { CliError, cliConfig } from '../context.js';
-import { redisSource } from '../../config/types.js';
+import { type LadderConfig, redisSource } from '../../config/types.js';
+import { CliError } from '../context.js';
+import { locateLadder, type ClientOptions } from '../locate.js';
 
 interface ReportOptions extends ClientOptions {
   since: string;
@@ -38,8 +38,7 @@ async function reportOverHttp(
 }
 
 /** Straight from Redis, through the config. */
-async function reportOverRedis(options: ReportOptions, sinceMs: number): Promise<Report> {
-  const config = cliConfig(options);
+async function reportOverRedis(config: LadderConfig, sinceMs: number): Promise<Report> {
   const redis = createRedis(redisSource(config.redis), 'producer');
   try {
     await connectRedis(redis);
@@ -62,7 +61,10 @@ export function registerReport(program: Command): void {
     )
     .option('--since <span>', 'window: 30m, 24h, 7d, 2w or an ISO 8601 time', '24h')
     .option('--json', 'print the report JSON (the shape of GET /v1/report)')
-    .option('--url <url>', 'talk to a running API (else LADDER_URL; else Redis through the config)')
+    .option(
+      '--url <url>',
+      'the API to talk to (else LADDER_URL; else Redis through the config; else the local API)',
+    )
     .option('--token <token>', 'API token (else LADDER_API_TOKEN)')
     .option('--config <path>', 'config file (else LADDER_CONFIG, else ./ladder.yaml)')
     .action(async (options: ReportOptions) => {
@@ -77,10 +79,11 @@ export function registerReport(program: Command): void {
       } catch (error) {
         throw new CliError(`--since: ${(error as Error).message}`, 2);
       }
-      const url = options.url ?? process.env.LADDER_URL;
-      const report = url
-        ? await reportOverHttp(url, options.token ?? process.env.LADDER_API_TOKEN, options.since)
-        : await reportOverRedis(options, sinceMs);
+      const where = await locateLadder(options);
+      const report =
+        where.kind === 'http'
+          ? await reportOverHttp(where.url, where.token, options.since)
+          : await reportOverRedis(where.config, sinceMs);
       process.stdout.write(
         options.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report)}\n`,
       );

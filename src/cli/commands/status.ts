@@ -11,7 +11,10 @@ export function registerStatus(program: Command): void {
     .command('status')
     .description('show the ladder: each level, its queue and each breaker')
     .option('--json', 'print the ladder state as JSON (the shape of GET /v1/ladder)')
-    .option('--url <url>', 'talk to a running API (else LADDER_URL; else Redis through the config)')
+    .option(
+      '--url <url>',
+      'the API to talk to (else LADDER_URL; else Redis through the config; else the local API)',
+    )
     .option('--token <token>', 'API token (else LADDER_API_TOKEN)')
     .option('--config <path>', 'config file (else LADDER_CONFIG, else ./ladder.yaml)')
     .action(async (options: StatusOptions) => {
