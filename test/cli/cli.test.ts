@@ -165,7 +165,19 @@ describe('the ladder CLI against a running `ladder start`', { timeout: 120_000 }
       (await ladder(['breaker', 'auto', 'simulated/opus-sim', '--url', url, '--token', TOKEN]))
         .code,
     ).toBe(0);
-    await new Promise((r) => setTimeout(r, 1_500));
+    // The level is back once every process has seen the breaker leave its forced state.
+    await expect
+      .poll(
+        async () => {
+          const answer = await fetch(`${url}/v1/ladder`, {
+            headers: { authorization: `Bearer ${TOKEN}` },
+          });
+          const state = (await answer.json()) as { levels: { state: string }[] };
+          return state.levels[0]?.state;
+        },
+        { timeout: 10_000, interval: 50 },
+      )
+      .toBe('live');
     const back = await ladder(['enqueue', 'after auto', '--wait', '--url', url, '--token', TOKEN]);
     expect(back.out).toMatch(/level 1 full/);
   });

@@ -352,7 +352,20 @@ describe('serving a job on the ladder', () => {
     expect(result?.status).toBe('completed');
     const again = await ladder.ops.enqueue(job('dup', { id: 'same-id' }));
     expect(again).toMatchObject({ created: false, status: 'completed' });
-    await new Promise((r) => setTimeout(r, 200));
+    // Once nothing waits or runs on any level, no second call can still come. (The finished job
+    // may be active a moment longer: BullMQ moves it after the record is final.)
+    const queues = await ladder.ops.levelQueues();
+    const pending = async (): Promise<number> => {
+      let total = 0;
+      for (const level of ladder!.config.levels) {
+        const counts = await queues
+          .queue(level.name)
+          .getJobCounts('wait', 'prioritized', 'delayed', 'active');
+        total += Object.values(counts).reduce((a, b) => a + b, 0);
+      }
+      return total;
+    };
+    await expect.poll(pending, { timeout: 5_000, interval: 20 }).toBe(0);
     expect(fake.calls('anthropic', 'claude-opus-4-7')).toBe(1);
   });
 });
