@@ -87,6 +87,21 @@ export function spawnLadderWorker(input: {
   );
 }
 
+/** `ladder api` from the CLI: the HTTP API in its own process. */
+export function spawnLadderApi(input: { configPath: string; port: number }): BenchChild {
+  return spawnTs(
+    [
+      join(ROOT, 'src/cli/main.ts'),
+      'api',
+      '--config',
+      input.configPath,
+      '--port',
+      String(input.port),
+    ],
+    {},
+  );
+}
+
 /** A bare BullMQ worker with a no-op processor (bench/workers/bare-worker.ts). */
 export function spawnBareWorker(input: {
   url: string;

@@ -1,18 +1,21 @@
-import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { buildConfig } from '../../src/config/load.js';
 import { openRedisOps } from '../../src/producer/open-redis-ops.js';
 import type { RedisLadderOps } from '../../src/producer/redis-ops.js';
-import { startApiServer, type ApiServer } from '../../src/server/api-server.js';
-import { createLogger } from '../../src/util/log.js';
-import { startWorkerRuntime, type WorkerRuntime } from '../../src/workers/runtime.js';
 import type { FakeProvider } from '../../test/helpers/fake-provider/server.js';
+import { writeConfigFile } from '../../test/helpers/processes.js';
+import { freePort } from '../../test/helpers/redis-server.js';
 import { BENCH_TOKEN, benchPrefix } from './ladder-config.js';
+import { spawnLadderApi, spawnLadderWorker, stopAll, waitForWorkers } from './processes.js';
+import { until } from './stats.js';
 
 /** The streamed answer: 24 words, a piece each. */
 export const STREAM_TEXT = Array.from({ length: 24 }, (_, i) => `word${i}`).join(' ') + '.';
 
-/** Workers, producer and API in this process, every target behind the fake provider. */
+/**
+ * The API (`ladder api`) and the workers (`ladder worker`) each in their own process, as deployed;
+ * the fake provider and both clients stay in the bench's process.
+ */
 export interface StreamLadder {
   ladder: OpenAI;
   direct: OpenAI;
@@ -31,31 +34,42 @@ export async function startStreamLadder(input: {
     base_url: fake.baseUrls[name],
     timeout_ms: 10_000,
   });
-  const config = buildConfig(
-    {
-      redis: { url: input.url, prefix: benchPrefix('stream') },
-      providers: { anthropic: settings('anthropic'), openai: settings('openai') },
-      levels: [
-        // Faults go to claude-s (first); claude-t continues a cut answer by prefill. The
-        // first-token runs name openai/gpt-s, the same SDK and fake the direct side calls.
-        { name: 'full', targets: ['anthropic/claude-s', 'anthropic/claude-t', 'openai/gpt-s'] },
-      ],
-      // Every stream in flight runs at once: a queue wait would be measured, not the relay.
-      worker: { concurrency: input.concurrency },
-      // Faults are injected on purpose: the breaker must not take the targets away meanwhile.
-      breaker: { failure_threshold: 1_000_000 },
-      // Long enough that a loaded machine's pauses are not taken for stalls; the injected stalls
-      // hold for ever, so each costs this once.
-      fallback: { max_retries: 0, stream_idle_ms: 2_000 },
-      api: { tokens: [BENCH_TOKEN], sync_timeout_ms: 60_000 },
-    },
-    { source: 'bench', env: {} },
-  );
-  const logger = createLogger('bench', 'silent');
-  const runtime: WorkerRuntime = await startWorkerRuntime({ config, logger });
+  const data = {
+    redis: { url: input.url, prefix: benchPrefix('stream') },
+    providers: { anthropic: settings('anthropic'), openai: settings('openai') },
+    levels: [
+      // Faults go to claude-s (first); claude-t continues a cut answer by prefill. The
+      // first-token runs name openai/gpt-s, the same SDK and fake the direct side calls.
+      { name: 'full', targets: ['anthropic/claude-s', 'anthropic/claude-t', 'openai/gpt-s'] },
+    ],
+    // Every stream in flight runs at once: a queue wait would be measured, not the relay.
+    worker: { concurrency: input.concurrency },
+    // Faults are injected on purpose: the breaker must not take the targets away meanwhile.
+    breaker: { failure_threshold: 1_000_000 },
+    // Long enough that a loaded machine's pauses are not taken for stalls; the injected stalls
+    // hold for ever, so each costs this once.
+    fallback: { max_retries: 0, stream_idle_ms: 2_000 },
+    api: { tokens: [BENCH_TOKEN], sync_timeout_ms: 60_000 },
+  };
+  const configPath = writeConfigFile(data);
+  const config = buildConfig(data, { source: configPath });
   const ops = await openRedisOps({ url: config.redis.url, prefix: config.redis.prefix, config });
-  const api: ApiServer = await startApiServer({ config, ops, port: 0, logger });
-  const port = (api.server.address() as AddressInfo).port;
+  const port = await freePort();
+  const children = [
+    spawnLadderApi({ configPath, port }),
+    spawnLadderWorker({ configPath, levels: ['full'], concurrency: input.concurrency }),
+  ];
+  try {
+    await waitForWorkers((await ops.levelQueues()).queue('full'), 1, children);
+    await until(
+      async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.ok === true,
+      { timeoutMs: 60_000, everyMs: 100, what: 'the API process ready' },
+    );
+  } catch (error) {
+    await stopAll(children);
+    await ops.close();
+    throw error;
+  }
   const sdk = (baseURL: string, apiKey: string): OpenAI =>
     new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: 60_000 });
   return {
@@ -63,9 +77,8 @@ export async function startStreamLadder(input: {
     direct: sdk(fake.baseUrls.openai, 'sk-bench-openai'),
     ops,
     async close() {
-      await api.close();
+      await stopAll(children);
       await ops.close();
-      await runtime.close();
     },
   };
 }
