@@ -65,7 +65,7 @@ export const cpu: Scenario = {
       { ...spec, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] },
       jobs,
     );
-    const summary = summariseProfiles(dir, 25, profiled.window);
+    const summary = summariseProfiles(dir, Number(process.env.BENCH_FRAMES ?? 25), profiled.window);
     const pct = (share: number): string => `${(share * 100).toFixed(1)}%`;
     ctx.log(
       `  ladder worker profile (measured drain only, ${dir}): idle ${pct(summary.idle)}; self time by place:`,
