@@ -7,8 +7,10 @@ export type { EnqueueAnswer, LadderOps, ResultOptions } from './producer/ladder-
 export {
   JobValidationError,
   LadderUnavailableError,
+  NotReplicatedError,
   QueueFullError,
   isJobValidationError,
+  isNotReplicatedError,
 } from './producer/errors.js';
 export type {
   CompletionRequest,

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { isJobValidationError } from '../producer/errors.js';
+import { isJobValidationError, isNotReplicatedError } from '../producer/errors.js';
 import type { Logger } from '../util/log.js';
 import { HttpError, isHttpError } from './http-error.js';
 import type { ApiErrorBody, ApiProblem } from './types.js';
@@ -63,6 +63,20 @@ export function mapError(error: unknown): Mapped {
         },
       },
       headers: { 'Retry-After': String(seconds) },
+    };
+  }
+  if (isNotReplicatedError(error)) {
+    return {
+      status: 503,
+      body: {
+        error: {
+          message:
+            'not acknowledged: no Redis replica confirmed the job in time (redis.durability: replicated); it may or may not run, enqueue it again with the same id',
+          code: error.code,
+          job_ids: [...error.jobIds],
+        },
+      },
+      headers: { 'Retry-After': '1' },
     };
   }
   if (hasMarker(error, 'isLadderUnavailableError')) {

@@ -27,7 +27,29 @@ export const REDIS_ENV = {
   sentinelPassword: 'REDIS_SENTINEL_PASSWORD',
   clusterNodes: 'REDIS_CLUSTER_NODES',
   password: 'REDIS_PASSWORD',
+  durability: 'REDIS_DURABILITY',
 } as const;
+
+/** How long `replicated` waits for a replica's acknowledgement by default. */
+export const DEFAULT_WAIT_TIMEOUT_MS = 1_000;
+
+function durability(
+  input: RedisInput,
+  env: Env,
+  problems: ConfigProblem[],
+): Pick<RedisConfig, 'durability' | 'waitTimeoutMs'> {
+  const waitTimeoutMs = input?.wait_timeout_ms ?? DEFAULT_WAIT_TIMEOUT_MS;
+  if (input?.durability) return { durability: input.durability, waitTimeoutMs };
+  const fromEnv = nonEmpty(env[REDIS_ENV.durability]);
+  if (fromEnv === undefined || fromEnv === 'async') return { durability: 'async', waitTimeoutMs };
+  if (fromEnv === 'replicated') return { durability: 'replicated', waitTimeoutMs };
+  problems.push(
+    problem('redis.durability', 'async or replicated', describeValue(fromEnv), {
+      hint: `taken from the environment variable ${REDIS_ENV.durability}`,
+    }),
+  );
+  return { durability: 'async', waitTimeoutMs };
+}
 
 /** Empty strings count as unset, so `${VAR:-}` in a file means "fall back to the default". */
 function nonEmpty(value: string | undefined): string | undefined {
@@ -190,6 +212,7 @@ function clusterEndpoint(
 export function redisConfig(input: RedisInput, env: Env, problems: ConfigProblem[]): RedisConfig {
   const form = chooseForm(input, env, problems);
   const prefix = input?.prefix ?? DEFAULT_REDIS_PREFIX;
+  const writes = durability(input, env, problems);
   if (form.kind === 'url') {
     if (!/^rediss?:\/\/\S+$/.test(form.url)) {
       problems.push(
@@ -198,7 +221,7 @@ export function redisConfig(input: RedisInput, env: Env, problems: ConfigProblem
         }),
       );
     }
-    return { url: form.url, prefix };
+    return { url: form.url, prefix, ...writes };
   }
   const endpoint =
     form.kind === 'sentinel'
@@ -212,5 +235,5 @@ export function redisConfig(input: RedisInput, env: Env, problems: ConfigProblem
       }),
     );
   }
-  return { url: '', prefix, endpoint };
+  return { url: '', prefix, endpoint, ...writes };
 }

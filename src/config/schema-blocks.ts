@@ -144,4 +144,6 @@ export const redisSchema = z.strictObject({
   prefix: str('a key prefix without spaces')
     .regex(/^\S{1,64}$/, { error: 'a key prefix of 1 to 64 characters without spaces' })
     .optional(),
+  durability: z.enum(['async', 'replicated'], { error: 'async or replicated' }).optional(),
+  wait_timeout_ms: int(1, 'ms', 60_000).optional(),
 });

@@ -194,7 +194,16 @@ export interface RedisConfig {
   prefix: string;
   /** `redis.sentinel` or `redis.cluster` when given; absent means the single server at `url`. */
   endpoint?: RedisEndpoint;
+  /**
+   * `async` (default): acknowledged once the master has it. `replicated`: an enqueue and a final
+   * result also wait (`WAIT 1`) until a replica has them, so a failover cannot lose them.
+   */
+  durability: RedisDurability;
+  /** How long `replicated` waits for a replica before the enqueue answers 503. Default 1000. */
+  waitTimeoutMs: number;
 }
+
+export type RedisDurability = 'async' | 'replicated';
 
 export interface LadderConfig {
   /** The file it came from, for messages; `(inline)` when built in code. */

@@ -43,6 +43,10 @@ export const errorBodySchema = z.looseObject({
     level: z.string().optional(),
     depth: z.number().int().optional(),
     retry_after_ms: z.number().int().optional(),
+    /** A machine-readable reason where one status has several: `not_replicated` (503). */
+    code: z.string().optional(),
+    /** 503 `not_replicated`: the jobs to enqueue again with the same ids (idempotent). */
+    job_ids: z.array(z.string()).optional(),
   }),
   /** 409 of a cancel: the record of the job that could not be cancelled. */
   job: jobResultSchema.optional(),

@@ -52,6 +52,36 @@ export class LadderUnavailableError extends Error {
   }
 }
 
+/**
+ * `redis.durability: replicated` and no replica confirmed the job in `redis.wait_timeout_ms`: it
+ * is not acknowledged. It may be in Redis (on the master only) and may run, or a failover may lose
+ * it. Enqueue again with the same id (`jobIds`, also the ids this call generated): that is
+ * idempotent, answers the job that is there, and is acknowledged once a replica has it.
+ */
+export class NotReplicatedError extends LadderUnavailableError {
+  readonly isNotReplicatedError = true;
+  readonly code = 'not_replicated';
+  constructor(
+    readonly jobIds: readonly string[],
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `not acknowledged: no replica confirmed ${jobIds.length === 1 ? `job ${jobIds[0]}` : `${jobIds.length} jobs`} (${detail}); enqueue again with the same id, which is idempotent`,
+      options,
+    );
+    this.name = 'NotReplicatedError';
+  }
+}
+
+export function isNotReplicatedError(error: unknown): error is NotReplicatedError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { isNotReplicatedError?: unknown }).isNotReplicatedError === true
+  );
+}
+
 /** The queue is deeper than `api.max_queue_depth`; retry after `retryAfterMs`. */
 export class QueueFullError extends Error {
   readonly isQueueFullError = true;

@@ -13,7 +13,12 @@ import { ladderStateSchema, type LadderState } from '../ladder/state.js';
 import { BadEventIdError, UnknownJobError } from '../streaming/errors.js';
 import type { JobEvent } from '../streaming/events.js';
 import type { EventsOptions } from '../streaming/reader.js';
-import { JobValidationError, LadderUnavailableError, QueueFullError } from './errors.js';
+import {
+  JobValidationError,
+  LadderUnavailableError,
+  NotReplicatedError,
+  QueueFullError,
+} from './errors.js';
 import { followEvents } from './http-events.js';
 import {
   catalogFromState,
@@ -268,6 +273,12 @@ export class HttpLadderOps implements LadderOps {
         body.error?.level ?? 'unknown',
         body.error?.depth ?? 0,
         retryAfterMs,
+      );
+    }
+    if (status === 503 && body.error?.code === 'not_replicated') {
+      return new NotReplicatedError(
+        body.error.job_ids ?? [],
+        `the API at ${this.base}: ${message}`,
       );
     }
     if (status === 502 || status === 503 || status === 504) {

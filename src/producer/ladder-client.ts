@@ -1,7 +1,8 @@
 import type { RedisClient } from '../util/redis.js';
 import type { BreakerAction } from '../breaker/types.js';
 import { loadConfig } from '../config/load.js';
-import { type LadderConfig, redisSource } from '../config/types.js';
+import { type LadderConfig, type RedisDurability, redisSource } from '../config/types.js';
+import { DEFAULT_WAIT_TIMEOUT_MS } from '../config/normalise-redis.js';
 import type { JobResult } from '../ladder/result.js';
 import type { LadderState } from '../ladder/state.js';
 import type { JobEvent } from '../streaming/events.js';
@@ -12,7 +13,14 @@ import { openRedisOps } from './open-redis-ops.js';
 
 export type LadderClientOptions =
   /** Over Redis; the ladder's definition is read from Redis (published by any started process). */
-  | { redis: string | RedisClient; prefix?: string }
+  | {
+      redis: string | RedisClient;
+      prefix?: string;
+      /** `replicated`: an enqueue is answered once a replica has it (NotReplicatedError if not). */
+      durability?: RedisDurability;
+      /** How long `replicated` waits for a replica. Default 1000. */
+      waitTimeoutMs?: number;
+    }
   /** Over the HTTP API. */
   | { url: string; token?: string }
   /** Over Redis, with the Redis URL, prefix and ladder taken from a config file or object. */
@@ -45,7 +53,14 @@ export class LadderClient implements LadderOps {
           : options.config;
       return openRedisOps({ url: redisSource(config.redis), prefix: config.redis.prefix, config });
     }
-    return openRedisOps({ url: options.redis, prefix: options.prefix ?? 'ladder' });
+    return openRedisOps({
+      url: options.redis,
+      prefix: options.prefix ?? 'ladder',
+      durability: {
+        durability: options.durability ?? 'async',
+        waitTimeoutMs: options.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS,
+      },
+    });
   }
 
   async enqueue(job: unknown): Promise<EnqueueAnswer> {

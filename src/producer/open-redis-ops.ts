@@ -1,7 +1,8 @@
 import type { RedisClient } from '../util/redis.js';
 import { LevelView } from '../levels/level-view.js';
 import { createRedisBreakers } from '../breaker/redis-breakers.js';
-import type { BudgetsConfig, LadderConfig } from '../config/types.js';
+import type { BudgetsConfig, LadderConfig, RedisConfig } from '../config/types.js';
+import { openReplicaWait } from '../results/replication.js';
 import { budgetViewFor, reportFor } from '../cost/producer-side.js';
 import { createStateDecorator } from '../cost/state-decorator.js';
 import { combineAvailability } from '../levels/availability.js';
@@ -29,6 +30,8 @@ export async function openRedisOps(input: {
   url: RedisSource | RedisClient;
   prefix: string;
   config?: LadderConfig;
+  /** Without a config: `replicated` waits for a replica before answering an enqueue. */
+  durability?: Pick<RedisConfig, 'durability' | 'waitTimeoutMs'>;
 }): Promise<RedisLadderOps> {
   const redis = isRedisClient(input.url) ? input.url : createRedis(input.url, 'producer');
   const owned = redis === input.url ? [] : [redis];
@@ -41,6 +44,11 @@ export async function openRedisOps(input: {
     maxRetriesPerRequest: null,
   });
   owned.push(breakerRedis);
+  const durability = input.config?.redis ?? input.durability;
+  const replicaWait =
+    durability?.durability === 'replicated'
+      ? await openReplicaWait(redis, keys, durability.waitTimeoutMs)
+      : undefined;
   const breakers = await createRedisBreakers({
     redis: breakerRedis,
     keys,
@@ -55,6 +63,7 @@ export async function openRedisOps(input: {
     prefix: input.prefix,
     owned,
     breakers,
+    replicaWait,
     resultsTtlSeconds: input.config?.results.ttlSeconds,
     definition: input.config ? definitionFromConfig(input.config) : undefined,
     decorateState: async (state) =>

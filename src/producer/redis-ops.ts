@@ -12,7 +12,14 @@ import { ResultStore } from '../results/result-store.js';
 import { ResultWaiter } from '../results/result-waiter.js';
 import { describeRedis, duplicateRedis } from '../util/redis.js';
 import type { Problem } from '../ladder/problem.js';
-import { JobValidationError, LadderUnavailableError, QueueFullError } from './errors.js';
+import {
+  isNotReplicatedError,
+  JobValidationError,
+  LadderUnavailableError,
+  NotReplicatedError,
+  QueueFullError,
+} from './errors.js';
+import { isReplicationTimeoutError, type ReplicaWait } from '../util/replica-wait.js';
 import {
   catalogFromLevels,
   type EnqueueAnswer,
@@ -47,6 +54,11 @@ export interface RedisOpsOptions {
   now?: () => number;
   /** Connections this object owns and closes. */
   owned?: RedisClient[];
+  /**
+   * `redis.durability: replicated`: an enqueue is answered only once a replica has the job and its
+   * record. Absent: once the master has them (`async`).
+   */
+  replicaWait?: ReplicaWait;
 }
 
 function isConnectionError(error: unknown): boolean {
@@ -87,6 +99,7 @@ export class RedisLadderOps implements LadderOps {
     try {
       return await work();
     } catch (error) {
+      if (isNotReplicatedError(error)) throw error;
       if (isConnectionError(error)) {
         throw new LadderUnavailableError(
           `${describeRedis(this.options.redis)} cannot be reached: nothing was enqueued; retry later`,
@@ -174,8 +187,26 @@ export class RedisLadderOps implements LadderOps {
       const job = prepared.job;
       const queues = await this.levelQueues();
       await this.checkDepth(job, definition, queues);
-      return this.write(job, queues);
+      const answer = await this.write(job, queues);
+      await this.confirm([job.id]);
+      return answer;
     });
+  }
+
+  /**
+   * With `replicated` durability, waits until a replica has what this process wrote so far (the
+   * jobs and their records); refuses the enqueue when none does in time. Also for a job that was
+   * already there: its first enqueue may have been the one that was not confirmed.
+   */
+  private async confirm(ids: readonly string[]): Promise<void> {
+    const wait = this.options.replicaWait;
+    if (!wait) return;
+    try {
+      await wait.confirm();
+    } catch (error) {
+      if (!isReplicationTimeoutError(error)) throw error;
+      throw new NotReplicatedError(ids, error.message, { cause: error });
+    }
   }
 
   private async write(job: PreparedJob, queues: LevelQueues): Promise<EnqueueAnswer> {
@@ -237,6 +268,7 @@ export class RedisLadderOps implements LadderOps {
       const given = await Promise.all(
         jobs.filter((j) => j.idGiven).map((j) => this.write(j, queues)),
       );
+      await this.confirm(jobs.map((j) => j.id));
       const answers = new Map(given.map((a) => [a.id, a]));
       return jobs.map((j) => answers.get(j.id) ?? this.answer(j, j.record, true));
     });
@@ -381,5 +413,6 @@ export class RedisLadderOps implements LadderOps {
     await this.waiter.close();
     await this.queues?.close();
     for (const client of this.options.owned ?? []) client.disconnect();
+    this.options.replicaWait?.close();
   }
 }

@@ -5,6 +5,7 @@ import { defineScript, runScript } from '../util/lua.js';
 
 const CLAIM = 'ladderClaimResult';
 const WRITE = 'ladderWriteResult';
+const RELEASE = 'ladderReleaseResult';
 
 /** A response-cache entry written with a final record, in the same round trip. */
 export interface CacheWrite {
@@ -18,6 +19,11 @@ export interface ClaimAnswer {
   status: JobStatus;
   level: number;
   record: JobResult;
+  /**
+   * The record is final but held (replicated durability: written, not yet confirmed by a replica
+   * nor announced); `status`, `level` and `record` are the held final record. Release it.
+   */
+  held: boolean;
 }
 
 /**
@@ -32,6 +38,7 @@ export class ResultStore {
   ) {
     defineScript(redis, CLAIM, new URL('./lua/claim-result-1.lua', import.meta.url));
     defineScript(redis, WRITE, new URL('./lua/write-result-3.lua', import.meta.url));
+    defineScript(redis, RELEASE, new URL('./lua/release-result-2.lua', import.meta.url));
   }
 
   /**
@@ -50,9 +57,10 @@ export class ResultStore {
         this.ttlSeconds,
         options.activate ? '1' : '0',
       ],
-    )) as [number, string, string, string];
-    const [created, status, level, json] = reply;
+    )) as [number, string, string, string, number];
+    const [created, status, level, json, held] = reply;
     return {
+      held: held === 1,
       created: created === 1,
       status: status as JobStatus,
       level: Number(level),
@@ -71,6 +79,11 @@ export class ResultStore {
       cache?: CacheWrite;
       /** A streamed job's event stream: a final record also appends its `final` event there. */
       stream?: { key: string; maxEvents: number };
+      /**
+       * A final record is held: written, counted as final by every later write and claim, but
+       * not visible to readers nor announced until `release`.
+       */
+      hold?: boolean;
     } = {},
   ): Promise<{ written: boolean; status: JobStatus | null }> {
     const key = this.keys.result(record.id);
@@ -90,9 +103,25 @@ export class ResultStore {
         cache?.json ?? '',
         cache?.ttlSeconds ?? 0,
         options.stream?.maxEvents ?? 0,
+        options.hold ? '1' : '',
       ],
     )) as [number, string];
     return { written: reply[0] === 1, status: reply[1] === '' ? null : (reply[1] as JobStatus) };
+  }
+
+  /**
+   * Makes a held final record the record and announces it (results channel, and the stream's
+   * `final` event for a streamed job). Answers false when nothing was held (already released).
+   */
+  async release(id: string, stream?: { key: string; maxEvents: number }): Promise<boolean> {
+    const key = this.keys.result(id);
+    const released = await runScript(
+      this.redis,
+      RELEASE,
+      [key, stream?.key ?? key],
+      [this.keys.resultsChannel(), id, stream?.maxEvents ?? 0, this.ttlSeconds],
+    );
+    return released === 1;
   }
 
   /** Only the status, for the cheap "has another run finished it?" check. */

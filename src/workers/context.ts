@@ -10,6 +10,7 @@ import type { Logger } from '../util/log.js';
 import type { JobStreams } from '../streaming/job-streams.js';
 import type { InvalidOutputStreaks } from '../output/invalid-streak.js';
 import type { Clock, CostFn, WorkerObserver } from '../jobs/hooks.js';
+import type { ReplicaWait } from '../util/replica-wait.js';
 
 /** Everything a level worker needs, built once at start-up and shared by every job. */
 export interface WorkerContext {
@@ -39,4 +40,9 @@ export interface WorkerContext {
    * back to the queue for another worker instead of holding the process open.
    */
   shutdown?: AbortSignal;
+  /**
+   * `redis.durability: replicated`: a final record is held until a replica confirms it, and only
+   * then made visible and announced. Absent (`async`): written and announced at once.
+   */
+  replicaWait?: ReplicaWait;
 }

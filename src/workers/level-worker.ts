@@ -5,6 +5,7 @@ import type { WorkerContext } from './context.js';
 import { jobIdentity } from './job-identity.js';
 import { processJob, type JobSummary } from './process-job.js';
 import { failedRecord } from '../jobs/records.js';
+import { releaseWhenReplicated } from './route-down.js';
 
 export interface LevelWorkerOptions {
   ctx: WorkerContext;
@@ -70,7 +71,8 @@ async function recordBullmqFailure(
   const record = await ctx.results.get(id);
   if (!record || isFinal(record.status)) return;
   const now = ctx.clock.now();
-  await ctx.results.write(
+  const hold = ctx.replicaWait !== undefined;
+  const written = await ctx.results.write(
     failedRecord({
       record,
       level,
@@ -80,7 +82,9 @@ async function recordBullmqFailure(
       nowMs: now,
       startedAtMs: job.processedOn ?? now,
     }),
+    { hold },
   );
+  if (hold && written.written) await releaseWhenReplicated(ctx, id, undefined);
 }
 
 /** How long jobs whose calls were cut get to put themselves back on their queue. */

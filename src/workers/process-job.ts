@@ -11,7 +11,7 @@ import type { WorkerContext } from './context.js';
 import { completedRecord, failedRecord, initialRecord } from '../jobs/records.js';
 import { addOptions, JOB_NAME } from '../jobs/queues.js';
 import { jobIdentity } from './job-identity.js';
-import { finish, routeDown, type JobAtLevel } from './route-down.js';
+import { finish, releaseWhenReplicated, routeDown, type JobAtLevel } from './route-down.js';
 import { serveLevel, type ServeOutcome } from './serve-level.js';
 import { QuotaGate } from './quota-gate.js';
 import { requeueInterrupted } from './requeue-interrupted.js';
@@ -79,6 +79,12 @@ export async function processJob(
     { activate: true },
   );
   if (identity.alias !== undefined) await ctx.results.alias(identity.alias, id);
+  if (claim.held) {
+    // A run before this one wrote the answer and died before a replica confirmed it.
+    const streamed = parsed.ok && parsed.job.stream === true && ctx.streams;
+    await releaseWhenReplicated(ctx, id, streamed ? ctx.streams?.final(id) : undefined);
+    return { status: 'skipped', why: `already ${claim.status} (held answer released)` };
+  }
   if (!claim.created && isFinal(claim.status))
     return { status: 'skipped', why: `already ${claim.status}` };
   if (!claim.created && claim.level > level.level) {

@@ -113,6 +113,33 @@ export async function routeDown(
 }
 
 /**
+ * Waits until a replica has the held final record of a job, then makes it the record and announces
+ * it. Tries for ever (a worker waits for Redis as it does for a reconnect): a job is not completed
+ * in BullMQ before its answer is safe, and if this process dies meanwhile the job runs again and
+ * the next worker releases the held record instead of calling a provider.
+ */
+export async function releaseWhenReplicated(
+  ctx: WorkerContext,
+  id: string,
+  stream: { key: string; maxEvents: number } | undefined,
+): Promise<void> {
+  const wait = ctx.replicaWait;
+  for (let tries = 1; wait; tries++) {
+    try {
+      await wait.confirm();
+      break;
+    } catch (error) {
+      ctx.logger.warn(
+        { job_id: id, err: error, tries },
+        'final result not yet on a replica: holding it back',
+      );
+      await new Promise((resolve) => setTimeout(resolve, Math.min(tries * 100, 1_000)));
+    }
+  }
+  await ctx.results.release(id, stream);
+}
+
+/**
  * Writes a final record; only the first final write counts, and only it is observed and logged.
  * A streamed job's record also ends its event stream (`final`), in the same Lua call.
  */
@@ -123,8 +150,10 @@ export async function finish(
 ): Promise<void> {
   const stream =
     options.job?.stream === true && ctx.streams ? ctx.streams.final(result.id) : undefined;
-  const written = await ctx.results.write(result, { cache: options.cache, stream });
+  const hold = ctx.replicaWait !== undefined;
+  const written = await ctx.results.write(result, { cache: options.cache, stream, hold });
   if (!written.written) return;
+  if (hold) await releaseWhenReplicated(ctx, result.id, stream);
   ctx.observer.jobFinished?.(result);
   ctx.logger.info(
     {

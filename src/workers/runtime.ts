@@ -21,6 +21,7 @@ import { closeWorkerGracefully, createLevelWorker } from './level-worker.js';
 import { InvalidOutputStreaks } from '../output/invalid-streak.js';
 import { sweepLevel } from './sweep-level.js';
 import { redisJobStreams } from '../streaming/job-streams.js';
+import { openReplicaWait } from '../results/replication.js';
 
 export interface WorkerRuntimeOptions {
   config: LadderConfig;
@@ -128,6 +129,12 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   });
   const stopLoggingTransitions = breakers.onTransition((t) => accounting.stats.recordTransition(t));
 
+  // Workers wait for ever, so the replica check gets a patient copy of the worker connection.
+  const replicaWait =
+    config.redis.durability === 'replicated'
+      ? await openReplicaWait(redis, keys, config.redis.waitTimeoutMs)
+      : undefined;
+
   const shutdown = new AbortController();
   const ctx: WorkerContext = {
     levels: config.levels,
@@ -152,6 +159,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     clock: options.clock ?? SYSTEM_CLOCK,
     logger,
     shutdown: shutdown.signal,
+    ...(replicaWait ? { replicaWait } : {}),
   };
 
   const workers = levels.map((level) =>
@@ -202,6 +210,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       await accounting.close();
       await queues.close();
       if (ownsBreakers) await breakers.close();
+      replicaWait?.close();
       if (ownsRedis) await redis.quit().catch(() => redis.disconnect());
     },
   };

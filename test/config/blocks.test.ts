@@ -6,7 +6,12 @@ describe('defaults', () => {
   it('fills every block from the design defaults', () => {
     const config = buildConfig(ladder());
     expect(config.source).toBe('(inline)');
-    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'ladder' });
+    expect(config.redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      prefix: 'ladder',
+      durability: 'async',
+      waitTimeoutMs: 1_000,
+    });
     expect(config.fallback).toEqual({
       onError: [429, 500, 502, 503, 'timeout'],
       maxRetries: 2,

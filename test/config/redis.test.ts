@@ -192,3 +192,32 @@ describe('the connection factory', () => {
     }
   });
 });
+
+describe('redis.durability', () => {
+  it('async by default, replicated with its wait timeout from the file or REDIS_DURABILITY', () => {
+    const plain = buildConfig(ladder(), { env: {} });
+    expect(plain.redis).toMatchObject({ durability: 'async', waitTimeoutMs: 1_000 });
+    const file = buildConfig(
+      ladder({ redis: { durability: 'replicated', wait_timeout_ms: 250 } }),
+      { env: {} },
+    );
+    expect(file.redis).toMatchObject({ durability: 'replicated', waitTimeoutMs: 250 });
+    const env = buildConfig(ladder(), { env: { REDIS_DURABILITY: 'replicated' } });
+    expect(env.redis.durability).toBe('replicated');
+  });
+
+  it('a bad mode or timeout names its key', () => {
+    const mode = configError(() =>
+      buildConfig(ladder({ redis: { durability: 'sync' } }), { env: {} }),
+    );
+    expect(mode.message).toContain('redis.durability: expected async or replicated');
+    const fromEnv = configError(() =>
+      buildConfig(ladder(), { env: { REDIS_DURABILITY: 'always' } }),
+    );
+    expect(fromEnv.message).toContain('REDIS_DURABILITY');
+    const timeout = configError(() =>
+      buildConfig(ladder({ redis: { wait_timeout_ms: 0 } }), { env: {} }),
+    );
+    expect(timeout.message).toContain('redis.wait_timeout_ms');
+  });
+});

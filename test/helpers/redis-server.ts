@@ -11,6 +11,8 @@ export interface RedisServerHandle {
   readonly url: string;
   readonly dir: string;
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends a signal without waiting for an exit: SIGSTOP freezes the server, SIGCONT thaws it. */
+  signal(signal: NodeJS.Signals): void;
   start(): Promise<void>;
   dispose(): Promise<void>;
 }
@@ -22,6 +24,12 @@ export interface RedisServerOptions {
   appendFsync?: 'always' | 'everysec';
   /** `--requirepass`: clients must authenticate; `url` then carries the password. */
   password?: string;
+  /** `--replicaof`: a replica of the server at this port (on 127.0.0.1). */
+  replicaOf?: number;
+  /** More `--name value` arguments (e.g. cluster mode). */
+  extraArgs?: string[];
+  /** A port chosen by the caller (a cluster node's or a restarted master's). */
+  port?: number;
 }
 
 export async function freePort(): Promise<number> {
@@ -65,7 +73,7 @@ async function waitForPing(url: string, timeoutMs: number): Promise<void> {
 export async function startRedisServer(
   options: RedisServerOptions = {},
 ): Promise<RedisServerHandle> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'ladder-redis-'));
   const auth = options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`;
   const url = `redis://${auth}127.0.0.1:${port}`;
@@ -88,6 +96,10 @@ export async function startRedisServer(
     'noeviction',
     '--protected-mode',
     'no',
+    ...(options.replicaOf === undefined
+      ? []
+      : ['--replicaof', '127.0.0.1', String(options.replicaOf)]),
+    ...(options.extraArgs ?? []),
   ];
 
   const handle: RedisServerHandle = {
@@ -106,6 +118,9 @@ export async function startRedisServer(
         running.kill(signal);
       });
       child = undefined;
+    },
+    signal(signal: NodeJS.Signals) {
+      if (child && child.exitCode === null) child.kill(signal);
     },
     async dispose() {
       await handle.stop('SIGKILL');

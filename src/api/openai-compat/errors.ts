@@ -80,6 +80,7 @@ function codeFor(error: unknown, status: number): string | null {
     error !== null &&
     (error as Record<string, unknown>)[name] === true;
   if (marker('isQueueFullError')) return 'queue_full';
+  if (marker('isNotReplicatedError')) return 'not_replicated';
   if (marker('isLadderUnavailableError')) return 'ladder_unavailable';
   return status === 413 ? 'request_too_large' : null;
 }

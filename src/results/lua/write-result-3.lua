@@ -19,11 +19,15 @@
   ARGV[8]  cached answer JSON, or '' for none
   ARGV[9]  cache TTL in seconds
   ARGV[10] approximate cap on the stream's entries (XADD MAXLEN ~)
+  ARGV[11] '1' to hold a final record (redis.durability: replicated): it is kept in the held_*
+           fields, readers still see the record as it was, and nothing is announced or streamed
+           until release-result-2.lua runs once a replica has it. A held record counts as final.
 
   Output: { written (1|0), status now }
 ]]
 local final = { completed = true, failed = true, cancelled = true }
-local current = redis.call('HMGET', KEYS[1], 'status', 'level')
+local current = redis.call('HMGET', KEYS[1], 'status', 'level', 'held')
+if current[3] then return { 0, current[3] } end
 if current[1] then
   if final[current[1]] then return { 0, current[1] } end
   if ARGV[7] ~= '' and current[1] ~= ARGV[7] then return { 0, current[1] } end
@@ -31,11 +35,17 @@ if current[1] then
 elseif ARGV[7] ~= '' then
   return { 0, '' }
 end
-redis.call('HSET', KEYS[1], 'status', ARGV[2], 'level', ARGV[3], 'json', ARGV[1])
+local hold = ARGV[11] == '1' and final[ARGV[2]]
+if hold then
+  redis.call('HSET', KEYS[1], 'held', ARGV[2], 'held_level', ARGV[3], 'held_json', ARGV[1])
+else
+  redis.call('HSET', KEYS[1], 'status', ARGV[2], 'level', ARGV[3], 'json', ARGV[1])
+end
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
 if ARGV[8] ~= '' and KEYS[2] ~= KEYS[1] then
   redis.call('SET', KEYS[2], ARGV[8], 'EX', tonumber(ARGV[9]))
 end
+if hold then return { 1, ARGV[2] } end
 if final[ARGV[2]] and KEYS[3] ~= KEYS[1] then
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[10], '*', 'type', 'final', 'data', ARGV[1])
   redis.call('EXPIRE', KEYS[3], tonumber(ARGV[4]))
