@@ -6,6 +6,7 @@ import { hostOriginGuard } from './host-origin.js';
 import { jsonBody } from './json-body.js';
 import { mountAnthropicCompat } from './anthropic-compat/router.js';
 import { mountOpenAiCompat, openAiNotFound } from './openai-compat/router.js';
+import { mountResponsesCompat } from './responses-compat/router.js';
 import { docsRouter } from './routes/docs.js';
 import { healthRouter } from './routes/health.js';
 import { jobEventsRouter } from './routes/job-events.js';
@@ -46,6 +47,7 @@ export function createApiApp(options: ApiAppOptions): Express {
   // Before the generic /v1 routes, so its paths answer (and fail) in OpenAI's shape.
   mountOpenAiCompat(app, { ops, config, logger });
   mountAnthropicCompat(app, { ops, config, logger });
+  mountResponsesCompat(app, { ops, config, logger });
   app.use('/v1', jobEventsRouter(ops));
   app.use('/v1', jobsRouter({ ops, config }));
   app.use('/v1', ladderRouter(ops));

@@ -43,7 +43,7 @@ function openAiError(type: string): { asymmetricMatch(body: unknown): boolean } 
 }
 
 describe('errors on the OpenAI-compatible paths, over raw HTTP', () => {
-  it.each(['/v1/chat/completions', '/v1/models', '/V1/Models/openai%2Fgpt-4o'])(
+  it.each(['/v1/chat/completions', '/v1/models', '/V1/Models/openai%2Fgpt-4o', '/v1/responses'])(
     'answers 401 on %s in OpenAI shape',
     async (path) => {
       const { status, body, headers } = await call(path, { token: null });
@@ -59,14 +59,24 @@ describe('errors on the OpenAI-compatible paths, over raw HTTP', () => {
     expect(body).toEqual({ error: { message: 'the token is not valid' } });
   });
 
-  it('answers a body that is not JSON with a 400 in OpenAI shape', async () => {
-    const { status, body } = await call('/v1/chat/completions', {
-      method: 'POST',
-      body: '{"model": ',
-      headers: { 'Content-Type': 'application/json' },
-    });
-    expect(status).toBe(400);
+  it.each(['/v1/chat/completions', '/v1/responses'])(
+    'answers a body that is not JSON on %s with a 400 in OpenAI shape',
+    async (path) => {
+      const { status, body } = await call(path, {
+        method: 'POST',
+        body: '{"model": ',
+        headers: { 'Content-Type': 'application/json' },
+      });
+      expect(status).toBe(400);
+      expect(body).toEqual(openAiError('invalid_request_error'));
+    },
+  );
+
+  it('answers GET /v1/responses with a 405 in OpenAI shape', async () => {
+    const { status, body, headers } = await call('/v1/responses');
+    expect(status).toBe(405);
     expect(body).toEqual(openAiError('invalid_request_error'));
+    expect(headers.get('allow')).toBe('POST');
   });
 
   it('names the header of a floor the ladder does not have', async () => {

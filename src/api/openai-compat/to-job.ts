@@ -30,7 +30,7 @@ function flatten(content: Parts): string {
 }
 
 /** OpenAI sends arguments as a JSON string; the neutral shape holds the parsed object. */
-function parseArguments(raw: string, param: string): Record<string, unknown> {
+export function parseArguments(raw: string, param: string): Record<string, unknown> {
   // Some clients send "" for a tool without parameters.
   if (raw.trim() === '') return {};
   let value: unknown;
