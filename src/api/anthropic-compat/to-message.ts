@@ -6,7 +6,11 @@ export type AnthropicStopReason =
   'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal';
 
 export type AnthropicContentBlock =
-  | { type: 'text'; text: string; citations: null }
+  /**
+   * No `citations`: Anthropic sends the field only when a text cites a document, and
+   * @ai-sdk/anthropic refuses `citations: null`.
+   */
+  | { type: 'text'; text: string }
   | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
 export interface AnthropicUsage {
@@ -69,7 +73,7 @@ export function anthropicUsage(record: JobResult): AnthropicUsage {
 /** Text first, then one tool_use block per call, as Claude answers. */
 export function contentBlocks(output: CompletionOutput): AnthropicContentBlock[] {
   const blocks: AnthropicContentBlock[] = [];
-  if (output.text !== '') blocks.push({ type: 'text', text: output.text, citations: null });
+  if (output.text !== '') blocks.push({ type: 'text', text: output.text });
   for (const call of output.tool_calls)
     blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: call.arguments });
   return blocks;
