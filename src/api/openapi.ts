@@ -1,6 +1,8 @@
 import { breakerActionSchema, levelActionSchema } from '../ladder/literals.js';
 import { reportSchema } from './openapi-report.js';
+import { anthropicCompatPaths } from './anthropic-compat/openapi-paths.js';
 import { openAiCompatPaths } from './openai-compat/openapi-paths.js';
+import { responsesCompatPaths } from './responses-compat/openapi-paths.js';
 import { componentSchemas, ref } from './openapi-schemas.js';
 
 type Doc = Record<string, unknown>;
@@ -119,6 +121,8 @@ function paths(): Doc {
       },
     },
     ...openAiCompatPaths(),
+    ...responsesCompatPaths(),
+    ...anthropicCompatPaths(),
     '/v1/ladder': {
       get: {
         summary: 'Levels, queue depths and breakers',
@@ -293,6 +297,12 @@ export function openApiDocument(version = '0.1.0'): Doc {
           type: 'http',
           scheme: 'basic',
           description: 'On /admin only: the token as password',
+        },
+        apiKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-api-key',
+          description: 'On /v1/messages only (as the Anthropic SDK sends it): the token',
         },
       },
     },

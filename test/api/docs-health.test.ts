@@ -71,6 +71,10 @@ describe('health, readiness, metrics, OpenAPI and docs', () => {
         '/metrics',
         '/openapi.json',
         '/docs',
+        '/v1/chat/completions',
+        '/v1/responses',
+        '/v1/messages',
+        '/v1/messages/count_tokens',
       ]),
     );
     expect(Object.keys(doc.paths['/v1/jobs/{id}'] ?? {})).toEqual(['get', 'delete']);

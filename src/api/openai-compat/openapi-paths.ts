@@ -1,8 +1,11 @@
-/** The OpenAI-compatible endpoints in the OpenAPI document (spread into its `paths`). */
-type Doc = Record<string, unknown>;
+/**
+ * The OpenAI-compatible endpoints in the OpenAPI document (spread into its `paths`), and the
+ * pieces the other drop-in endpoints (Responses, Messages) describe themselves with.
+ */
+export type Doc = Record<string, unknown>;
 
-const json = (schema: Doc): Doc => ({ content: { 'application/json': { schema } } });
-const str = { type: 'string' };
+export const json = (schema: Doc): Doc => ({ content: { 'application/json': { schema } } });
+export const str = { type: 'string' };
 
 const openAiError: Doc = {
   type: 'object',
@@ -20,7 +23,7 @@ const openAiError: Doc = {
     },
   },
 };
-const failure = (description: string): Doc => ({ description, ...json(openAiError) });
+export const failure = (description: string): Doc => ({ description, ...json(openAiError) });
 
 const header = (name: string, description: string, schema: Doc = str): Doc => ({
   name,
@@ -30,7 +33,8 @@ const header = (name: string, description: string, schema: Doc = str): Doc => ({
   schema,
 });
 
-const ladderHeaders: Doc = {
+/** The ladder's facts about an answer, in response headers. */
+export const ladderHeaders: Doc = {
   'X-Ladder-Job-Id': {
     description: 'The job behind the answer, readable at GET /v1/jobs/{id}',
     schema: str,
@@ -57,23 +61,26 @@ const model: Doc = {
   },
 };
 
+/** The X-Ladder-* request headers every drop-in endpoint reads. */
+export const ladderRequestHeaders: Doc[] = [
+  header('X-Ladder-Floor', 'Lowest level accepted: a number or a level name'),
+  header(
+    'X-Ladder-Deadline-Ms',
+    'Job deadline and how long the request waits; default and maximum api.sync_timeout_ms',
+    { type: 'integer', minimum: 1 },
+  ),
+  header('Idempotency-Key', 'Used as the job id: a retried request is the same job'),
+  header('X-Ladder-Agent', 'Stored as metadata.agent (budgets and cost by agent)'),
+];
+
 export function openAiCompatPaths(): Doc {
   return {
     '/v1/chat/completions': {
       post: {
         summary: 'OpenAI-compatible chat completion, served by the ladder',
         description:
-          "Accepts the OpenAI Chat Completions request. `model` picks the entry: `ladder` (level 1), a level name, a complexity (simple, standard, complex) or a `provider/model` target (the first level holding it, that target tried first). `n` must be 1. With `stream: true` the finished answer is sent as `chat.completion.chunk` events once it is ready, ending with `data: [DONE]`. Errors use OpenAI's error shape.",
-        parameters: [
-          header('X-Ladder-Floor', 'Lowest level accepted: a number or a level name'),
-          header(
-            'X-Ladder-Deadline-Ms',
-            'Job deadline and how long the request waits; default and maximum api.sync_timeout_ms',
-            { type: 'integer', minimum: 1 },
-          ),
-          header('Idempotency-Key', 'Used as the job id: a retried request is the same job'),
-          header('X-Ladder-Agent', 'Stored as metadata.agent (budgets and cost by agent)'),
-        ],
+          "Accepts the OpenAI Chat Completions request. `model` picks the entry: `ladder` (level 1), a level name, a complexity (simple, standard, complex) or a `provider/model` target (the first level holding it, that target tried first). `n` must be 1. With `stream: true` the answer is relayed as `chat.completion.chunk` events as the provider produces it, ending with `data: [DONE]`. Errors use OpenAI's error shape.",
+        parameters: ladderRequestHeaders,
         requestBody: {
           required: true,
           ...json({
