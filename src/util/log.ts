@@ -8,6 +8,16 @@ export type { Logger };
  * levels, stream; see `componentLogger`), job lines add `job_id`, provider lines `provider_target`.
  * Secrets never reach here: callers pass ids, classes and statuses, not configs.
  */
+let defaultDestination: DestinationStream | undefined;
+
+/**
+ * Where loggers created from now on write when given no destination (default stdout): the demo
+ * sends them to a file and its console.
+ */
+export function setDefaultLogDestination(destination: DestinationStream | undefined): void {
+  defaultDestination = destination;
+}
+
 export function createLogger(
   processName: string,
   level: string = process.env.LOG_LEVEL ?? 'info',
@@ -24,7 +34,8 @@ export function createLogger(
       censor: '[redacted]',
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  const to = destination ?? defaultDestination;
+  return to ? pino(options, to) : pino(options);
 }
 
 /** The logger of one part of a process (call it on the process's logger): its lines add `component`. */

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -48,8 +49,71 @@ describe.sequential('the demo', () => {
     expect(demo.output()).toContain(`Its keys (${DEMO_PREFIX}:*) are removed when it stops.`);
     demo.child.kill('SIGINT');
     expect(await demo.exited()).toBe(0);
-    expect(demo.output()).toMatch(/demo: removed its \d+ keys/);
+    expect(demo.output()).toMatch(/removed its \d+ keys \(ladder-demo:\*\)/);
     expect(await demoKeys()).toBe(0);
+  }, 180_000);
+
+  it('keeps the terminal readable: a line per breaker, level and degraded job, a summary, JSON in a file', async () => {
+    const port = await freePort();
+    const logFile = join(mkdtempSync(join(tmpdir(), 'ladder-demo-log-')), 'demo.log');
+    const demo = runLadder(
+      [
+        ...['demo', '--port', String(port), '--rate', '10', '--no-outages'],
+        ...['--summary-every', '2', '--log-file', logFile],
+      ],
+      { REDIS_URL: inject('redisUrl') },
+    );
+    const badConfig = runLadder([
+      'demo',
+      '--port',
+      String(await freePort()),
+      '--log-format',
+      'json',
+      '--config',
+      '/nonexistent/ladder.yaml',
+    ]);
+    expect(await badConfig.exited()).toBe(2); // a missing --config is bad input
+    await demo.waitFor('llm-ladder demo is running', 90_000);
+    const breaker = (action: string): Promise<Response> =>
+      fetch(`http://127.0.0.1:${port}/v1/breakers/simulated/opus-sim`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ action }),
+      });
+    await demo.waitFor('jobs served', 60_000);
+    expect((await breaker('open')).status).toBe(200);
+    await demo.waitFor('breaker simulated/opus-sim forced OPEN', 60_000);
+    await demo.waitFor('level full DOWN', 60_000);
+    await demo.waitFor('job served degraded at reduced', 60_000);
+    expect((await breaker('auto')).status).toBe(200);
+    await demo.waitFor('level full back up', 60_000);
+    demo.child.kill('SIGTERM');
+    expect(await demo.exited()).toBe(0);
+    const lines = demo.output().split('\n');
+    // Not one JSON log line on the terminal, and the banner is all there.
+    expect(lines.filter((l) => l.trimStart().startsWith('{'))).toEqual([]);
+    expect(demo.output()).toContain('Full JSON logs: ');
+    expect(
+      lines.some((l) => /last \d+ s: \d+ jobs served \(\d+ degraded\), \d+ failed/.test(l)),
+    ).toBe(true);
+    expect(demo.output()).toMatch(/breaker simulated\/opus-sim (closed|half-open)/);
+    // The full logs went to the file it named.
+    expect(demo.output()).toContain(`Full JSON logs: ${logFile} `);
+    const logged = readFileSync(logFile, 'utf8').trim().split('\n');
+    expect(logged.length).toBeGreaterThan(5);
+    for (const line of logged) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    expect(logged.some((l) => l.includes('"msg":"job completed"'))).toBe(true);
+  }, 240_000);
+
+  it('--log-format json writes the JSON logs on stdout', async () => {
+    const demo = runLadder(
+      ['demo', '--port', String(await freePort()), '--log-format', 'json', '--no-outages'],
+      { REDIS_URL: inject('redisUrl') },
+    );
+    await demo.waitFor('"msg":"job completed"', 90_000);
+    demo.child.kill('SIGINT');
+    expect(await demo.exited()).toBe(0);
+    expect(demo.output()).not.toContain('Full JSON logs');
   }, 180_000);
 
   // npm runs the script through `sh -c`; SIGTERM to npm must not leave node serving (npm passes

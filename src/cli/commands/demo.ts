@@ -3,7 +3,12 @@ import type { Command } from 'commander';
 import { parseConfig } from '../../config/load.js';
 import { type LadderConfig, redisSource } from '../../config/types.js';
 import { openRedisOps } from '../../producer/open-redis-ops.js';
-import { parsePositiveInt, onShutdown, type CommonOptions } from '../context.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LadderState } from '../../ladder/state.js';
+import { setDefaultLogDestination } from '../../util/log.js';
+import { CliError, parsePositiveInt, onShutdown, type CommonOptions } from '../context.js';
+import { DemoConsole } from '../demo-console.js';
 import { cliConfig } from '../context.js';
 import { DEMO_PREFIX, removeDemoKeys, stopWhenOrphaned } from '../demo-keys.js';
 import { findRedis } from '../find-redis.js';
@@ -25,6 +30,9 @@ interface DemoOptions extends CommonOptions {
   rate?: string;
   /** Commander's negation of `--no-outages`. */
   outages: boolean;
+  logFormat: string;
+  logFile?: string;
+  summaryEvery: string;
 }
 
 /**
@@ -33,6 +41,7 @@ interface DemoOptions extends CommonOptions {
  */
 function outageCycle(input: {
   setOutage: (down: boolean) => void;
+  say: (text: string) => void;
   target: string;
   upMs: number;
   downMs: number;
@@ -43,10 +52,10 @@ function outageCycle(input: {
     timer = setTimeout(down, input.upMs);
   };
   const down = (): void => {
-    process.stderr.write(`demo: simulated outage of ${input.target} for ${input.downMs / 1000}s\n`);
+    input.say(`simulated outage of ${input.target} for ${input.downMs / 1000} s begins`);
     input.setOutage(true);
     timer = setTimeout(() => {
-      process.stderr.write(`demo: ${input.target} is healthy again\n`);
+      input.say(`simulated outage of ${input.target} ends`);
       up();
     }, input.downMs);
   };
@@ -61,6 +70,29 @@ function demoConfig(options: DemoOptions): LadderConfig {
     source: 'examples/simulated.yaml',
     env: process.env,
   });
+}
+
+/** Where text mode writes the JSON logs: one file, overwritten by each run. */
+const DEFAULT_LOG = join(tmpdir(), 'ladder-demo.log');
+
+/** Reads the ladder every 2 s for breaker and level changes, and prints a summary now and then. */
+function watchLadder(
+  screen: DemoConsole,
+  producer: { ladder(): Promise<LadderState> },
+  summaryMs: number,
+): () => void {
+  const read = (): void =>
+    void producer.ladder().then(
+      (state) => screen.observe(state),
+      () => undefined,
+    );
+  read();
+  const reader = setInterval(read, 2_000);
+  const summary = setInterval(() => screen.summary(), summaryMs);
+  return () => {
+    clearInterval(reader);
+    clearInterval(summary);
+  };
 }
 
 function cleanUpNote(config: LadderConfig, privateRedis: boolean): string {
@@ -80,11 +112,31 @@ export function registerDemo(program: Command): void {
     .option('--rate <jobs>', 'sample jobs per second (default 2)')
     .option('--no-outages', 'do not take the top target down for 20 s every minute')
     .option('--config <path>', 'use this config instead of the built-in simulated ladder')
+    .option(
+      '--log-format <format>',
+      'text: short lines here, JSON logs to --log-file; json: JSON logs on stdout',
+      'text',
+    )
+    .option('--log-file <path>', `where text mode writes the JSON logs (default ${DEFAULT_LOG})`)
+    .option('--summary-every <seconds>', 'text mode: a one-line summary this often', '15')
     .action(async (options: DemoOptions) => {
+      if (options.logFormat !== 'text' && options.logFormat !== 'json')
+        throw new CliError(`--log-format is text or json, got "${options.logFormat}"`, 2);
+      const summaryMs = parsePositiveInt(options.summaryEvery, '--summary-every') * 1000;
+      const screen =
+        options.logFormat === 'text'
+          ? new DemoConsole(options.logFile ?? DEFAULT_LOG, (line) =>
+              process.stderr.write(`${line}\n`),
+            )
+          : undefined;
+      // Before anything creates a logger: every process part logs to the file and the console.
+      setDefaultLogDestination(screen?.destination);
+      const say = (text: string): void =>
+        screen ? screen.say(text) : void process.stderr.write(`demo: ${text}\n`);
       const base = demoConfig(options);
       // A sentinel or cluster config is used as given; only a single server may be started here.
       const redis = base.redis.endpoint ? undefined : await findRedis(base.redis.url);
-      if (redis) process.stderr.write(`${redis.how}\n`);
+      if (redis) say(redis.how);
       const config: LadderConfig = redis
         ? { ...base, redis: { ...base.redis, url: redis.url } }
         : base;
@@ -111,9 +163,7 @@ export function registerDemo(program: Command): void {
               complexity: sample.complexity,
               metadata: { agent: 'demo' },
             })
-            .catch((error: unknown) =>
-              process.stderr.write(`demo enqueue failed: ${String(error)}\n`),
-            );
+            .catch((error: unknown) => say(`enqueue failed: ${String(error)}`));
         },
         Math.max(10, Math.round(1000 / rate)),
       );
@@ -125,6 +175,7 @@ export function registerDemo(program: Command): void {
         options.outages && simulated && provider === 'simulated' && model
           ? outageCycle({
               setOutage: (down) => simulated.setOutage(model, down),
+              say,
               target: target!,
               upMs: 40_000,
               downMs: 20_000,
@@ -151,26 +202,35 @@ export function registerDemo(program: Command): void {
           `  npx ladder enqueue "Hello" --wait${urlFlag}`,
           '',
           cleanUpNote(config, redis?.stop !== undefined),
+          screen
+            ? `Full JSON logs: ${screen.logFile} (--log-format json puts them here instead).`
+            : '',
           'Ctrl-C stops it.',
           '',
         ].join('\n'),
       );
+      const watch = screen ? watchLadder(screen, producer, summaryMs) : () => undefined;
       // Only the built-in demo ladder's own prefix is emptied; a prefix the user chose may hold
       // real jobs. A private redis-server goes away whole.
       const cleanUp =
         !redis?.stop && redis && config.redis.prefix === DEMO_PREFIX ? redis.url : undefined;
-      const shutdown = onShutdown(async () => {
-        stopWatching();
-        clearInterval(trickle);
-        stopOutages();
-        await producer.close();
-        await running.close();
-        if (cleanUp) {
-          const removed = await removeDemoKeys(cleanUp);
-          process.stderr.write(`demo: removed its ${removed} keys (${DEMO_PREFIX}:*)\n`);
-        }
-        await redis?.stop?.();
-      });
+      const shutdown = onShutdown(
+        async () => {
+          stopWatching();
+          watch();
+          clearInterval(trickle);
+          stopOutages();
+          await producer.close();
+          await running.close();
+          if (cleanUp) {
+            const removed = await removeDemoKeys(cleanUp);
+            say(`removed its ${removed} keys (${DEMO_PREFIX}:*)`);
+          }
+          await redis?.stop?.();
+          await screen?.close();
+        },
+        (reason) => say(`${reason}: stopping`),
+      );
       const stopWatching = stopWhenOrphaned(() => shutdown('parent process gone'));
     });
 }
