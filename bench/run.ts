@@ -24,6 +24,7 @@ import { overhead } from './scenarios/overhead.js';
 import { profile } from './scenarios/profile.js';
 import { quota } from './scenarios/quota.js';
 import { streaming } from './scenarios/streaming.js';
+import { sync } from './scenarios/sync.js';
 
 const SCENARIOS: Scenario[] = [
   overhead,
@@ -32,6 +33,7 @@ const SCENARIOS: Scenario[] = [
   failover,
   quota,
   streaming,
+  sync,
   memory,
   profile,
   cpu,

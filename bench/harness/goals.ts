@@ -1,4 +1,5 @@
 import { TIMEOUT_MS } from './failover-run.js';
+import { overheadGoals } from './goals-overhead.js';
 import { comparison, type Goal, type Row } from './report.js';
 
 const f = (value: number | undefined, digits = 2): string =>
@@ -9,27 +10,7 @@ export function judgeGoals(rows: readonly Row[]): Goal[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
   const goals: Goal[] = [];
 
-  const overhead = rows.filter((r) => /^overhead\.c(16|64)\.p\d\.l0$/.test(r.id));
-  if (overhead.length > 0) {
-    const ratios = overhead.map((r) => ({ r, v: comparison(r) ?? Number.NaN }));
-    goals.push({
-      goal: 'ladder/bare throughput ≥ 0.9 at concurrency 16 and 64',
-      met: ratios.every((x) => x.v >= 0.9),
-      figure: ratios.map((x) => `${x.r.name.replace('drain ', '')}: ×${f(x.v)}`).join('; '),
-    });
-  }
-
-  const enqueue = ['enqueue.seq', 'enqueue.parallel', 'enqueue.bulk']
-    .map((id) => byId.get(id))
-    .filter((r): r is Row => r !== undefined);
-  if (enqueue.length > 0) {
-    const ratios = enqueue.map((r) => ({ r, v: comparison(r) ?? Number.NaN }));
-    goals.push({
-      goal: 'enqueue ≥ 0.9 of queue.add (and enqueueMany of addBulk)',
-      met: ratios.every((x) => x.v >= 0.9),
-      figure: ratios.map((x) => `${x.r.id.replace('enqueue.', '')}: ×${f(x.v)}`).join('; '),
-    });
-  }
+  goals.push(...overheadGoals(rows));
 
   const p50 = byId.get('latency.p50');
   if (p50) {

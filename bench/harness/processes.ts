@@ -87,19 +87,14 @@ export function spawnLadderWorker(input: {
   );
 }
 
+/** Any `ladder` command as a child process (through tsx, as the other bench children). */
+export function spawnLadderCli(args: readonly string[]): BenchChild {
+  return spawnTs([join(ROOT, 'src/cli/main.ts'), ...args], {});
+}
+
 /** `ladder api` from the CLI: the HTTP API in its own process. */
 export function spawnLadderApi(input: { configPath: string; port: number }): BenchChild {
-  return spawnTs(
-    [
-      join(ROOT, 'src/cli/main.ts'),
-      'api',
-      '--config',
-      input.configPath,
-      '--port',
-      String(input.port),
-    ],
-    {},
-  );
+  return spawnLadderCli(['api', '--config', input.configPath, '--port', String(input.port)]);
 }
 
 /** A bare BullMQ worker with a no-op processor (bench/workers/bare-worker.ts). */
