@@ -18,7 +18,7 @@ type ClusterInput = NonNullable<NonNullable<RedisInput>['cluster']>;
  * Environment variables for the forms a file does not set, so the CLI and compose need no file
  * edits: `REDIS_URL`; `REDIS_SENTINELS` (comma-separated host:port) with `REDIS_SENTINEL_NAME`
  * and optional `REDIS_SENTINEL_PASSWORD`; `REDIS_CLUSTER_NODES` (comma-separated
- * redis://host:port). `REDIS_PASSWORD` is the data password of the sentinel and cluster forms.
+ * redis://host:port). `REDIS_PASSWORD` is the data password of the sentinel and cluster forms, and of a URL without one.
  */
 export const REDIS_ENV = {
   url: 'REDIS_URL',
@@ -61,6 +61,22 @@ const list = (value: string): string[] =>
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+
+/**
+ * `REDIS_PASSWORD` applies to a URL that carries none, so compose can keep the secret out of the
+ * URL (and switch forms by unsetting `REDIS_URL`). A password in the URL wins.
+ */
+function withPassword(url: string, password: string | undefined): string {
+  if (password === undefined) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '' || !/^rediss?:$/.test(parsed.protocol)) return url;
+    parsed.password = encodeURIComponent(password);
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
 
 /** A hash tag at the start of every key: `{tag}` with a non-empty tag before any other `{`. */
 export function hasHashTag(prefix: string): boolean {
@@ -221,7 +237,7 @@ export function redisConfig(input: RedisInput, env: Env, problems: ConfigProblem
         }),
       );
     }
-    return { url: form.url, prefix, ...writes };
+    return { url: withPassword(form.url, nonEmpty(env[REDIS_ENV.password])), prefix, ...writes };
   }
   const endpoint =
     form.kind === 'sentinel'

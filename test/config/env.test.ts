@@ -21,6 +21,23 @@ describe('environment fallbacks', () => {
     expect(buildConfig(ladder({ redis: { url: '' } }), { env }).redis.url).toBe('redis://env:6379');
   });
 
+  it('REDIS_PASSWORD applies to a URL without one; a password in the URL wins', () => {
+    const env = { REDIS_URL: 'redis://redis:6379', REDIS_PASSWORD: 'c0ffee' };
+    expect(buildConfig(ladder(), { env }).redis.url).toBe('redis://:c0ffee@redis:6379');
+    const own = { ...env, REDIS_URL: 'redis://:mine@redis:6379' };
+    expect(buildConfig(ladder(), { env: own }).redis.url).toBe('redis://:mine@redis:6379');
+    // Unset REDIS_URL with the sentinels named: the sentinel form, the password its masters'.
+    const sentinel = buildConfig(ladder(), {
+      env: {
+        REDIS_URL: '',
+        REDIS_SENTINELS: 's1:26379',
+        REDIS_SENTINEL_NAME: 'ladder',
+        REDIS_PASSWORD: 'c0ffee',
+      },
+    });
+    expect(sentinel.redis.endpoint).toMatchObject({ kind: 'sentinel', password: 'c0ffee' });
+  });
+
   it('redis.prefix defaults to ladder and keeps a cluster hash tag', () => {
     expect(buildConfig(ladder({ redis: { prefix: '{ladder}' } })).redis.prefix).toBe('{ladder}');
   });

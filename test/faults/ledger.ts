@@ -95,6 +95,23 @@ export class JobLedger {
   }
 
   /**
+   * Waits (bounded) until every accepted job that has a record has a final one: after a lossy
+   * failover the jobs without any record never will.
+   */
+  async waitSettled(timeoutMs: number): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      let open = 0;
+      for (const id of this.accepted) {
+        const record = await this.store.get(id);
+        if (record && !isFinal(record.status)) open++;
+      }
+      if (open === 0 || Date.now() > until) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /**
    * The invariants. `lossyAnnouncements`: announcements may have been missed while Redis was
    * away, so only "at most one" is checked for them.
    */

@@ -22,10 +22,20 @@ describe('docker-compose.yml: Redis has a password, and every service uses it', 
     expect(redis?.healthcheck?.test.join(' ')).toContain('REDISCLI_AUTH');
   });
 
-  it('the API and every worker connect with the password in the URL', () => {
+  it('the API and every worker connect with the password (REDIS_PASSWORD, kept out of the URL)', () => {
     for (const [name, service] of Object.entries(compose.services)) {
-      if (name === 'redis') continue;
-      expect(service.environment?.REDIS_URL, name).toBe('redis://:${REDIS_PASSWORD:-}@redis:6379');
+      if (/^(redis|sentinel)/.test(name)) continue;
+      expect(service.environment?.REDIS_URL, name).toBe('${REDIS_URL-redis://redis:6379}');
+      expect(service.environment?.REDIS_PASSWORD, name).toBe('${REDIS_PASSWORD:-}');
+    }
+  });
+
+  it('the sentinel profile: replicas and sentinels refuse to start without the password and use it', () => {
+    const names = ['redis-replica-1', 'redis-replica-2', 'sentinel-1', 'sentinel-2', 'sentinel-3'];
+    for (const name of names) {
+      const script = compose.services[name]?.entrypoint?.join(' ') ?? '';
+      expect(script, name).toContain('[ -n "$${REDIS_PASSWORD}" ] ||');
+      expect(script, name).toMatch(name.startsWith('sentinel') ? /auth-pass/ : /masterauth/);
     }
   });
 });
