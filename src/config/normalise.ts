@@ -228,6 +228,7 @@ export function normalise(
       failStatus: sim?.fail_status ?? DEFAULT_SIMULATED.failStatus,
       chunkDelayMs: sim?.chunk_delay_ms ?? DEFAULT_SIMULATED.chunkDelayMs,
       invalidOutputRate: sim?.invalid_output_rate ?? 0,
+      toolCallRate: sim?.tool_call_rate ?? 0,
     },
     levels,
     fallback: fallback(input.fallback, problems),

@@ -50,6 +50,7 @@ export const simulatedBlockSchema = z.strictObject({
   timeout_ms: int(1, 'ms').optional(),
   chunk_delay_ms: int(0, 'ms').optional(),
   invalid_output_rate: num('a number in [0, 1]', (n) => n >= 0 && n <= 1).optional(),
+  tool_call_rate: num('a number in [0, 1]', (n) => n >= 0 && n <= 1).optional(),
 });
 
 /** The ladder form's `providers:` map: known providers only, so a typo is caught. */

@@ -61,6 +61,11 @@ export interface SimulatedSettings {
    * schema, to show invalid answers falling to the next target. Default 0.
    */
   invalidOutputRate?: number;
+  /**
+   * Probability in [0, 1] that a request with tools on `tool_choice: auto` gets a tool call even
+   * when its last message does not ask for what a tool covers. Default 0.
+   */
+  toolCallRate?: number;
 }
 
 /** `on_error` entries: HTTP statuses, or the kinds `timeout` and `connection`. */

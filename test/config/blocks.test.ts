@@ -58,6 +58,7 @@ describe('defaults', () => {
       failStatus: 503,
       chunkDelayMs: 0,
       invalidOutputRate: 0,
+      toolCallRate: 0,
     });
     expect(config.budgets).toEqual({ levels: {}, agents: {} });
     expect(config.prices).toEqual({});
@@ -258,6 +259,7 @@ describe('budgets, prices and simulated settings', () => {
       failStatus: 529,
       chunkDelayMs: 0,
       invalidOutputRate: 0,
+      toolCallRate: 0,
     });
     expect(config.providers.simulated).toEqual({ apiKeyEnv: [], timeoutMs: 500 });
   });

@@ -116,6 +116,10 @@ export class SimulatedProvider implements Provider {
       const status = this.settings.failStatus;
       throw statusFailure(ctx, { status, message: STATUS_TEXT[status] ?? 'simulated failure' });
     }
-    return simulatedCompletion(model, request, { invalid: this.answersInvalid(model) });
+    const rate = this.settings.toolCallRate ?? 0;
+    return simulatedCompletion(model, request, {
+      invalid: this.answersInvalid(model),
+      toolCall: rate > 0 && this.random() < rate,
+    });
   }
 }

@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Completion, StopReason } from '../contract.js';
 import type { CompletionRequest, Message, ToolCall } from '../../ladder/job-schema.js';
 import { brokenJson, brokenObject, sampleJson } from './sample-json.js';
+import { autoToolChoice } from './tool-choice.js';
 
 /** Options of one simulated answer. */
 export interface SimulatedAnswerOptions {
   /** Answer JSON that fails the request's schema (and tool arguments that fail theirs). */
   invalid?: boolean;
+  /** The `tool_call_rate` draw came up: with tools on auto, call one even unasked. */
+  toolCall?: boolean;
 }
 
 /** Rough English average; good enough for usage figures and cost demos. */
@@ -43,17 +46,25 @@ function lastPrompt(messages: readonly Message[]): string {
   return '';
 }
 
-function forcedToolCall(
+/** The tool `tool_choice` forces (`required` or a name), else one auto picks, else none. */
+function toolToCall(request: CompletionRequest, options: SimulatedAnswerOptions): string | null {
+  const tools = request.tools ?? [];
+  const choice = request.tool_choice;
+  if (tools.length === 0 || choice === 'none') return null;
+  if (choice === undefined || choice === 'auto')
+    return autoToolChoice(request, options.toolCall === true);
+  return (typeof choice === 'object' ? choice.name : tools[0]?.name) ?? null;
+}
+
+/** A call of the chosen tool whose arguments satisfy its input_schema (or break it, when told). */
+function simulatedToolCall(
   model: string,
   request: CompletionRequest,
   options: SimulatedAnswerOptions,
 ): ToolCall | null {
   const tools = request.tools ?? [];
-  const choice = request.tool_choice;
-  if (tools.length === 0 || choice === undefined || choice === 'auto' || choice === 'none')
-    return null;
-  const name = typeof choice === 'object' ? choice.name : tools[0]?.name;
-  if (name === undefined) return null;
+  const name = toolToCall(request, options);
+  if (name === null) return null;
   const digest = createHash('sha256')
     .update(`${model}\u0000${JSON.stringify(request.messages)}`)
     .digest('hex');
@@ -104,7 +115,7 @@ export function simulatedCompletion(
   options: SimulatedAnswerOptions = {},
 ): Completion {
   const input_tokens = estimateTokens(inputChars(request));
-  const call = forcedToolCall(model, request, options);
+  const call = simulatedToolCall(model, request, options);
   if (call) {
     return {
       output: {
