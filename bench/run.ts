@@ -18,6 +18,7 @@ import type { Scenario } from './harness/scenario.js';
 import { cpu } from './scenarios/cpu.js';
 import { enqueue } from './scenarios/enqueue.js';
 import { failover } from './scenarios/failover.js';
+import { http } from './scenarios/http.js';
 import { latency } from './scenarios/latency.js';
 import { memory } from './scenarios/memory.js';
 import { overhead } from './scenarios/overhead.js';
@@ -29,6 +30,7 @@ import { sync } from './scenarios/sync.js';
 const SCENARIOS: Scenario[] = [
   overhead,
   enqueue,
+  http,
   latency,
   failover,
   quota,

@@ -35,6 +35,14 @@ export function overheadGoals(rows: readonly Row[]): Goal[] {
       figure: enqueue.map((id) => `${id.replace('enqueue.', '')}: ×${f(ratio(id))}`).join('; '),
     });
 
+  const http = byId.get('http.rps');
+  if (http?.ladder)
+    goals.push({
+      goal: 'POST /v1/jobs on one API process, 64 connections: ≥ 5,000 requests/s',
+      met: http.ladder.median >= 5000,
+      figure: `${f(http.ladder.median, 0)} req/s (Express + queue.add: ${f(http.bare?.median, 0)})`,
+    });
+
   const sync16 = ['sync.chat.c16', 'sync.jobs.c16'].filter((id) => byId.has(`${id}.rps`));
   if (sync16.length > 0)
     goals.push({

@@ -16,6 +16,8 @@ export interface BenchChild {
   /** CPU time used so far (user + system), in ms, from /proc/<pid>/stat. */
   cpuMs(): number;
   stop(): Promise<void>;
+  /** Resolves when the process has exited, by itself or stopped. */
+  exited(): Promise<void>;
 }
 
 function spawnTs(
@@ -54,6 +56,7 @@ function spawnTs(
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
     },
+    exited: () => exited,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -95,6 +98,33 @@ export function spawnLadderCli(args: readonly string[]): BenchChild {
 /** `ladder api` from the CLI: the HTTP API in its own process. */
 export function spawnLadderApi(input: { configPath: string; port: number }): BenchChild {
   return spawnLadderCli(['api', '--config', input.configPath, '--port', String(input.port)]);
+}
+
+/** The bare Express + `queue.add` API (bench/workers/bare-api.ts). */
+export function spawnBareApi(input: { url: string; prefix: string; port: number }): BenchChild {
+  return spawnTs(
+    [join(ROOT, 'bench/workers/bare-api.ts'), input.url, input.prefix, String(input.port)],
+    {},
+  );
+}
+
+/** The autocannon load generator (bench/workers/load.ts); its JSON summary is its last line. */
+export function spawnLoad(input: {
+  url: string;
+  connections: number;
+  seconds: number;
+  token: string;
+}): BenchChild {
+  return spawnTs(
+    [
+      join(ROOT, 'bench/workers/load.ts'),
+      input.url,
+      String(input.connections),
+      String(input.seconds),
+      input.token,
+    ],
+    {},
+  );
 }
 
 /** A bare BullMQ worker with a no-op processor (bench/workers/bare-worker.ts). */
