@@ -91,13 +91,20 @@ export function spawnLadderWorker(input: {
 }
 
 /** Any `ladder` command as a child process (through tsx, as the other bench children). */
-export function spawnLadderCli(args: readonly string[]): BenchChild {
-  return spawnTs([join(ROOT, 'src/cli/main.ts'), ...args], {});
+export function spawnLadderCli(args: readonly string[], nodeArgs?: readonly string[]): BenchChild {
+  return spawnTs([join(ROOT, 'src/cli/main.ts'), ...args], {}, nodeArgs);
 }
 
 /** `ladder api` from the CLI: the HTTP API in its own process. */
-export function spawnLadderApi(input: { configPath: string; port: number }): BenchChild {
-  return spawnLadderCli(['api', '--config', input.configPath, '--port', String(input.port)]);
+export function spawnLadderApi(input: {
+  configPath: string;
+  port: number;
+  nodeArgs?: readonly string[];
+}): BenchChild {
+  return spawnLadderCli(
+    ['api', '--config', input.configPath, '--port', String(input.port)],
+    input.nodeArgs,
+  );
 }
 
 /** The bare Express + `queue.add` API (bench/workers/bare-api.ts). */
