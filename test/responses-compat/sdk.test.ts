@@ -164,6 +164,38 @@ describe("the openai SDK's Responses API against a running llm-ladder", () => {
     ]);
   });
 
+  it('an item_reference to an earlier answer is read back from its job record', async () => {
+    fake.script(
+      'openai',
+      'gpt-4o',
+      toolCall('lookup_invoice', { invoice: 42 }),
+      ok('Invoice 42 is paid.'),
+    );
+    const first = await client.responses.create({
+      model: 'ladder',
+      input: 'Is invoice 42 paid?',
+      tools: [lookupTool],
+    });
+    const call = first.output.find((item) => item.type === 'function_call');
+    if (call?.type !== 'function_call') throw new Error('expected a function_call item');
+    // What the Vercel AI SDK sends with store on: the call by reference, its output in full.
+    const second = await client.responses.create({
+      model: 'ladder',
+      input: [
+        { role: 'user', content: 'Is invoice 42 paid?' },
+        { type: 'item_reference', id: call.id ?? 'the call has an id' },
+        { type: 'function_call_output', call_id: call.call_id, output: '{"paid": true}' },
+      ],
+      tools: [lookupTool],
+    });
+    expect(second.output_text).toBe('Invoice 42 is paid.');
+    const body = fake.requests('openai', 'gpt-4o')[1]?.body as Sent;
+    expect(body.messages[1]).toMatchObject({
+      role: 'assistant',
+      tool_calls: [{ id: call.call_id, function: { name: 'lookup_invoice' } }],
+    });
+  });
+
   it('text.format json_schema is the job structured output: responses.parse gets output_parsed', async () => {
     const Invoice = z.object({ number: z.number().int(), customer: z.string(), paid: z.boolean() });
     // Level 1 answers off-schema: the answer checked by the ladder comes from level 2.
@@ -254,7 +286,12 @@ describe('bad input on /v1/responses: 400 naming the field, before any job', () 
       'input items of type "input_file"',
     ],
     [{ input: [{ type: 'reasoning', id: 'rs_1', summary: [] }] }, 'input[0]', 'reasoning items'],
-    [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0]', 'store = false'],
+    [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0].id', 'store = false'],
+    [
+      { input: [{ type: 'item_reference', id: 'fc_no-such-job_0' }] },
+      'input[0].id',
+      'names no answer this ladder still keeps',
+    ],
     [{ n: 2 }, 'n', 'only n = 1'],
     [{ model: 'gpt-nonexistent' }, 'model', 'gpt-nonexistent'],
     [{ max_output_tokens: 0 }, 'max_output_tokens', 'max_output_tokens'],

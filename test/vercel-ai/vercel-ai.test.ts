@@ -91,14 +91,54 @@ describe('the Vercel AI SDK against a running llm-ladder', () => {
     expect(fake.requests('openai', 'gpt-4o')).toHaveLength(1);
   });
 
-  it('openai(model): a tool loop, with store: false (the ladder keeps no items to refer to)', async () => {
+  it('openai(model): a tool loop with store on (the default: earlier items sent by reference)', async () => {
     fake.script(
       'anthropic',
       'claude-sonnet-4-6',
-      toolCall('lookupInvoice', { invoice: 42 }),
+      {
+        kind: 'tool_call',
+        name: 'lookupInvoice',
+        arguments: { invoice: 42 },
+        text: 'Let me look.',
+      },
       ok('Invoice 42 is paid.'),
     );
+    const sent: string[] = [];
+    const recording = createOpenAI({
+      baseURL: `${running.url}/v1`,
+      apiKey: TOKEN,
+      fetch: (url, init) => {
+        if (typeof init?.body === 'string') sent.push(init.body);
+        return fetch(url, init);
+      },
+    });
     const result = await generateText({
+      model: recording('ladder'),
+      prompt: 'Is invoice 42 paid?',
+      tools: { lookupInvoice },
+      stopWhen: stepCountIs(3),
+      maxRetries: 0,
+    });
+    // The text of the first step went back as a reference to its message item.
+    expect(sent[1]).toContain('"item_reference"');
+    expect(result.text).toBe('Invoice 42 is paid.');
+    expect(result.steps).toHaveLength(2);
+    expect(result.steps[0]?.toolResults[0]?.output).toEqual({ invoice: 42, paid: true });
+    const second = fake.requests('anthropic', 'claude-sonnet-4-6')[1]?.body as {
+      messages: Array<{ role: string; content: unknown }>;
+    };
+    expect(JSON.stringify(second.messages)).toContain('Let me look.');
+    expect(JSON.stringify(second.messages)).toContain('lookupInvoice');
+  });
+
+  it('openai(model): a streamed tool loop with store: false (the items themselves)', async () => {
+    fake.script(
+      'anthropic',
+      'claude-sonnet-4-6',
+      streamed('', { toolCall: { name: 'lookupInvoice', arguments: { invoice: 42 } } }),
+      streamed('Invoice 42 is paid.'),
+    );
+    const result = streamText({
       model: openai()('ladder'),
       prompt: 'Is invoice 42 paid?',
       tools: { lookupInvoice },
@@ -106,9 +146,8 @@ describe('the Vercel AI SDK against a running llm-ladder', () => {
       providerOptions: { openai: { store: false } },
       maxRetries: 0,
     });
-    expect(result.text).toBe('Invoice 42 is paid.');
-    expect(result.steps).toHaveLength(2);
-    expect(result.steps[0]?.toolResults[0]?.output).toEqual({ invoice: 42, paid: true });
+    expect(await result.text).toBe('Invoice 42 is paid.');
+    expect(await result.steps).toHaveLength(2);
   });
 
   it('@ai-sdk/anthropic: generateText and a tool loop through /v1/messages', async () => {

@@ -22,7 +22,6 @@ const UNSUPPORTED_PARTS: Record<string, string> = {
 /** Input items other than messages and function calls, refused by name. */
 const UNSUPPORTED_ITEMS: Record<string, string> = {
   reasoning: 'reasoning items are not supported: the ladder may answer with models without them',
-  item_reference: `item_reference is not supported: ${NO_STATE} (with the Vercel AI SDK, set providerOptions.openai.store = false)`,
   compaction: `compaction items are not supported: ${NO_STATE}`,
 };
 
@@ -63,6 +62,9 @@ const functionCallItem = z.object({
   arguments: z.string(),
 });
 
+/** An earlier answer's output item by id, read back from its job (resolve-references.ts). */
+const itemReference = z.object({ type: z.literal('item_reference'), id: z.string().min(1) });
+
 const functionCallOutputItem = z.object({
   type: z.literal('function_call_output'),
   call_id: z.string().min(1),
@@ -70,6 +72,8 @@ const functionCallOutputItem = z.object({
     error: 'output must be a string or an array of input_text parts',
   }),
 });
+
+const KNOWN_ITEMS = ['message', 'function_call', 'function_call_output', 'item_reference'];
 
 /** Any item: known ones checked by their schema, others refused by name; no type is a message. */
 const item = z
@@ -82,17 +86,19 @@ const item = z
       ctx.addIssue({ code: 'custom', message: refusal });
       return;
     }
-    if (!['message', 'function_call', 'function_call_output'].includes(value.type)) {
+    if (!KNOWN_ITEMS.includes(value.type)) {
       ctx.addIssue({
         code: 'custom',
-        message: `input items of type "${value.type}" are not supported: the ladder takes messages, function_call and function_call_output`,
+        message: `input items of type "${value.type}" are not supported: the ladder takes messages, function_call, function_call_output and item_reference`,
       });
     }
   })
   .pipe(
-    z.discriminatedUnion('type', [messageItem, functionCallItem, functionCallOutputItem], {
-      error: 'not a valid message, function_call or function_call_output item',
-    }),
+    z.discriminatedUnion(
+      'type',
+      [messageItem, functionCallItem, functionCallOutputItem, itemReference],
+      { error: 'not a valid message, function_call, function_call_output or item_reference item' },
+    ),
   );
 
 const functionTool = z
@@ -175,6 +181,10 @@ export const responsesRequestSchema = z.object({
 
 export type ResponsesRequest = z.infer<typeof responsesRequestSchema>;
 export type InputItem = Exclude<ResponsesRequest['input'], string>[number];
+/** An input item other than a reference: what the job is built from. */
+export type ResolvedItem = Exclude<InputItem, { type: 'item_reference' }>;
+/** A request whose item references were replaced by the items they name (resolve-references.ts). */
+export type ResolvedRequest = Omit<ResponsesRequest, 'input'> & { input: string | ResolvedItem[] };
 export type TextPart = z.infer<typeof textPart>;
 
 /** The request, or a 400 in OpenAI's shape whose `param` is the first bad path. */

@@ -9,6 +9,7 @@ import { parseLadderHeaders } from '../openai-compat/ladder-headers.js';
 import { entryFor } from '../openai-compat/model-map.js';
 import { DEADLINE_GRACE_MS, openAiErrorHandler } from '../openai-compat/router.js';
 import { parseResponsesRequest } from './request-schema.js';
+import { resolveReferences } from './resolve-references.js';
 import { responsesEvents } from './stream-events.js';
 import { toJob } from './to-job.js';
 import { echoOf, toResponse } from './to-response.js';
@@ -28,8 +29,9 @@ export function responsesCompatRouter({ ops, config }: ResponsesCompatDeps): Rou
 
   router.post('/responses', async (req, res) => {
     // Everything is checked before anything is enqueued, so a 400 never leaves a job behind.
-    const request = parseResponsesRequest(req.body);
+    const parsed = parseResponsesRequest(req.body);
     const headers = parseLadderHeaders(req.headers, config.syncTimeoutMs);
+    const request = await resolveReferences(parsed, ops);
     const entry = entryFor(await catalogOf(ops), request.model);
     const id = await enqueueBuilt(ops, toJob({ request, entry, headers }));
     res.setHeader('X-Ladder-Job-Id', id);

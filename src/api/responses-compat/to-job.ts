@@ -10,7 +10,7 @@ import type { LadderHeaders } from '../openai-compat/ladder-headers.js';
 import { ladderFieldParam } from '../openai-compat/ladder-headers.js';
 import { entryFields, type Entry } from '../openai-compat/model-map.js';
 import { parseArguments, type BuiltJob } from '../openai-compat/to-job.js';
-import type { InputItem, ResponsesRequest, TextPart } from './request-schema.js';
+import type { ResolvedItem, ResolvedRequest, TextPart } from './request-schema.js';
 
 /** Text parts are separate to OpenAI; a newline keeps them apart in one string. */
 function textOf(content: string | readonly TextPart[]): string {
@@ -33,7 +33,7 @@ interface Conversation {
  * join the assistant message right before them (the neutral shape holds an assistant turn's text
  * and calls together), and each function output becomes a tool message.
  */
-function convertInput(input: ResponsesRequest['input']): Conversation {
+function convertInput(input: ResolvedRequest['input']): Conversation {
   const out: Conversation = { system: [], messages: [], origin: [] };
   if (typeof input === 'string') {
     out.messages.push({ role: 'user', content: input });
@@ -47,7 +47,7 @@ function convertInput(input: ResponsesRequest['input']): Conversation {
     out.messages.push(message);
     out.origin.push(index);
   };
-  input.forEach((item: InputItem, index) => {
+  input.forEach((item: ResolvedItem, index) => {
     if (item.type === 'function_call') {
       const call: ToolCall = {
         id: item.call_id,
@@ -92,7 +92,7 @@ function convertInput(input: ResponsesRequest['input']): Conversation {
   return out;
 }
 
-function convertTools(request: ResponsesRequest): { tools?: Tool[]; tool_choice?: ToolChoice } {
+function convertTools(request: ResolvedRequest): { tools?: Tool[]; tool_choice?: ToolChoice } {
   const tools = (request.tools ?? []).map((t): Tool => ({
     name: t.name ?? '',
     ...(t.description != null ? { description: t.description } : {}),
@@ -109,7 +109,7 @@ function convertTools(request: ResponsesRequest): { tools?: Tool[]; tool_choice?
 }
 
 /** `text.format` is the job's structured output (`request.response_format`). */
-function responseFormatOf(request: ResponsesRequest): CompletionRequest['response_format'] {
+function responseFormatOf(request: ResolvedRequest): CompletionRequest['response_format'] {
   const format = request.text?.format;
   if (format === undefined || format.type === 'text') return undefined;
   if (format.type === 'json_object') return { type: 'json_object' };
@@ -124,7 +124,7 @@ function responseFormatOf(request: ResponsesRequest): CompletionRequest['respons
   };
 }
 
-function metadataOf(request: ResponsesRequest, headers: LadderHeaders): JobInput['metadata'] {
+function metadataOf(request: ResolvedRequest, headers: LadderHeaders): JobInput['metadata'] {
   const metadata: Record<string, string> = { ...(request.metadata ?? {}) };
   if (request.user != null && metadata.user === undefined) metadata.user = request.user;
   // The header is the ladder's own channel for the agent, so it wins over a body field.
@@ -169,7 +169,7 @@ function paramTranslator(conversation: Conversation): (path: string) => string {
 }
 
 /** The neutral request of a Responses request. */
-export function toCompletion(request: ResponsesRequest): {
+export function toCompletion(request: ResolvedRequest): {
   completion: CompletionRequest;
   conversation: Conversation;
 } {
@@ -192,7 +192,7 @@ export function toCompletion(request: ResponsesRequest): {
 
 /** The neutral job for a Responses request, its entry chosen by `model`, its options by headers. */
 export function toJob(input: {
-  request: ResponsesRequest;
+  request: ResolvedRequest;
   entry: Entry;
   headers: LadderHeaders;
 }): BuiltJob {
