@@ -1,4 +1,5 @@
 import { bullJobId } from './bull-job-id.js';
+import { FAIR_SPAN } from './fair-share.js';
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { LevelConfig } from '../config/types.js';
 
@@ -19,18 +20,22 @@ export const JOB_OPTIONS: JobsOptions = {
 export const DEFAULT_PRIORITY = 500;
 
 /**
- * BullMQ options of one ladder job: its BullMQ id (`job.<id>`, see bull-job-id.ts), and its priority. Every ladder job is prioritized
- * (BullMQ serves unprioritized jobs before all prioritized ones, so "absent" could not mean "normal"
- * otherwise); within a priority BullMQ keeps insertion order.
+ * BullMQ options of one ladder job: its BullMQ id (`job.<id>`, see bull-job-id.ts), and its
+ * priority. Every ladder job is prioritized (BullMQ serves unprioritized jobs before all prioritized
+ * ones, so "absent" could not mean "normal" otherwise): the job's priority times FAIR_SPAN, plus its
+ * fair offset among agents (fair-share.ts; 0 for a job moved or put back by a worker). Within one
+ * BullMQ priority BullMQ keeps insertion order.
  */
 export function addOptions(
   ladderId: string,
   data: { priority?: unknown },
+  fairOffset = 0,
 ): { jobId: string; priority: number } {
   const p = data.priority;
   const priority =
     typeof p === 'number' && Number.isInteger(p) && p >= 1 && p <= 1000 ? p : DEFAULT_PRIORITY;
-  return { jobId: bullJobId(ladderId), priority };
+  const offset = Math.min(FAIR_SPAN - 1, Math.max(0, Math.floor(fairOffset)));
+  return { jobId: bullJobId(ladderId), priority: priority * FAIR_SPAN + offset };
 }
 
 /** Entries kept in each level queue's BullMQ event stream. */

@@ -31,6 +31,7 @@ import {
 import { prepareJob, type PreparedJob } from './prepare-job.js';
 import { queueKeyProblems } from './queue-key-types.js';
 import { addOptions, JOB_NAME, LevelQueues } from '../jobs/queues.js';
+import { agentOf, FairShare } from '../jobs/fair-share.js';
 import { readLadderState } from './read-state.js';
 import { withQuota } from '../quota/state-decorator.js';
 import type { JobEvent } from '../streaming/events.js';
@@ -79,6 +80,8 @@ export class RedisLadderOps implements LadderOps {
   /** Depth reads in flight, shared by the requests that arrive meanwhile (one round trip for all). */
   private depthReads = new Map<string, Promise<number>>();
   private availability: LevelAvailability;
+  /** Each job's place among agents in its level's queue (see jobs/fair-share.ts). */
+  private readonly fair: FairShare;
   /** Job event readers, opened on the first `events` call (one blocking connection for all). */
   private eventSource: { hub: StreamHub; reader: RedisJobEvents } | undefined;
 
@@ -91,6 +94,7 @@ export class RedisLadderOps implements LadderOps {
     if (!options.subscriber) (options.owned ??= []).push(subscriber);
     this.waiter = new ResultWaiter(subscriber, this.keys, this.results);
     this.now = options.now ?? Date.now;
+    this.fair = new FairShare(this.now);
     this.availability = options.availability ?? ALWAYS_AVAILABLE;
     if (options.definition) this.definitionPromise = Promise.resolve(options.definition);
   }
@@ -209,9 +213,15 @@ export class RedisLadderOps implements LadderOps {
     }
   }
 
+  /** BullMQ options of a new job: its id, and its priority with its fair offset among agents. */
+  private addOptions(job: PreparedJob): { jobId: string; priority: number } {
+    return addOptions(job.id, job.data, this.fair.offset(job.level.name, agentOf(job.data)));
+  }
+
   private async write(job: PreparedJob, queues: LevelQueues): Promise<EnqueueAnswer> {
     const queue = queues.queue(job.level.name);
-    const add = (): Promise<unknown> => queue.add(JOB_NAME, job.data, addOptions(job.id, job.data));
+    const options = this.addOptions(job);
+    const add = (): Promise<unknown> => queue.add(JOB_NAME, job.data, options);
     if (!job.idGiven) {
       // A fresh id cannot collide, so the record and the job are written together.
       await Promise.all([this.results.claim(job.record), add()]);
@@ -261,7 +271,7 @@ export class RedisLadderOps implements LadderOps {
           queues
             .queue(name)
             .addBulk(
-              list.map((j) => ({ name: JOB_NAME, data: j.data, opts: addOptions(j.id, j.data) })),
+              list.map((j) => ({ name: JOB_NAME, data: j.data, opts: this.addOptions(j) })),
             ),
         ),
       ]);
