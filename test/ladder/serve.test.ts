@@ -1,5 +1,4 @@
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requestHash } from '../../src/cache/request-hash.js';
 import { parseJob } from '../../src/ladder/job-schema.js';
 import {
@@ -10,7 +9,14 @@ import {
   toolCall,
   type FakeProvider,
 } from '../helpers/fake-provider/server.js';
-import { job, startTestLadder, testConfig, type TestLadder } from '../helpers/ladder.js';
+import {
+  job,
+  startTestLadder,
+  testConfig,
+  testRedisSource,
+  type TestLadder,
+} from '../helpers/ladder.js';
+import { createRedis } from '../../src/util/redis.js';
 
 let fake: FakeProvider;
 let ladder: TestLadder | undefined;
@@ -293,7 +299,7 @@ describe('serving a job on the ladder', () => {
     expect(missed?.attempts.map((a) => a.reason ?? a.outcome)).toEqual(['cache_miss', 'ok']);
 
     // An entry written before truncated answers were kept out is a miss too.
-    const redis = new Redis(inject('redisUrl'));
+    const redis = createRedis(testRedisSource(), 'worker');
     try {
       await redis.set(
         ladder.ops.keys.cache(hashOf(job('old entry'))),

@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { startRedisServer, type RedisServerHandle } from './redis-server.js';
+
+const run = promisify(execFile);
+
+/** Three masters with one replica each on free localhost ports, node timeout 1 s. */
+export interface RedisClusterHandle {
+  nodes: RedisServerHandle[];
+  /** `redis://127.0.0.1:<port>` of every node, as `redis.cluster.nodes` takes them. */
+  urls: string[];
+  /** The node serving `key`'s slot as master now. */
+  masterFor(key: string): Promise<RedisServerHandle>;
+  /** Waits until every live node reports `cluster_state:ok` and `key`'s slot has a live master. */
+  waitHealthy(timeoutMs: number): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+async function ask<T>(port: number, work: (c: Redis) => Promise<T>): Promise<T | null> {
+  const client = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return await work(client);
+  } catch {
+    return null;
+  } finally {
+    client.disconnect();
+  }
+}
+
+export async function startRedisCluster(): Promise<RedisClusterHandle> {
+  const nodes: RedisServerHandle[] = [];
+  for (let i = 0; i < 6; i++) {
+    nodes.push(
+      await startRedisServer({
+        extraArgs: [
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          'nodes.conf',
+          '--cluster-node-timeout',
+          '1000',
+        ],
+      }),
+    );
+  }
+  await run('redis-cli', [
+    '--cluster',
+    'create',
+    ...nodes.map((n) => `127.0.0.1:${n.port}`),
+    '--cluster-replicas',
+    '1',
+    '--cluster-yes',
+  ]);
+  const alive = new Set(nodes);
+  const handle: RedisClusterHandle = {
+    nodes,
+    urls: nodes.map((n) => `redis://127.0.0.1:${n.port}`),
+    async masterFor(key) {
+      for (const node of alive) {
+        const slot = await ask(node.port, (c) => c.call('CLUSTER', 'KEYSLOT', key));
+        const slots = (await ask(node.port, (c) => c.call('CLUSTER', 'SLOTS'))) as
+          [number, number, [string, number]][] | null;
+        const range = slots?.find(([from, to]) => Number(slot) >= from && Number(slot) <= to);
+        const port = range?.[2][1];
+        const found = nodes.find((n) => n.port === port);
+        if (found) return found;
+      }
+      throw new Error(`no master known for ${key}`);
+    },
+    async waitHealthy(timeoutMs) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const states = await Promise.all(
+          [...alive].map((n) => ask(n.port, (c) => c.call('CLUSTER', 'INFO'))),
+        );
+        if (states.every((s) => typeof s === 'string' && s.includes('cluster_state:ok'))) return;
+        if (Date.now() > until) throw new Error('the cluster did not become healthy');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async dispose() {
+      await Promise.all(nodes.map((n) => n.dispose()));
+    },
+  };
+  // `stop` on a node takes it out of the health check, so a failover test can wait for the rest.
+  for (const node of nodes) {
+    const stop = node.stop.bind(node);
+    node.stop = async (signal) => {
+      alive.delete(node);
+      await stop(signal);
+    };
+  }
+  await handle.waitHealthy(20_000);
+  return handle;
+}

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildConfig } from '../../src/config/load.js';
+import { redisSource, type LadderConfig } from '../../src/config/types.js';
+import { openRedisOps } from '../../src/producer/open-redis-ops.js';
+import type { RedisLadderOps } from '../../src/producer/redis-ops.js';
+import { createLogger } from '../../src/util/log.js';
+import { startWorkerRuntime, type WorkerRuntime } from '../../src/workers/runtime.js';
+import { job, onCluster } from '../helpers/ladder.js';
+import { startRedisCluster, type RedisClusterHandle } from '../helpers/redis-cluster.js';
+
+// Its own cluster (the shared one stays whole for the other files): three masters, one replica each.
+let cluster: RedisClusterHandle;
+beforeAll(async () => {
+  cluster = await startRedisCluster();
+}, 60_000);
+afterAll(async () => {
+  await cluster.dispose();
+});
+
+interface Running {
+  prefix: string;
+  ops: RedisLadderOps;
+  runtime: WorkerRuntime;
+}
+
+function ladderConfig(prefix: string): LadderConfig {
+  return buildConfig(
+    {
+      redis: { cluster: { nodes: cluster.urls }, prefix },
+      providers: { simulated: { latency_ms: 5 } },
+      levels: [
+        { name: 'full', targets: ['simulated/a'] },
+        { name: 'static', serve: 'static', message: 'sorry' },
+      ],
+      worker: { lock_duration_ms: 2_000, stalled_interval_ms: 1_000 },
+    },
+    { source: 'test.yaml', env: {} },
+  );
+}
+
+async function start(prefix: string): Promise<Running> {
+  const config = ladderConfig(prefix);
+  const runtime = await startWorkerRuntime({ config, logger: createLogger('test', 'silent') });
+  const ops = await openRedisOps({ url: redisSource(config.redis), prefix, config });
+  return { prefix, ops, runtime };
+}
+
+/** Enqueues `n` jobs and waits for their results; answers how many completed. */
+async function serve(ladder: Running, n: number, tag: string): Promise<number> {
+  const answers = await Promise.all(
+    Array.from({ length: n }, (_, i) => ladder.ops.enqueue(job(`${tag} ${i}`))),
+  );
+  const results = await Promise.all(
+    answers.map((a) => ladder.ops.result(a.id, { timeoutMs: 20_000 })),
+  );
+  return results.filter((r) => r?.status === 'completed' && r.level === 1).length;
+}
+
+describe('Redis Cluster: one ladder per hash tag', () => {
+  it('runs in the cluster suite', () => {
+    expect(onCluster()).toBe(true);
+  });
+
+  it('two ladders with different hash tags land on different masters and both serve', async () => {
+    // Two tags whose slots two different masters hold.
+    const tags: string[] = [];
+    const masters = new Set<number>();
+    for (const name of ['team-a', 'team-b', 'team-c', 'team-d', 'team-e', 'team-f']) {
+      const master = await cluster.masterFor(`{${name}}`);
+      if (masters.has(master.port)) continue;
+      masters.add(master.port);
+      tags.push(`{${name}}`);
+      if (tags.length === 2) break;
+    }
+    expect(tags).toHaveLength(2);
+    const [a, b] = await Promise.all(tags.map(start));
+    try {
+      expect(await serve(a!, 20, 'a')).toBe(20);
+      expect(await serve(b!, 20, 'b')).toBe(20);
+      const keysOnMaster = async (prefix: string): Promise<number> => {
+        const master = await cluster.masterFor(prefix);
+        const { Redis } = await import('ioredis');
+        const client = new Redis(master.url);
+        try {
+          return (await client.keys(`${prefix}:*`)).length;
+        } finally {
+          client.disconnect();
+        }
+      };
+      // Every key of each ladder is on its own master.
+      expect(await keysOnMaster(a!.prefix)).toBeGreaterThan(0);
+      expect(await keysOnMaster(b!.prefix)).toBeGreaterThan(0);
+    } finally {
+      for (const ladder of [a, b]) {
+        await ladder?.ops.close();
+        await ladder?.runtime.close();
+      }
+    }
+  });
+});
