@@ -238,6 +238,22 @@ describe("the openai SDK's Responses API against a running llm-ladder", () => {
     expect(response.output_text).toBe('Invoice 42 tot');
   });
 
+  it('responses.inputTokens.count estimates the input without enqueueing anything', async () => {
+    const counted = await client.responses.inputTokens.count({
+      model: 'ladder',
+      instructions: 'You are a billing assistant.',
+      input: [{ role: 'user', content: 'Summarise invoice 42 for me, please.' }],
+      tools: [lookupTool],
+    });
+    expect(counted.object).toBe('response.input_tokens');
+    expect(counted.input_tokens).toBeGreaterThan(10);
+    expect(fake.requests()).toHaveLength(0);
+    const unknown = await caught(() =>
+      client.responses.inputTokens.count({ model: 'gpt-nonexistent', input: 'hi' }),
+    );
+    expect(unknown).toBeInstanceOf(OpenAI.BadRequestError);
+  });
+
   it('the same Idempotency-Key is the same job and the same answer', async () => {
     fake.script('openai', 'gpt-4o', ok('only once'));
     const ask = () =>

@@ -67,5 +67,28 @@ export function responsesCompatPaths(): Doc {
         },
       },
     },
+    '/v1/responses/input_tokens': {
+      post: {
+        summary: 'Estimated input tokens of a Responses request (nothing is enqueued)',
+        description:
+          'The /v1/responses body with `model` and `input` optional. About four characters a token, the figure the ladder quota uses: which model answers, and how it counts, is not known in advance.',
+        requestBody: { required: true, ...json({ type: 'object' }) },
+        responses: {
+          '200': {
+            description: 'The estimate',
+            ...json({
+              type: 'object',
+              required: ['object', 'input_tokens'],
+              properties: {
+                object: { const: 'response.input_tokens' },
+                input_tokens: { type: 'integer' },
+              },
+            }),
+          },
+          '400': failure('invalid_request_error naming the field, or an unknown model'),
+          '401': failure('authentication_error: missing or invalid token'),
+        },
+      },
+    },
   };
 }

@@ -145,14 +145,16 @@ const format = z.discriminatedUnion(
   { error: 'text.format.type is one of "text", "json_object", "json_schema"' },
 );
 
+const input = z.union([z.string(), z.array(item).min(1)], {
+  error: 'input must be a string or an array of input items',
+});
+
 /** Fields for features the ladder does not run: absent or null, else a 400 that names them. */
 const refused = (message: string) => z.null({ error: message }).optional();
 
 export const responsesRequestSchema = z.object({
   model: z.string().min(1, { error: 'name a model: see GET /v1/models' }),
-  input: z.union([z.string(), z.array(item).min(1)], {
-    error: 'input must be a string or an array of input items',
-  }),
+  input,
   instructions: z.string().nullish(),
   tools: z.array(functionTool).nullish(),
   tool_choice: toolChoice.nullish(),
@@ -187,12 +189,28 @@ export type ResolvedItem = Exclude<InputItem, { type: 'item_reference' }>;
 export type ResolvedRequest = Omit<ResponsesRequest, 'input'> & { input: string | ResolvedItem[] };
 export type TextPart = z.infer<typeof textPart>;
 
+/** `POST /v1/responses/input_tokens` takes the same request with `model` and `input` optional. */
+export const inputTokensRequestSchema = responsesRequestSchema.extend({
+  model: z.string().min(1).nullish(),
+  input: input.nullish(),
+});
+
+export type InputTokensRequest = z.infer<typeof inputTokensRequestSchema>;
+
 /** The request, or a 400 in OpenAI's shape whose `param` is the first bad path. */
 export function parseResponsesRequest(body: unknown): ResponsesRequest {
+  return parseWith(responsesRequestSchema, body);
+}
+
+export function parseInputTokensRequest(body: unknown): InputTokensRequest {
+  return parseWith(inputTokensRequestSchema, body);
+}
+
+function parseWith<T>(schema: z.ZodType<T>, body: unknown): T {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw invalidRequest('the body must be a JSON object (Content-Type: application/json)', null);
   }
-  const parsed = responsesRequestSchema.safeParse(body);
+  const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues;
   const first = issues[0];

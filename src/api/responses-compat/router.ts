@@ -1,17 +1,18 @@
 import { Router, type Express } from 'express';
 import type { ApiConfig } from '../../config/types.js';
 import type { LadderOps } from '../../producer/ladder-ops.js';
+import { estimateInputTokens } from '../../quota/estimate.js';
 import type { Logger } from '../../util/log.js';
 import { relayJob } from '../compat/relay-job.js';
 import { awaitServed, catalogOf, enqueueBuilt } from '../compat/submit.js';
 import { OpenAiError } from '../openai-compat/errors.js';
 import { parseLadderHeaders } from '../openai-compat/ladder-headers.js';
-import { entryFor } from '../openai-compat/model-map.js';
+import { entryFor, LADDER_MODEL } from '../openai-compat/model-map.js';
 import { DEADLINE_GRACE_MS, openAiErrorHandler } from '../openai-compat/router.js';
-import { parseResponsesRequest } from './request-schema.js';
+import { parseInputTokensRequest, parseResponsesRequest } from './request-schema.js';
 import { resolveReferences } from './resolve-references.js';
 import { responsesEvents } from './stream-events.js';
-import { toJob } from './to-job.js';
+import { toCompletion, toJob } from './to-job.js';
 import { echoOf, toResponse } from './to-response.js';
 
 export interface ResponsesCompatDeps {
@@ -56,6 +57,20 @@ export function responsesCompatRouter({ ops, config }: ResponsesCompatDeps): Rou
       deadlineMs: headers.deadlineMs,
     });
     res.status(200).json(toResponse(record, echo));
+  });
+
+  /** An estimate, about four characters a token, as on /v1/messages/count_tokens: nothing is enqueued. */
+  router.post('/responses/input_tokens', async (req, res) => {
+    const parsed = parseInputTokensRequest(req.body);
+    if (parsed.model != null) entryFor(await catalogOf(ops), parsed.model);
+    const request = await resolveReferences(
+      { ...parsed, model: parsed.model ?? LADDER_MODEL, input: parsed.input ?? [] },
+      ops,
+    );
+    res.status(200).json({
+      object: 'response.input_tokens',
+      input_tokens: estimateInputTokens(toCompletion(request).completion),
+    });
   });
 
   router.all('/responses', (_req, res) => {
