@@ -5,69 +5,23 @@ import {
   APIError,
   APIUserAbortError,
 } from '@anthropic-ai/sdk';
-import {
-  abortedFailure,
-  connectionFailure,
-  errorText,
-  isJsonSyntaxError,
-  malformedFailure,
-  misconfiguredFailure,
-  networkDetail,
-  statusFailure,
-  timeoutFailure,
-  type FailureContext,
-} from '../failure.js';
-import { isProviderError, type ProviderError } from '../provider-error.js';
-import { parseRetryAfter } from '../retry-after.js';
-import { readRateLimit } from '../rate-limit.js';
+import type { ProviderError } from '../provider-error.js';
+import { labelledMessage, mapSdkError, type MapErrorArgs } from '../sdk-errors.js';
 
-export interface MapErrorArgs {
-  ctx: FailureContext;
-  error: unknown;
-  timeoutMs: number;
-  /** The caller's signal: when it fired, the failure is ours, not the provider's. */
-  signal?: AbortSignal;
-}
-
-/** The SDK keeps the whole `{type:'error', error:{type, message}}` body; its message is inside. */
-function bodyMessage(error: APIError): string {
-  const body: unknown = error.error;
-  if (typeof body === 'object' && body !== null) {
-    const inner = (body as { error?: unknown }).error;
-    if (typeof inner === 'object' && inner !== null) {
-      const { type, message } = inner as { type?: unknown; message?: unknown };
-      if (typeof message === 'string')
-        return typeof type === 'string' ? `${type}: ${message}` : message;
-    }
-  }
-  return error.message;
-}
+const ANTHROPIC_ERRORS = {
+  base: AnthropicError,
+  api: APIError,
+  connection: APIConnectionError,
+  timeout: APIConnectionTimeoutError,
+  userAbort: APIUserAbortError,
+  // The SDK keeps the whole `{type: 'error', error: {type, message}}` body; the message is inside.
+  bodyMessage: (body: unknown) =>
+    typeof body === 'object' && body !== null
+      ? labelledMessage((body as { error?: unknown }).error, 'type')
+      : undefined,
+};
 
 /** Turns anything the Anthropic SDK throws into the one ProviderError. */
-export function mapAnthropicError({ ctx, error, timeoutMs, signal }: MapErrorArgs): ProviderError {
-  if (isProviderError(error)) return error;
-  if (signal?.aborted) return abortedFailure(ctx, error);
-  // Subclass order matters: the timeout and abort errors extend APIConnectionError / APIError.
-  if (error instanceof APIConnectionTimeoutError) return timeoutFailure(ctx, timeoutMs, error);
-  if (error instanceof APIUserAbortError) return abortedFailure(ctx, error);
-  if (error instanceof APIConnectionError) {
-    return connectionFailure(ctx, networkDetail(error.cause ?? error), error);
-  }
-  if (error instanceof APIError) {
-    // instanceof narrows to APIError<any, any, any>; pin the SDK's declared defaults instead.
-    const apiError = error as APIError;
-    if (typeof apiError.status === 'number') {
-      return statusFailure(ctx, {
-        status: apiError.status,
-        message: bodyMessage(apiError),
-        retryAfterMs: parseRetryAfter(apiError.headers),
-        rateLimit: readRateLimit(apiError.headers),
-        cause: error,
-      });
-    }
-  }
-  if (isJsonSyntaxError(error)) return malformedFailure(ctx, error.message, error);
-  // Remaining SDK errors are raised before any request: bad options or missing credentials.
-  if (error instanceof AnthropicError) return misconfiguredFailure(ctx, error.message, error);
-  return malformedFailure(ctx, errorText(error), error);
+export function mapAnthropicError(args: MapErrorArgs): ProviderError {
+  return mapSdkError(ANTHROPIC_ERRORS, args);
 }
