@@ -72,7 +72,14 @@ export function sampleLadder(): LadderState {
               ],
             }),
           },
-          { target: 'openai/gpt-4o', breaker: breaker('closed') },
+          {
+            target: 'openai/gpt-4o',
+            // Closed again after an error: the page shows that error as history.
+            breaker: breaker('closed', {
+              since: '2025-01-01T00:05:00.000Z',
+              last_errors: [{ at: NOW, class: 'transient', status: 503, message: 'unavailable' }],
+            }),
+          },
         ],
       }),
       level({

@@ -28,6 +28,14 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
       { request: { messages: [{ role: 'user', content: 'hi' }] } },
       { jobId: 'job.dash-1' },
     );
+    await queues[0]?.add(
+      'completion',
+      {
+        request: { messages: [{ role: 'user', content: 'routed' }] },
+        _ladder: { entry_level: 1, floor: 5, enqueued_at: 0 },
+      },
+      { jobId: 'job.dash-2' },
+    );
     api = await startApi({ ops, queues });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -87,9 +95,27 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     // Its own API, behind the same auth, sees the queues.
     const api_ = await page.request.get(`${api.url}/admin/queues/api/queues`);
     expect(api_.status()).toBe(200);
-    const body = (await api_.json()) as { queues: Array<{ name: string; readOnlyMode: boolean }> };
-    expect(body.queues.map((q) => q.name).sort()).toEqual([...LEVELS].sort());
+    const body = (await api_.json()) as {
+      queues: Array<{ name: string; displayName: string; readOnlyMode: boolean }>;
+    };
+    // Ladder order, not alphabetical: in the menu, and by display name in the overview.
+    expect(body.queues.map((q) => q.name)).toEqual(LEVELS);
+    expect(body.queues.map((q) => q.displayName)).toEqual(LEVELS.map((n, i) => `${i + 1} ${n}`));
     expect(body.queues.every((q) => q.readOnlyMode)).toBe(true);
+    const links = page.locator('a[href^="/admin/queues/queue/"]');
+    const menu: Array<string | null> = [];
+    for (let i = 0; i < (await links.count()); i++)
+      menu.push(await links.nth(i).getAttribute('title'));
+    // The side menu by name, then the overview's cards by display name.
+    expect(menu).toEqual([...LEVELS, ...LEVELS.map((n, i) => `${i + 1} ${n}`)]);
+    // A job's view hides the ladder's routing data and labels it in the name instead.
+    const job = await page.request.get(`${api.url}/admin/queues/api/queues/full/job.dash-2`);
+    expect(job.status()).toBe(200);
+    const shown = (await job.json()) as { job: { name: string; data: Record<string, unknown> } };
+    expect(shown.job.name).toBe('completion · entered level 1, floor 5');
+    expect(shown.job.data).toEqual({
+      request: { messages: [{ role: 'user', content: 'routed' }] },
+    });
     // The ladder page is a misc link in the header's user menu.
     await page.locator('header ul li button').last().click();
     await page.getByRole('menuitem', { name: 'Ladder' }).click();
@@ -165,8 +191,16 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     expect(await sonnet.locator('.light').getAttribute('class')).toBe('light open');
     expect(await sonnet.locator('.countdown').textContent()).toMatch(/^half-open in \d+ s$/);
     // The provider's error text is shown as text: the markup in it never becomes an element.
-    expect(await sonnet.locator('.err').textContent()).toBe(
-      '529 [transient] <img src=x onerror=alert(1)>overloaded',
+    expect(await sonnet.locator('.err').textContent()).toMatch(
+      /^last error at .+ \(\d+ (s|min|h) ago\): 529 \[transient\] <img src=x onerror=alert\(1\)>overloaded$/,
+    );
+    expect(await sonnet.locator('.err').getAttribute('data-past')).toBe('false');
+    expect(await sonnet.locator('.err').getAttribute('title')).toBe('2025-01-01T00:00:00.000Z');
+    // An error from before the breaker closed again is shown greyed, as history.
+    const gpt = page.locator('.target[data-target="openai/gpt-4o"] .err');
+    expect(await gpt.getAttribute('class')).toBe('err past');
+    expect(await gpt.textContent()).toMatch(
+      /^last error, before it closed at .+: 503 \[transient\] unavailable$/,
     );
     expect(await page.locator('img').count()).toBe(0);
     expect(
