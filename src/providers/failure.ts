@@ -1,4 +1,4 @@
-import { classifyStatus, ProviderError } from './provider-error.js';
+import { classifyStatus, ProviderError, type ErrorKind } from './provider-error.js';
 import type { RateLimitInfo } from './rate-limit.js';
 
 /** Who failed: every ProviderError names the provider and model, and never carries the key. */
@@ -44,19 +44,30 @@ export function statusFailure(ctx: FailureContext, failure: StatusFailure): Prov
   });
 }
 
+/** A failure with no HTTP status: `text` (scrubbed of the key) after the target's label. */
+function failure(
+  ctx: FailureContext,
+  text: string,
+  errorClass: 'transient' | 'misconfigured',
+  kind: ErrorKind,
+  cause: unknown,
+): ProviderError {
+  return new ProviderError({
+    provider: ctx.provider,
+    model: ctx.model,
+    message: `${label(ctx)}: ${scrubSecret(text, ctx.apiKey)}`,
+    errorClass,
+    kind,
+    cause,
+  });
+}
+
 export function timeoutFailure(
   ctx: FailureContext,
   timeoutMs: number,
   cause?: unknown,
 ): ProviderError {
-  return new ProviderError({
-    provider: ctx.provider,
-    model: ctx.model,
-    message: `${label(ctx)}: no answer within ${timeoutMs} ms`,
-    errorClass: 'transient',
-    kind: 'timeout',
-    cause,
-  });
+  return failure(ctx, `no answer within ${timeoutMs} ms`, 'transient', 'timeout', cause);
 }
 
 /** A stream that stopped mid-answer: transient and of kind `timeout`, so `on_error: [timeout]` retries it. */
@@ -65,14 +76,7 @@ export function stalledFailure(
   detail: string,
   cause?: unknown,
 ): ProviderError {
-  return new ProviderError({
-    provider: ctx.provider,
-    model: ctx.model,
-    message: `${label(ctx)}: ${scrubSecret(detail, ctx.apiKey)}`,
-    errorClass: 'transient',
-    kind: 'timeout',
-    cause,
-  });
+  return failure(ctx, detail, 'transient', 'timeout', cause);
 }
 
 /**
@@ -80,14 +84,7 @@ export function stalledFailure(
  * its own kind so the breaker does not blame the provider for our impatience.
  */
 export function abortedFailure(ctx: FailureContext, cause?: unknown): ProviderError {
-  return new ProviderError({
-    provider: ctx.provider,
-    model: ctx.model,
-    message: `${label(ctx)}: call aborted by the caller`,
-    errorClass: 'transient',
-    kind: 'aborted',
-    cause,
-  });
+  return failure(ctx, 'call aborted by the caller', 'transient', 'aborted', cause);
 }
 
 export function connectionFailure(
@@ -95,14 +92,7 @@ export function connectionFailure(
   detail: string,
   cause?: unknown,
 ): ProviderError {
-  return new ProviderError({
-    provider: ctx.provider,
-    model: ctx.model,
-    message: `${label(ctx)}: connection failed: ${scrubSecret(detail, ctx.apiKey)}`,
-    errorClass: 'transient',
-    kind: 'connection',
-    cause,
-  });
+  return failure(ctx, `connection failed: ${detail}`, 'transient', 'connection', cause);
 }
 
 /** The provider answered 2xx with something we cannot use: transient (README, "Error classes"). */
@@ -111,14 +101,7 @@ export function malformedFailure(
   detail: string,
   cause?: unknown,
 ): ProviderError {
-  return new ProviderError({
-    provider: ctx.provider,
-    model: ctx.model,
-    message: `${label(ctx)}: malformed response: ${scrubSecret(detail, ctx.apiKey)}`,
-    errorClass: 'transient',
-    kind: 'malformed',
-    cause,
-  });
+  return failure(ctx, `malformed response: ${detail}`, 'transient', 'malformed', cause);
 }
 
 /** A local set-up problem (no key, SDK refused its options): no call can succeed until fixed. */
@@ -127,14 +110,7 @@ export function misconfiguredFailure(
   detail: string,
   cause?: unknown,
 ): ProviderError {
-  return new ProviderError({
-    provider: ctx.provider,
-    model: ctx.model,
-    message: `${label(ctx)}: ${scrubSecret(detail, ctx.apiKey)}`,
-    errorClass: 'misconfigured',
-    kind: 'status',
-    cause,
-  });
+  return failure(ctx, detail, 'misconfigured', 'status', cause);
 }
 
 /** `SyntaxError` from `response.json()` is how all three SDKs report a body that is not JSON. */
