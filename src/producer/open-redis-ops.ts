@@ -1,5 +1,6 @@
 import type { RedisClient } from '../util/redis.js';
 import { LevelView } from '../levels/level-view.js';
+import type { LevelWatch } from '../levels/level-watch.js';
 import { createRedisBreakers } from '../breaker/redis-breakers.js';
 import type { BudgetsConfig, LadderConfig, RedisConfig } from '../config/types.js';
 import { openReplicaWait } from '../results/replication.js';
@@ -32,6 +33,8 @@ export async function openRedisOps(input: {
   config?: LadderConfig;
   /** Without a config: `replicated` waits for a replica before answering an enqueue. */
   durability?: Pick<RedisConfig, 'durability' | 'waitTimeoutMs'>;
+  /** This process's breakers and level view, when another part already keeps them (not closed here). */
+  watch?: LevelWatch;
 }): Promise<RedisLadderOps> {
   const redis = isRedisClient(input.url) ? input.url : createRedis(input.url, 'producer');
   const owned = redis === input.url ? [] : [redis];
@@ -49,15 +52,18 @@ export async function openRedisOps(input: {
     durability?.durability === 'replicated'
       ? await openReplicaWait(redis, keys, durability.waitTimeoutMs)
       : undefined;
-  const breakers = await createRedisBreakers({
-    redis: breakerRedis,
-    keys,
-    config: input.config?.breaker ?? DEFAULT_BREAKER,
-    logger: createLogger('breaker', process.env.LOG_LEVEL ?? 'warn'),
-  });
+  const breakers =
+    input.watch?.breakers ??
+    (await createRedisBreakers({
+      redis: breakerRedis,
+      keys,
+      config: input.config?.breaker ?? DEFAULT_BREAKER,
+      logger: createLogger('breaker', process.env.LOG_LEVEL ?? 'warn'),
+    }));
   // Without a config, budgets and prices come from the definition the processes publish.
   const ladderBudgets = async (): Promise<BudgetsConfig> =>
     input.config?.budgets ?? (await ops.definition()).budgets ?? NO_BUDGETS;
+  const closing: (() => Promise<void> | void)[] = [];
   const ops: RedisLadderOps = new RedisLadderOps({
     redis,
     prefix: input.prefix,
@@ -68,10 +74,26 @@ export async function openRedisOps(input: {
     definition: input.config ? definitionFromConfig(input.config) : undefined,
     decorateState: async (state) =>
       createStateDecorator({ redis, keys, budgets: await ladderBudgets() })(state),
+    report: (range) => reportFor(ops, redis, keys)(range),
+    onClose: async () => {
+      for (const step of closing) await step();
+    },
   });
-  Object.assign(ops, { report: reportFor(ops, redis, keys) });
+  if (!input.watch) closing.push(() => breakers.close());
   // A producer skips down and paused levels itself, from the same local view the workers keep.
   const definition = await ops.definition().catch(() => undefined);
+  const view =
+    input.watch?.view ??
+    (definition
+      ? await new LevelView({
+          levels: definition.levels,
+          breakers,
+          queues: await ops.levelQueues(),
+          redis: breakerRedis,
+          keys,
+        }).start()
+      : undefined);
+  if (view && !input.watch) closing.unshift(() => view.stop());
   const budgets = definition
     ? await budgetViewFor(
         {
@@ -83,22 +105,7 @@ export async function openRedisOps(input: {
         keys,
       )
     : undefined;
-  const view = definition
-    ? await new LevelView({
-        levels: definition.levels,
-        breakers,
-        queues: await ops.levelQueues(),
-        redis: breakerRedis,
-        keys,
-      }).start()
-    : undefined;
+  if (budgets) closing.unshift(() => budgets.close());
   if (view || budgets) ops.useAvailability(combineAvailability(view, budgets?.availability));
-  const close = ops.close.bind(ops);
-  ops.close = async () => {
-    view?.stop();
-    budgets?.close();
-    await breakers.close();
-    await close();
-  };
   return ops;
 }

@@ -55,6 +55,10 @@ export interface RedisOpsOptions {
   now?: () => number;
   /** Connections this object owns and closes. */
   owned?: RedisClient[];
+  /** `LadderOps.report`, when the process can build reports (see cost/producer-side.ts). */
+  report?: LadderOps['report'];
+  /** Called by `close()` first: stops what was opened alongside (views, breakers). */
+  onClose?: () => Promise<void>;
   /**
    * `redis.durability: replicated`: an enqueue is answered only once a replica has the job and its
    * record. Absent: once the master has them (`async`).
@@ -85,7 +89,10 @@ export class RedisLadderOps implements LadderOps {
   /** Job event readers, opened on the first `events` call (one blocking connection for all). */
   private eventSource: { hub: StreamHub; reader: RedisJobEvents } | undefined;
 
+  readonly report: LadderOps['report'];
+
   constructor(private readonly options: RedisOpsOptions) {
+    this.report = options.report;
     this.keys = createKeys(options.prefix);
     this.results = new ResultStore(options.redis, this.keys, options.resultsTtlSeconds ?? 86_400);
     const subscriber =
@@ -270,9 +277,7 @@ export class RedisLadderOps implements LadderOps {
         ...[...byLevel].map(([name, list]) =>
           queues
             .queue(name)
-            .addBulk(
-              list.map((j) => ({ name: JOB_NAME, data: j.data, opts: this.addOptions(j) })),
-            ),
+            .addBulk(list.map((j) => ({ name: JOB_NAME, data: j.data, opts: this.addOptions(j) }))),
         ),
       ]);
       const given = await Promise.all(
@@ -419,6 +424,7 @@ export class RedisLadderOps implements LadderOps {
   }
 
   async close(): Promise<void> {
+    await this.options.onClose?.();
     await this.eventSource?.hub.close();
     await this.waiter.close();
     await this.queues?.close();

@@ -1,10 +1,9 @@
 import type { Worker } from 'bullmq';
 import type { RedisClient } from '../util/redis.js';
-import { createRedisBreakers } from '../breaker/redis-breakers.js';
 import type { Breakers } from '../breaker/types.js';
 import { type LadderConfig, type LevelConfig, redisSource } from '../config/types.js';
 import { LevelController } from '../levels/level-controller.js';
-import { LevelView } from '../levels/level-view.js';
+import { openLevelWatch, type LevelWatch } from '../levels/level-watch.js';
 import { combineAvailability, type LevelAvailability } from '../levels/availability.js';
 import { definitionFromConfig, publishDefinition } from '../levels/definition.js';
 import { chainObservers, startCostAccounting } from '../cost/accounting.js';
@@ -34,6 +33,8 @@ export interface WorkerRuntimeOptions {
   redis?: RedisClient;
   providers?: ProviderRegistry;
   breakers?: Breakers;
+  /** This process's breakers and level view when another part keeps them (`ladder start`); not closed here. */
+  watch?: LevelWatch;
   availability?: LevelAvailability;
   cost?: CostFn;
   observer?: WorkerObserver;
@@ -45,6 +46,8 @@ export interface WorkerRuntime {
   readonly workers: Worker[];
   readonly providers: ProviderRegistry;
   readonly breakers: Breakers;
+  /** The breakers and level view this runtime keeps, for other parts of the process to share. */
+  readonly watch: LevelWatch;
   readonly redis: RedisClient;
   /** Stops taking jobs, lets active ones finish within `worker.shutdown_grace_ms`, closes. */
   close(): Promise<void>;
@@ -87,32 +90,24 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
 
   // Only the served levels' providers: a worker loads no SDK its levels do not call.
   const providers = options.providers ?? (await createProviders(served));
-  const ownsBreakers = !options.breakers;
-  const targets = config.levels.flatMap((l) =>
-    l.kind === 'llm' ? l.targets.map((t) => t.id) : [],
-  );
-  const breakers =
-    options.breakers ??
-    (await createRedisBreakers({
-      redis,
-      keys,
-      config: config.breaker,
-      logger: componentLogger(logger, 'breaker'),
-      targets,
-    }));
   const queues = new LevelQueues(
     redis,
     config.redis.prefix,
     config.levels,
     config.results.ttlSeconds,
   );
-  const view = await new LevelView({
-    levels: config.levels,
-    breakers,
-    queues,
-    redis,
-    keys,
-  }).start();
+  const watch =
+    options.watch ??
+    (await openLevelWatch({
+      levels: config.levels,
+      redis,
+      keys,
+      queues,
+      breaker: config.breaker,
+      logger: componentLogger(logger, 'breaker'),
+      breakers: options.breakers,
+    }));
+  const { breakers, view } = watch;
   const accounting = await startCostAccounting({
     config,
     redis,
@@ -197,6 +192,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     workers,
     providers,
     breakers,
+    watch,
     redis,
     async close() {
       const outcomes = await Promise.all(
@@ -204,12 +200,11 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       );
       logger.info({ outcomes }, 'workers stopped');
       await controller.stop();
-      view.stop();
+      if (!options.watch) await watch.close();
       await quota.close();
       stopLoggingTransitions();
       await accounting.close();
       await queues.close();
-      if (ownsBreakers) await breakers.close();
       replicaWait?.close();
       if (ownsRedis) await redis.quit().catch(() => redis.disconnect());
     },

@@ -35,10 +35,12 @@ export async function serve(
         observer: metricsObserver,
       })
     : undefined;
+  // One set of breakers and one level view per process: the API reads the workers' own.
   const ops = await openRedisOps({
     url: redisSource(config.redis),
     prefix: config.redis.prefix,
     config,
+    watch: runtime?.watch,
   });
   const api = await startApiServer({ config, ops, port: options.port, logger });
   return {
