@@ -1,5 +1,5 @@
-import type { JobResult } from '../../ladder/result.js';
-import type { DeltaData, JobEvent, RestartData } from '../../streaming/events.js';
+import type { JobEvent } from '../../streaming/events.js';
+import { BlockRelay, type BlockSink, type RelayStep } from '../compat/block-relay.js';
 import type { ChatCompletionChunk, ChunkDelta } from './stream-chunks.js';
 import {
   completionId,
@@ -27,23 +27,16 @@ type RelayChunk = Omit<ChatCompletionChunk, 'choices'> & {
   }>;
 };
 
-/** What one event did to the relay. */
-export type RelayStep =
-  | { kind: 'more' }
-  | { kind: 'final'; record: JobResult }
-  /** The answer started over and the client cannot take back what it has: the stream must end. */
-  | { kind: 'broken'; restart: RestartData };
-
 /**
- * Turns a job's events into OpenAI chunks as they come. A client cannot take text back, so after a
- * `restart` the relay goes on only when the new answer continues the old one (it then skips the
- * text the client already has); otherwise the caller ends the stream with an error chunk.
+ * Turns a job's events into OpenAI chunks as they come, through the block relay the Messages and
+ * Responses streams use (the same rules for a restart mid-answer: go on when the new answer
+ * continues the old one, else the caller ends the stream with an error chunk). A text block is
+ * `content` pieces; a tool block opens with the call's id and name, then its arguments in pieces.
  */
 export class ChunkRelay {
-  private textSent = 0;
-  private toolPieces = 0;
-  private skip = 0;
-  private roleSent = false;
+  private readonly relay: BlockRelay;
+  /** Tool blocks' OpenAI `tool_calls` index, by block index. */
+  private readonly toolIndex = new Map<number, number>();
 
   constructor(
     private readonly options: {
@@ -54,25 +47,45 @@ export class ChunkRelay {
       includeUsage: boolean;
       write: (chunk: RelayChunk) => void;
     },
-  ) {}
+  ) {
+    const sink: BlockSink = {
+      open: (index, block) => {
+        if (block.kind !== 'tool') return;
+        const toolIndex = this.toolIndex.size;
+        this.toolIndex.set(index, toolIndex);
+        this.write({
+          tool_calls: [
+            {
+              index: toolIndex,
+              id: block.id,
+              type: 'function',
+              function: { name: block.name, arguments: '' },
+            },
+          ],
+        });
+      },
+      delta: (index, piece) => {
+        const toolIndex = this.toolIndex.get(index);
+        this.write(
+          toolIndex === undefined
+            ? { content: piece }
+            : { tool_calls: [{ index: toolIndex, function: { arguments: piece } }] },
+        );
+      },
+      close: () => undefined,
+    };
+    this.relay = new BlockRelay(sink, () =>
+      this.write({ role: 'assistant', content: '', refusal: null }),
+    );
+  }
 
   /** True once anything of the answer went to the client. */
   get started(): boolean {
-    return this.roleSent;
+    return this.relay.started;
   }
 
   take(event: JobEvent): RelayStep {
-    switch (event.type) {
-      case 'delta':
-        this.delta(event.data);
-        return { kind: 'more' };
-      case 'restart':
-        return this.restart(event.data);
-      case 'final':
-        return { kind: 'final', record: event.data };
-      case 'attempt':
-        return { kind: 'more' };
-    }
+    return this.relay.take(event);
   }
 
   /** The closing chunks of a completed answer: finish reason, usage when asked, from the record. */
@@ -84,44 +97,8 @@ export class ChunkRelay {
     }
   }
 
-  private restart(data: RestartData): RelayStep {
-    if (this.textSent === 0 && this.toolPieces === 0) return { kind: 'more' };
-    if (data.continues && this.toolPieces === 0 && data.kept_chars === this.textSent) {
-      this.skip = data.kept_chars;
-      return { kind: 'more' };
-    }
-    return { kind: 'broken', restart: data };
-  }
-
-  private delta(data: DeltaData): void {
-    if ('text' in data) {
-      let text = data.text;
-      if (this.skip > 0) {
-        const dropped = Math.min(this.skip, text.length);
-        this.skip -= dropped;
-        text = text.slice(dropped);
-      }
-      if (text === '') return;
-      this.ensureRole();
-      this.textSent += text.length;
-      this.options.write(this.chunk({ content: text }));
-      return;
-    }
-    const call = data.tool_call;
-    this.ensureRole();
-    this.toolPieces += 1;
-    const piece: ToolCallPiece = {
-      index: call.index,
-      ...(call.id ? { id: call.id, type: 'function' as const } : {}),
-      function: { ...(call.name ? { name: call.name } : {}), arguments: call.arguments },
-    };
-    this.options.write(this.chunk({ tool_calls: [piece] }));
-  }
-
-  private ensureRole(): void {
-    if (this.roleSent) return;
-    this.roleSent = true;
-    this.options.write(this.chunk({ role: 'assistant', content: '', refusal: null }));
+  private write(delta: RelayChunk['choices'][number]['delta']): void {
+    this.options.write(this.chunk(delta));
   }
 
   private base(model: string): Omit<RelayChunk, 'choices'> {
