@@ -3,15 +3,20 @@ import { defineConfig } from 'vitest/config';
 /**
  * End-to-end tests run against a private Redis Cluster (three masters, one replica each) instead
  * of one server: so far the serving tests (enqueue, reroute, retries, floor, cache, results,
- * idempotent ids), plus the cluster's own (two ladders on two masters, a master killed). A test
- * file joins by taking its Redis from test/helpers/ladder.ts (testConfig, testRedisSource).
+ * idempotent ids), plus the cluster's own (two ladders on two masters; a master SIGKILLed under
+ * load, on a cluster of its own). A test file joins by taking its Redis from
+ * test/helpers/ladder.ts (testConfig, testRedisSource).
  */
 // Read by the global setup (in this process) and by the test helpers (in the workers).
 process.env.LADDER_TEST_BACKEND = 'cluster';
 
 export default defineConfig({
   test: {
-    include: ['test/ladder/serve.test.ts', 'test/redis/cluster.test.ts'],
+    include: [
+      'test/ladder/serve.test.ts',
+      'test/redis/cluster.test.ts',
+      'test/redis/cluster-failover.test.ts',
+    ],
     globalSetup: ['test/helpers/global-redis.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

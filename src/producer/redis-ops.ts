@@ -1,3 +1,4 @@
+import { isRedisUnavailable } from '../util/redis-unavailable.js';
 import type { RedisClient } from '../util/redis.js';
 import type { Breakers, BreakerAction } from '../breaker/types.js';
 import { ALWAYS_AVAILABLE, type LevelAvailability } from '../levels/availability.js';
@@ -66,13 +67,6 @@ export interface RedisOpsOptions {
   replicaWait?: ReplicaWait;
 }
 
-function isConnectionError(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : String(error);
-  return /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|max retries|enableOfflineQueue|connect/i.test(
-    message,
-  );
-}
-
 /** LadderOps over Redis: what `new LadderClient({ redis })` does under the hood. */
 export class RedisLadderOps implements LadderOps {
   readonly keys: Keys;
@@ -111,7 +105,7 @@ export class RedisLadderOps implements LadderOps {
       return await work();
     } catch (error) {
       if (isNotReplicatedError(error)) throw error;
-      if (isConnectionError(error)) {
+      if (isRedisUnavailable(error)) {
         throw new LadderUnavailableError(
           `${describeRedis(this.options.redis)} cannot be reached: nothing was enqueued; retry later`,
           { cause: error },

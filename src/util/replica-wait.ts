@@ -86,10 +86,11 @@ export class ReplicaWait {
 
   private async round(): Promise<void> {
     const { replicas, timeoutMs, probeKey } = this.options;
-    const node = await this.nodeFor(probeKey);
     this.sequence += 1;
     let acknowledged: number;
     try {
+      // Inside the try: a slot with no master known (mid-failover) is "not confirmed" too.
+      const node = await this.nodeFor(probeKey);
       const reply = node
         .pipeline()
         .set(probeKey, String(this.sequence), 'PX', Math.max(60_000, timeoutMs * 2))

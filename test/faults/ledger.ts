@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { createKeys } from '../../src/ladder/keys.js';
 import { isFinal, type JobResult } from '../../src/ladder/result.js';
 import { ResultStore } from '../../src/results/result-store.js';
+import type { RedisClient } from '../../src/util/redis.js';
 import type { FakeProvider } from '../helpers/fake-provider/server.js';
 
 /** Job ids travel in the prompt as `[[id]]`, so each fake provider call names its job. */
@@ -51,7 +52,7 @@ export class JobLedger {
 
   private constructor(
     private readonly subscriber: Redis,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly fake: FakeProvider | undefined,
     prefix: string,
   ) {
@@ -64,10 +65,19 @@ export class JobLedger {
     });
   }
 
-  static async open(url: string, prefix: string, fake?: FakeProvider): Promise<JobLedger> {
+  /**
+   * Listens on the server at `url`; reads records there too, or through `reader` (on a cluster,
+   * a cluster client: announcements reach every node, records live on the ladder's master).
+   */
+  static async open(
+    url: string,
+    prefix: string,
+    fake?: FakeProvider,
+    reader?: RedisClient,
+  ): Promise<JobLedger> {
     const subscriber = new Redis(url, { maxRetriesPerRequest: null });
     subscriber.on('error', () => undefined);
-    const redis = new Redis(url, { maxRetriesPerRequest: null });
+    const redis = reader ?? new Redis(url, { maxRetriesPerRequest: null });
     redis.on('error', () => undefined);
     await subscriber.subscribe(createKeys(prefix).resultsChannel());
     return new JobLedger(subscriber, redis, fake, prefix);

@@ -14,6 +14,11 @@ export interface RedisClusterHandle {
   masterFor(key: string): Promise<RedisServerHandle>;
   /** Waits until every live node reports `cluster_state:ok` and `key`'s slot has a live master. */
   waitHealthy(timeoutMs: number): Promise<void>;
+  /**
+   * Starts a stopped node again (same port and nodes.conf): a master that was failed over comes
+   * back as a replica of the one promoted in its place. Resolves once it has synced from it.
+   */
+  rejoin(node: RedisServerHandle, timeoutMs: number): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -36,7 +41,41 @@ async function ask<T>(port: number, work: (c: Redis) => Promise<T>): Promise<T |
   }
 }
 
-export async function startRedisCluster(): Promise<RedisClusterHandle> {
+/**
+ * Waits until every replica among `nodes` (every node with `replicas`) has finished its first
+ * sync: before, it cannot be promoted.
+ */
+async function waitReplicasSynced(
+  nodes: RedisServerHandle[],
+  timeoutMs: number,
+  replicas: 'some' | 'all' = 'some',
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const infos = await Promise.all(nodes.map((n) => ask(n.port, (c) => c.info('replication'))));
+    const synced = infos.every(
+      (i) =>
+        typeof i === 'string' &&
+        ((replicas === 'some' && /role:master/.test(i)) || /master_link_status:up/.test(i)),
+    );
+    if (synced) return;
+    if (Date.now() > until) throw new Error('the replicas did not finish their first sync');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface RedisClusterOptions {
+  /**
+   * `cluster-require-full-coverage` (Redis's default true): every node refuses every command
+   * (CLUSTERDOWN) while any slot has no master, so a failover stalls the whole cluster, not only
+   * the slots of the master that died.
+   */
+  requireFullCoverage?: boolean;
+}
+
+export async function startRedisCluster(
+  options: RedisClusterOptions = {},
+): Promise<RedisClusterHandle> {
   const nodes: RedisServerHandle[] = [];
   for (let i = 0; i < 6; i++) {
     nodes.push(
@@ -48,6 +87,13 @@ export async function startRedisCluster(): Promise<RedisClusterHandle> {
           'nodes.conf',
           '--cluster-node-timeout',
           '1000',
+          // Redis 7 waits 5 s before a diskless full sync to gather replicas. A replica that has
+          // never synced refuses to fail over (its data counts as too old), so a master killed in
+          // those seconds is never replaced.
+          '--repl-diskless-sync-delay',
+          '0',
+          '--cluster-require-full-coverage',
+          options.requireFullCoverage === false ? 'no' : 'yes',
         ],
       }),
     );
@@ -87,6 +133,11 @@ export async function startRedisCluster(): Promise<RedisClusterHandle> {
         await new Promise((r) => setTimeout(r, 100));
       }
     },
+    async rejoin(node, timeoutMs) {
+      await node.start();
+      alive.add(node);
+      await waitReplicasSynced([node], timeoutMs, 'all');
+    },
     async dispose() {
       await Promise.all(nodes.map((n) => n.dispose()));
     },
@@ -100,5 +151,6 @@ export async function startRedisCluster(): Promise<RedisClusterHandle> {
     };
   }
   await handle.waitHealthy(20_000);
+  await waitReplicasSynced(nodes, 20_000);
   return handle;
 }
