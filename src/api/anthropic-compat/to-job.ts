@@ -1,14 +1,8 @@
-import type {
-  CompletionRequest,
-  JobInput,
-  Message,
-  Tool,
-  ToolChoice,
-} from '../../ladder/job-schema.js';
+import type { CompletionRequest, Message, Tool, ToolChoice } from '../../ladder/job-schema.js';
 import type { LadderHeaders } from '../openai-compat/ladder-headers.js';
 import { ladderFieldParam } from '../openai-compat/ladder-headers.js';
-import { entryFields, type Entry } from '../openai-compat/model-map.js';
-import type { BuiltJob } from '../openai-compat/to-job.js';
+import type { Entry } from '../openai-compat/model-map.js';
+import { builtJob, type BuiltJob } from '../openai-compat/to-job.js';
 import type { AnthropicBlock, AnthropicMessage, CountTokensRequest } from './request-schema.js';
 
 /** Text blocks are separate to Anthropic; a newline keeps them apart in one string. */
@@ -158,18 +152,12 @@ export function toJob(input: {
   if (request.metadata?.user_id != null) metadata.user = request.metadata.user_id;
   // The header is the ladder's own channel for the agent.
   if (headers.agent !== undefined) metadata.agent = headers.agent;
-  const job: JobInput = {
-    ...(headers.id !== undefined ? { id: headers.id } : {}),
-    request: completion,
-    ...entryFields(entry),
-    ...(headers.floor !== undefined ? { floor: headers.floor } : {}),
-    deadline_ms: headers.deadlineMs,
-    ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
-    ...(request.stream === true ? { stream: true } : {}),
-  };
-  return {
-    job,
-    ...(entry.kind === 'target' ? { prefer: entry.prefer } : {}),
+  return builtJob({
+    completion,
+    entry,
+    headers,
+    metadata,
+    stream: request.stream === true,
     paramFor: paramTranslator(origin),
-  };
+  });
 }

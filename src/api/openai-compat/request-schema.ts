@@ -108,10 +108,15 @@ export function openAiPath(path: readonly PropertyKey[]): string {
 
 /** The request, or a 400 in OpenAI's shape whose `param` is the first bad path. */
 export function parseChatRequest(body: unknown): ChatRequest {
+  return parseOpenAiBody(chatRequestSchema, body);
+}
+
+/** A body checked by `schema`, or a 400 in OpenAI's shape naming up to five bad paths. */
+export function parseOpenAiBody<T>(schema: z.ZodType<T>, body: unknown): T {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw invalidRequest('the body must be a JSON object (Content-Type: application/json)', null);
   }
-  const parsed = chatRequestSchema.safeParse(body);
+  const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues;
   const first = issues[0];

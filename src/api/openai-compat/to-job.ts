@@ -20,6 +20,36 @@ export interface BuiltJob {
   paramFor: (path: string) => string;
 }
 
+/**
+ * The job every drop-in endpoint enqueues: the translated request at the entry `model` chose, with
+ * the options of the X-Ladder-* headers; `stream` makes the worker stream from the provider so the
+ * answer is relayed as it is produced.
+ */
+export function builtJob(input: {
+  completion: CompletionRequest;
+  entry: Entry;
+  headers: LadderHeaders;
+  metadata: JobInput['metadata'];
+  stream: boolean;
+  paramFor: (path: string) => string;
+}): BuiltJob {
+  const { entry, headers, metadata } = input;
+  const job: JobInput = {
+    ...(headers.id !== undefined ? { id: headers.id } : {}),
+    request: input.completion,
+    ...entryFields(entry),
+    ...(headers.floor !== undefined ? { floor: headers.floor } : {}),
+    deadline_ms: headers.deadlineMs,
+    ...(metadata && Object.keys(metadata).length > 0 ? { metadata } : {}),
+    ...(input.stream ? { stream: true } : {}),
+  };
+  return {
+    job,
+    ...(entry.kind === 'target' ? { prefer: entry.prefer } : {}),
+    paramFor: input.paramFor,
+  };
+}
+
 type Parts =
   string | ReadonlyArray<{ type: 'text'; text: string } | { type: 'refusal'; refusal: string }>;
 
@@ -179,20 +209,12 @@ export function toJob(input: {
       ? { response_format: request.response_format as CompletionRequest['response_format'] }
       : {}),
   };
-  const metadata = metadataOf(request, headers);
-  const job: JobInput = {
-    ...(headers.id !== undefined ? { id: headers.id } : {}),
-    request: completion,
-    ...entryFields(entry),
-    ...(headers.floor !== undefined ? { floor: headers.floor } : {}),
-    deadline_ms: headers.deadlineMs,
-    ...(metadata ? { metadata } : {}),
-    // The worker then streams from the provider, and the answer is relayed as it is produced.
-    ...(request.stream === true ? { stream: true } : {}),
-  };
-  return {
-    job,
-    ...(entry.kind === 'target' ? { prefer: entry.prefer } : {}),
+  return builtJob({
+    completion,
+    entry,
+    headers,
+    metadata: metadataOf(request, headers),
+    stream: request.stream === true,
     paramFor: paramTranslator(conversation.origin),
-  };
+  });
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { invalidRequest } from '../openai-compat/errors.js';
-import { openAiPath } from '../openai-compat/request-schema.js';
+import { parseOpenAiBody } from '../openai-compat/request-schema.js';
 
 /**
  * OpenAI's Responses request, as far as the ladder can honour it. Hints the ladder has no field
@@ -199,25 +198,9 @@ export type InputTokensRequest = z.infer<typeof inputTokensRequestSchema>;
 
 /** The request, or a 400 in OpenAI's shape whose `param` is the first bad path. */
 export function parseResponsesRequest(body: unknown): ResponsesRequest {
-  return parseWith(responsesRequestSchema, body);
+  return parseOpenAiBody(responsesRequestSchema, body);
 }
 
 export function parseInputTokensRequest(body: unknown): InputTokensRequest {
-  return parseWith(inputTokensRequestSchema, body);
-}
-
-function parseWith<T>(schema: z.ZodType<T>, body: unknown): T {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw invalidRequest('the body must be a JSON object (Content-Type: application/json)', null);
-  }
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues;
-  const first = issues[0];
-  const param = first ? openAiPath(first.path) : null;
-  const described = issues
-    .slice(0, 5)
-    .map((issue) => `${openAiPath(issue.path) || '(body)'}: ${issue.message}`)
-    .join('; ');
-  throw invalidRequest(`invalid request: ${described}`, param || null);
+  return parseOpenAiBody(inputTokensRequestSchema, body);
 }

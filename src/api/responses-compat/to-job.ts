@@ -8,8 +8,8 @@ import type {
 } from '../../ladder/job-schema.js';
 import type { LadderHeaders } from '../openai-compat/ladder-headers.js';
 import { ladderFieldParam } from '../openai-compat/ladder-headers.js';
-import { entryFields, type Entry } from '../openai-compat/model-map.js';
-import { parseArguments, type BuiltJob } from '../openai-compat/to-job.js';
+import type { Entry } from '../openai-compat/model-map.js';
+import { builtJob, parseArguments, type BuiltJob } from '../openai-compat/to-job.js';
 import type { ResolvedItem, ResolvedRequest, TextPart } from './request-schema.js';
 
 /** Text parts are separate to OpenAI; a newline keeps them apart in one string. */
@@ -198,20 +198,12 @@ export function toJob(input: {
 }): BuiltJob {
   const { request, entry, headers } = input;
   const { completion, conversation } = toCompletion(request);
-  const metadata = metadataOf(request, headers);
-  const job: JobInput = {
-    ...(headers.id !== undefined ? { id: headers.id } : {}),
-    request: completion,
-    ...entryFields(entry),
-    ...(headers.floor !== undefined ? { floor: headers.floor } : {}),
-    deadline_ms: headers.deadlineMs,
-    ...(metadata ? { metadata } : {}),
-    // The worker then streams from the provider, and the answer is relayed as it is produced.
-    ...(request.stream === true ? { stream: true } : {}),
-  };
-  return {
-    job,
-    ...(entry.kind === 'target' ? { prefer: entry.prefer } : {}),
+  return builtJob({
+    completion,
+    entry,
+    headers,
+    metadata: metadataOf(request, headers),
+    stream: request.stream === true,
     paramFor: paramTranslator(conversation),
-  };
+  });
 }
