@@ -133,104 +133,115 @@ export function registerDemo(program: Command): void {
       setDefaultLogDestination(screen?.destination);
       const say = (text: string): void =>
         screen ? screen.say(text) : void process.stderr.write(`demo: ${text}\n`);
-      const base = demoConfig(options);
-      // A sentinel or cluster config is used as given; only a single server may be started here.
-      const redis = base.redis.endpoint ? undefined : await findRedis(base.redis.url);
-      if (redis) say(redis.how);
-      const config: LadderConfig = redis
-        ? { ...base, redis: { ...base.redis, url: redis.url } }
-        : base;
-      const running = await serve(config, {
-        port: options.port ? parsePositiveInt(options.port, '--port') : undefined,
-        workers: true,
-      });
-      const producer = await openRedisOps({
-        url: redisSource(config.redis),
-        prefix: config.redis.prefix,
-        config,
-      });
-      const rate = options.rate ? parsePositiveInt(options.rate, '--rate') : 2;
-      let n = 0;
-      const trickle = setInterval(
-        () => {
-          const sample = SAMPLE_PROMPTS[n++ % SAMPLE_PROMPTS.length]!;
-          producer
-            .enqueue({
-              request: {
-                messages: [{ role: 'user', content: `${sample.content} (#${n})` }],
-                max_tokens: 200,
-              },
-              complexity: sample.complexity,
-              metadata: { agent: 'demo' },
-            })
-            .catch((error: unknown) => say(`enqueue failed: ${String(error)}`));
-        },
-        Math.max(10, Math.round(1000 / rate)),
-      );
-      const first = config.levels.find((l) => l.kind === 'llm');
-      const target = first?.kind === 'llm' ? first.targets[0]?.id : undefined;
-      const simulated = running.runtime?.providers.simulated;
-      const [provider, model] = (target ?? '').split('/');
-      const stopOutages =
-        options.outages && simulated && provider === 'simulated' && model
-          ? outageCycle({
-              setOutage: (down) => simulated.setOutage(model, down),
-              say,
-              target: target!,
-              upMs: 40_000,
-              downMs: 20_000,
-            })
-          : () => undefined;
-      const url = running.api.url;
-      // The CLI finds the local API by itself; only another port needs saying.
-      const urlFlag = url === localApiUrl() ? '' : ` --url ${url}`;
-      process.stderr.write(
-        [
-          '',
-          'llm-ladder demo is running on the simulated provider.',
-          `  ladder page   ${url}/admin/ladder   (force a breaker open with its buttons)`,
-          `  Bull Board    ${url}/admin/queues`,
-          `  API           ${url}/v1/ladder   docs ${url}/docs`,
-          '',
-          options.outages
-            ? `Every minute ${target ?? 'the top target'} goes down for 20 s on its own (--no-outages turns it off).`
-            : '',
-          'Take the top level down yourself and watch jobs degrade, then bring it back:',
-          `  npx ladder breaker open ${target ?? 'provider/model'}${urlFlag}`,
-          `  npx ladder status${urlFlag}`,
-          `  npx ladder breaker auto ${target ?? 'provider/model'}${urlFlag}`,
-          `  npx ladder enqueue "Hello" --wait${urlFlag}`,
-          '',
-          cleanUpNote(config, redis?.stop !== undefined),
-          screen
-            ? `Full JSON logs: ${screen.logFile} (--log-format json puts them here instead).`
-            : '',
-          'Ctrl-C stops it.',
-          '',
-        ].join('\n'),
-      );
-      const watch = screen ? watchLadder(screen, producer, summaryMs) : () => undefined;
-      // Only the built-in demo ladder's own prefix is emptied; a prefix the user chose may hold
-      // real jobs. A private redis-server goes away whole.
-      const cleanUp =
-        !redis?.stop && redis && config.redis.prefix === DEMO_PREFIX ? redis.url : undefined;
+      // What stopping undoes, last started first. Signals are handled from here on: one during
+      // start-up waits for it to end, then stops everything, so no key is left behind.
+      const stops: Array<() => unknown> = [() => screen?.close()];
+      let starting: Promise<void> = Promise.resolve();
       const shutdown = onShutdown(
         async () => {
-          stopWatching();
-          watch();
-          clearInterval(trickle);
-          stopOutages();
-          await producer.close();
-          await running.close();
-          if (cleanUp) {
-            const removed = await removeDemoKeys(cleanUp);
-            say(`removed its ${removed} keys (${DEMO_PREFIX}:*)`);
-          }
-          await redis?.stop?.();
-          await screen?.close();
+          await starting.catch(() => undefined);
+          for (const stop of stops.reverse()) await stop();
         },
         (reason) => say(`${reason}: stopping`),
       );
-      const stopWatching = stopWhenOrphaned(() => shutdown('parent process gone'));
+      stops.push(stopWhenOrphaned(() => shutdown('parent process gone')));
+      starting = start();
+      await starting;
+
+      async function start(): Promise<void> {
+        const base = demoConfig(options);
+        // A sentinel or cluster config is used as given; only a single server may be started here.
+        const redis = base.redis.endpoint ? undefined : await findRedis(base.redis.url);
+        if (redis) say(redis.how);
+        stops.push(() => redis?.stop?.());
+        const config: LadderConfig = redis
+          ? { ...base, redis: { ...base.redis, url: redis.url } }
+          : base;
+        // Only the built-in demo ladder's own prefix is emptied; a prefix the user chose may hold
+        // real jobs. A private redis-server goes away whole.
+        const cleanUp =
+          !redis?.stop && redis && config.redis.prefix === DEMO_PREFIX ? redis.url : undefined;
+        if (cleanUp)
+          stops.push(async () => {
+            const removed = await removeDemoKeys(cleanUp);
+            say(`removed its ${removed} keys (${DEMO_PREFIX}:*)`);
+          });
+        const running = await serve(config, {
+          port: options.port ? parsePositiveInt(options.port, '--port') : undefined,
+          workers: true,
+        });
+        const producer = await openRedisOps({
+          url: redisSource(config.redis),
+          prefix: config.redis.prefix,
+          config,
+        });
+        stops.push(
+          () => running.close(),
+          () => producer.close(),
+        );
+        const rate = options.rate ? parsePositiveInt(options.rate, '--rate') : 2;
+        let n = 0;
+        const trickle = setInterval(
+          () => {
+            const sample = SAMPLE_PROMPTS[n++ % SAMPLE_PROMPTS.length]!;
+            producer
+              .enqueue({
+                request: {
+                  messages: [{ role: 'user', content: `${sample.content} (#${n})` }],
+                  max_tokens: 200,
+                },
+                complexity: sample.complexity,
+                metadata: { agent: 'demo' },
+              })
+              .catch((error: unknown) => say(`enqueue failed: ${String(error)}`));
+          },
+          Math.max(10, Math.round(1000 / rate)),
+        );
+        stops.push(() => clearInterval(trickle));
+        const first = config.levels.find((l) => l.kind === 'llm');
+        const target = first?.kind === 'llm' ? first.targets[0]?.id : undefined;
+        const simulated = running.runtime?.providers.simulated;
+        const [provider, model] = (target ?? '').split('/');
+        const stopOutages =
+          options.outages && simulated && provider === 'simulated' && model
+            ? outageCycle({
+                setOutage: (down) => simulated.setOutage(model, down),
+                say,
+                target: target!,
+                upMs: 40_000,
+                downMs: 20_000,
+              })
+            : () => undefined;
+        stops.push(stopOutages);
+        const url = running.api.url;
+        // The CLI finds the local API by itself; only another port needs saying.
+        const urlFlag = url === localApiUrl() ? '' : ` --url ${url}`;
+        process.stderr.write(
+          [
+            '',
+            'llm-ladder demo is running on the simulated provider.',
+            `  ladder page   ${url}/admin/ladder   (force a breaker open with its buttons)`,
+            `  Bull Board    ${url}/admin/queues`,
+            `  API           ${url}/v1/ladder   docs ${url}/docs`,
+            '',
+            options.outages
+              ? `Every minute ${target ?? 'the top target'} goes down for 20 s on its own (--no-outages turns it off).`
+              : '',
+            'Take the top level down yourself and watch jobs degrade, then bring it back:',
+            `  npx ladder breaker open ${target ?? 'provider/model'}${urlFlag}`,
+            `  npx ladder status${urlFlag}`,
+            `  npx ladder breaker auto ${target ?? 'provider/model'}${urlFlag}`,
+            `  npx ladder enqueue "Hello" --wait${urlFlag}`,
+            '',
+            cleanUpNote(config, redis?.stop !== undefined),
+            screen
+              ? `Full JSON logs: ${screen.logFile} (--log-format json puts them here instead).`
+              : '',
+            'Ctrl-C stops it.',
+            '',
+          ].join('\n'),
+        );
+        if (screen) stops.push(watchLadder(screen, producer, summaryMs));
+      }
     });
 }
