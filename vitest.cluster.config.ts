@@ -16,6 +16,7 @@ export default defineConfig({
       'test/ladder/serve.test.ts',
       'test/redis/cluster.test.ts',
       'test/redis/cluster-failover.test.ts',
+      'test/redis/cluster-migration.test.ts',
     ],
     globalSetup: ['test/helpers/global-redis.ts'],
     testTimeout: 60_000,

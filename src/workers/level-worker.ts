@@ -89,6 +89,8 @@ async function recordBullmqFailure(
 
 /** How long jobs whose calls were cut get to put themselves back on their queue. */
 const REQUEUE_MS = 2_000;
+/** How long a forced close may take before the worker is left to its lapsing locks. */
+const FORCE_MS = 3_000;
 
 function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
   let timer: NodeJS.Timeout | undefined;
@@ -107,11 +109,17 @@ export async function closeWorkerGracefully(
   worker: Worker,
   graceMs: number,
   cut?: AbortController,
-): Promise<'drained' | 'requeued' | 'forced'> {
+): Promise<'drained' | 'requeued' | 'forced' | 'abandoned'> {
   const closed = worker.close().then(() => 'closed' as const);
   if ((await within(closed, graceMs)) === 'closed') return 'drained';
   cut?.abort();
   if (cut && (await within(closed, REQUEUE_MS)) === 'closed') return 'requeued';
-  await worker.close(true);
-  return 'forced';
+  // A close under way ignores `force`, and on a Redis Cluster its wait for the blocking
+  // connection to end can last for ever (seen after a slot migration: the cluster client never
+  // emits 'end'). A shutdown must end: past FORCE_MS the worker's connections are dropped and
+  // whatever it held is left to lapse, as if the process had died.
+  const forced = worker.close(true).then(() => 'closed' as const);
+  if ((await within(forced, FORCE_MS)) === 'closed') return 'forced';
+  await within(worker.disconnect(), FORCE_MS).catch(() => undefined);
+  return 'abandoned';
 }
