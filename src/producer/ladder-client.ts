@@ -1,4 +1,4 @@
-import type { RedisClient } from '../util/redis.js';
+import type { RedisClient, RedisSource } from '../util/redis.js';
 import type { BreakerAction } from '../breaker/types.js';
 import { loadConfig } from '../config/load.js';
 import { type LadderConfig, type RedisDurability, redisSource } from '../config/types.js';
@@ -14,7 +14,8 @@ import { openRedisOps } from './open-redis-ops.js';
 export type LadderClientOptions =
   /** Over Redis; the ladder's definition is read from Redis (published by any started process). */
   | {
-      redis: string | RedisClient;
+      /** A URL, a sentinel or cluster endpoint (as the config's `redis:` block gives), or an open client. */
+      redis: RedisSource | RedisClient;
       prefix?: string;
       /** `replicated`: an enqueue is answered once a replica has it (NotReplicatedError if not). */
       durability?: RedisDurability;

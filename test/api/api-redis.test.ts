@@ -1,3 +1,4 @@
+import { redisSource } from '../../src/config/types.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { jobInputSchema } from '../../src/ladder/job-schema.js';
 import { openRedisOps } from '../../src/producer/open-redis-ops.js';
@@ -111,7 +112,11 @@ describe('HTTP API over Redis LadderOps: what only the real ops decide', () => {
         { name: 'static', serve: 'static', message: 'limited' },
       ],
     });
-    const ops = await openRedisOps({ url: config.redis.url, prefix: config.redis.prefix, config });
+    const ops = await openRedisOps({
+      url: redisSource(config.redis),
+      prefix: config.redis.prefix,
+      config,
+    });
     const producerApi = await startApi({ ops });
     const parse = vi.spyOn(jobInputSchema, 'safeParse');
     const send = (path: string, body: unknown): Promise<Response> =>

@@ -1,8 +1,9 @@
 import { Queue } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pauseLevel } from '../../src/levels/operator-pause.js';
 import { createKeys } from '../../src/ladder/keys.js';
 import { LadderClient } from '../../src/producer/ladder-client.js';
+import { redisSource } from '../../src/config/types.js';
 import { connectRedis, createRedis } from '../../src/util/redis.js';
 import { down, ok, startFakeProvider, type FakeProvider } from '../helpers/fake-provider/server.js';
 import {
@@ -10,6 +11,8 @@ import {
   startTestLadder,
   testConfig,
   testPrefix,
+  testRedisBlock,
+  testRedisSource,
   type TestLadder,
 } from '../helpers/ladder.js';
 import { runLadder, writeConfigFile, type LadderProcess } from '../helpers/processes.js';
@@ -45,7 +48,7 @@ const BREAKER = {
 
 function ladderData(prefix: string): Record<string, unknown> {
   return {
-    redis: { url: inject('redisUrl'), prefix },
+    redis: testRedisBlock(prefix),
     providers: {
       openai: {
         api_key: 'sk-test-outage-secret',
@@ -95,8 +98,10 @@ describe('the breaker pauses, reroutes and restores a level', () => {
         ]),
       );
     await Promise.all(processes.map((p) => p.waitFor('workers started')));
-    const client = new LadderClient({ redis: inject('redisUrl'), prefix });
-    const queue = new Queue('full', { connection: { url: inject('redisUrl') }, prefix });
+    const client = new LadderClient({ redis: testRedisSource(), prefix });
+    // A client of its own (on a cluster, a cluster client): BullMQ takes either.
+    const queueRedis = createRedis(testRedisSource(), 'worker');
+    const queue = new Queue('full', { connection: queueRedis, prefix });
     // The pause is watched from the start: with reset_timeout 1 s the breaker may already be
     // half-open (queue resumed, no probe waiting) by the time the backlog has drained.
     let sawPaused = false;
@@ -157,6 +162,7 @@ describe('the breaker pauses, reroutes and restores a level', () => {
       watching = false;
       await watcher;
       await queue.close();
+      queueRedis.disconnect();
       await client.close();
     }
   }, 90_000); // a real backlog drains through real timeouts: slow on a busy 2-core machine
@@ -173,7 +179,7 @@ describe('the breaker pauses, reroutes and restores a level', () => {
       runLadder(['worker', '--config', path, '--level', 'reduced', '--level', 'static']),
     );
     await Promise.all(processes.map((p) => p.waitFor('workers started', 90_000)));
-    const client = new LadderClient({ redis: inject('redisUrl'), prefix });
+    const client = new LadderClient({ redis: testRedisSource(), prefix });
     try {
       const answers = await client.enqueueMany(
         Array.from({ length: 30 }, (_, i) => job(`shared ${i}`)),
@@ -192,7 +198,7 @@ describe('the breaker pauses, reroutes and restores a level', () => {
   it("an operator's pause survives the breaker closing", async () => {
     const config = testConfig({ ...ladderData(testPrefix()), redis: undefined }, fake);
     ladder = await startTestLadder(config);
-    const redis = createRedis(config.redis.url, 'producer');
+    const redis = createRedis(redisSource(config.redis), 'producer');
     await connectRedis(redis);
     const queue = new Queue('full', { connection: redis, prefix: config.redis.prefix });
     try {

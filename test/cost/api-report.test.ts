@@ -1,3 +1,4 @@
+import { redisSource } from '../../src/config/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openRedisOps } from '../../src/producer/open-redis-ops.js';
 import type { Report } from '../../src/cost/report-types.js';
@@ -37,7 +38,11 @@ describe('GET /v1/report', () => {
       fake,
     );
     ladder = await startTestLadder(config);
-    const ops = await openRedisOps({ url: config.redis.url, prefix: config.redis.prefix, config });
+    const ops = await openRedisOps({
+      url: redisSource(config.redis),
+      prefix: config.redis.prefix,
+      config,
+    });
     closers.push(() => ops.close());
     api = await startApi({ ops });
     fake.script(
@@ -82,7 +87,11 @@ describe('GET /v1/report', () => {
 
   it('refuses a bad since with 400, and answers 501 for ops with no report', async () => {
     const config = testConfig(FIVE_LEVELS, fake);
-    const ops = await openRedisOps({ url: config.redis.url, prefix: config.redis.prefix, config });
+    const ops = await openRedisOps({
+      url: redisSource(config.redis),
+      prefix: config.redis.prefix,
+      config,
+    });
     closers.push(() => ops.close());
     api = await startApi({ ops });
     const bad = await get('/v1/report?since=last-tuesday');
@@ -97,7 +106,11 @@ describe('GET /v1/report', () => {
 
   it('refuses a range beyond what the stats keep with 400 naming since or until, at once', async () => {
     const config = testConfig(FIVE_LEVELS, fake);
-    const ops = await openRedisOps({ url: config.redis.url, prefix: config.redis.prefix, config });
+    const ops = await openRedisOps({
+      url: redisSource(config.redis),
+      prefix: config.redis.prefix,
+      config,
+    });
     closers.push(() => ops.close());
     api = await startApi({ ops });
     const cases: [string, 'since' | 'until'][] = [

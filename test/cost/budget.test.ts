@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { BudgetView } from '../../src/cost/budget-view.js';
 import { createPriceLookup } from '../../src/cost/prices.js';
 import { createStateDecorator } from '../../src/cost/state-decorator.js';
-import type { LadderConfig } from '../../src/config/types.js';
+import { redisSource, type LadderConfig } from '../../src/config/types.js';
 import { createKeys } from '../../src/ladder/keys.js';
 import type { JobResult } from '../../src/ladder/result.js';
 import { RedisLadderOps } from '../../src/producer/redis-ops.js';
@@ -48,7 +48,7 @@ async function startProducer(
   config: LadderConfig,
   clock: Clock,
 ): Promise<{ ops: RedisLadderOps; view: BudgetView }> {
-  const redis = createRedis(config.redis.url, 'producer');
+  const redis = createRedis(redisSource(config.redis), 'producer');
   await connectRedis(redis);
   const keys = createKeys(config.redis.prefix);
   const now = () => clock.now();
