@@ -2,10 +2,11 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * End-to-end tests run against a private Redis Cluster (three masters, one replica each) instead
- * of one server: so far the serving tests (enqueue, reroute, retries, floor, cache, results,
- * idempotent ids), plus the cluster's own (two ladders on two masters; a master SIGKILLed under
- * load, on a cluster of its own). A test file joins by taking its Redis from
- * test/helpers/ladder.ts (testConfig, testRedisSource).
+ * of one server: the serving tests (enqueue, reroute, retries, floor, cache, results, idempotent
+ * ids), the breaker outage, cost report, budget and API-over-Redis tests, plus the cluster's own
+ * (two ladders on two masters; a master SIGKILLed under load, on a cluster of its own; a ladder's
+ * slot migrated while jobs flow). A test file joins by taking its Redis from
+ * test/helpers/ladder.ts (testConfig, testRedisBlock, testRedisSource).
  */
 // Read by the global setup (in this process) and by the test helpers (in the workers).
 process.env.LADDER_TEST_BACKEND = 'cluster';
