@@ -1,37 +1,48 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OpenAIProvider } from '../../src/providers/openai/adapter.js';
-import {
-  contextLength,
-  hang,
-  malformed,
-  ok,
-  reset,
-  startFakeProvider,
-  status,
-  toolCall,
-  type FakeProvider,
-} from '../helpers/fake-provider/server.js';
-import { failure, fakeSettings, HANG_TIMEOUT_MS, HELLO, TEST_API_KEY } from './harness.js';
+import { ok, toolCall } from '../helpers/fake-provider/server.js';
+import { providerContract } from './contract.js';
+import { HELLO, TEST_API_KEY } from './harness.js';
 
 const MODEL = 'gpt-test';
-let fake: FakeProvider;
-let provider: OpenAIProvider;
+const TITLE = 'OpenAI adapter through the openai SDK';
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-  provider = new OpenAIProvider({ settings: fakeSettings(fake.baseUrls.openai) });
+const t = providerContract({
+  title: TITLE,
+  wire: 'openai',
+  model: MODEL,
+  create: (settings) => new OpenAIProvider({ settings }),
+  statuses: [
+    [429, 'transient'],
+    [500, 'transient'],
+    [502, 'transient'],
+    [503, 'transient'],
+    [504, 'transient'],
+    [400, 'caller'],
+    [422, 'caller'],
+    [401, 'misconfigured'],
+    [403, 'misconfigured'],
+    [404, 'misconfigured'],
+  ],
+  rateLimited: {
+    message: 'Rate limit reached',
+    retryAfterSeconds: 3,
+    messageContains: 'Rate limit reached',
+  },
+  unknownStopReason: 'mystery_reason',
+  baseUrlEnv: 'OPENAI_BASE_URL',
+  apiKeyEnv: 'OPENAI_API_KEY',
 });
-afterEach(() => fake.reset());
-afterAll(async () => fake.close());
 
-describe('OpenAI adapter through the openai SDK', () => {
+/** What only this provider's wire format has: its request shape, tool calls and own errors. */
+describe(TITLE, () => {
   it('completes text and maps usage with cached tokens', async () => {
-    fake.script(
+    t.fake.script(
       'openai',
       MODEL,
       ok('Hi there', { input_tokens: 10, output_tokens: 3, cached_input_tokens: 4 }),
     );
-    const completion = await provider.complete({
+    const completion = await t.provider.complete({
       model: MODEL,
       request: { ...HELLO, system: 'Be brief.', max_tokens: 50, temperature: 0.2, stop: ['END'] },
       timeoutMs: 5_000,
@@ -47,7 +58,7 @@ describe('OpenAI adapter through the openai SDK', () => {
       output_tokens: 3,
       cached_input_tokens: 4,
     });
-    const [sent] = fake.requests('openai', MODEL);
+    const [sent] = t.fake.requests('openai', MODEL);
     expect(sent?.body).toMatchObject({
       model: MODEL,
       messages: [
@@ -63,8 +74,8 @@ describe('OpenAI adapter through the openai SDK', () => {
   });
 
   it('returns a tool call with parsed arguments and sends a tool-result round trip', async () => {
-    fake.script('openai', MODEL, toolCall('lookup_invoice', { id: 42 }));
-    const completion = await provider.complete({
+    t.fake.script('openai', MODEL, toolCall('lookup_invoice', { id: 42 }));
+    const completion = await t.provider.complete({
       model: MODEL,
       timeoutMs: 5_000,
       request: {
@@ -91,7 +102,7 @@ describe('OpenAI adapter through the openai SDK', () => {
     expect(completion.output.tool_calls).toEqual([
       { id: expect.any(String) as string, name: 'lookup_invoice', arguments: { id: 42 } },
     ]);
-    expect(fake.requests('openai', MODEL)[0]?.body).toMatchObject({
+    expect(t.fake.requests('openai', MODEL)[0]?.body).toMatchObject({
       tools: [
         {
           type: 'function',
@@ -119,123 +130,5 @@ describe('OpenAI adapter through the openai SDK', () => {
         { role: 'tool', tool_call_id: 'call_1', content: '{"total": 10}' },
       ],
     });
-  });
-
-  it('treats tool-call arguments that are not JSON as a transient malformed answer', async () => {
-    fake.script('openai', MODEL, { kind: 'bad_tool_arguments', name: 'lookup_invoice' });
-    expect(await failure(provider, MODEL)).toMatchObject({
-      errorClass: 'transient',
-      kind: 'malformed',
-    });
-  });
-
-  it.each([
-    [429, 'transient'],
-    [500, 'transient'],
-    [502, 'transient'],
-    [503, 'transient'],
-    [504, 'transient'],
-    [400, 'caller'],
-    [422, 'caller'],
-    [401, 'misconfigured'],
-    [403, 'misconfigured'],
-    [404, 'misconfigured'],
-  ] as const)('classifies status %i as %s', async (code, errorClass) => {
-    fake.script('openai', MODEL, status(code));
-    expect(await failure(provider, MODEL)).toMatchObject({
-      status: code,
-      errorClass,
-      kind: 'status',
-    });
-  });
-
-  it('keeps the Retry-After of a 429', async () => {
-    fake.script(
-      'openai',
-      MODEL,
-      status(429, { message: 'Rate limit reached', retryAfterSeconds: 3 }),
-    );
-    const error = await failure(provider, MODEL);
-    expect(error).toMatchObject({ errorClass: 'transient', retryAfterMs: 3_000 });
-    expect(error.message).toContain('Rate limit reached');
-  });
-
-  it('classifies context_length_exceeded as context_length', async () => {
-    fake.script('openai', MODEL, contextLength());
-    expect(await failure(provider, MODEL)).toMatchObject({
-      errorClass: 'context_length',
-      status: 400,
-    });
-  });
-
-  it('makes exactly one call on a 503 (SDK retries off)', async () => {
-    fake.script('openai', MODEL, status(503), ok());
-    await failure(provider, MODEL);
-    expect(fake.calls('openai', MODEL)).toBe(1);
-  });
-
-  it('turns a hang into a transient timeout', async () => {
-    fake.script('openai', MODEL, hang());
-    expect(await failure(provider, MODEL, { timeoutMs: HANG_TIMEOUT_MS })).toMatchObject({
-      errorClass: 'transient',
-      kind: 'timeout',
-    });
-  });
-
-  it("reports the caller's abort as kind aborted", async () => {
-    fake.script('openai', MODEL, hang());
-    const error = await failure(provider, MODEL, { signal: AbortSignal.timeout(100) });
-    expect(error).toMatchObject({ errorClass: 'transient', kind: 'aborted' });
-  });
-
-  it('turns a connection reset into a transient connection error', async () => {
-    fake.script('openai', MODEL, reset());
-    expect(await failure(provider, MODEL)).toMatchObject({
-      errorClass: 'transient',
-      kind: 'connection',
-    });
-  });
-
-  it('turns a body that is not JSON into a transient malformed error', async () => {
-    fake.script('openai', MODEL, malformed());
-    expect(await failure(provider, MODEL)).toMatchObject({
-      errorClass: 'transient',
-      kind: 'malformed',
-    });
-  });
-
-  it('maps empty content, unknown finish reasons and missing usage', async () => {
-    fake.script('openai', MODEL, { kind: 'empty' }, { kind: 'unknown_stop' }, { kind: 'no_usage' });
-    const empty = await provider.complete({ model: MODEL, request: HELLO, timeoutMs: 5_000 });
-    expect(empty.output).toMatchObject({ text: '', tool_calls: [] });
-    const odd = await provider.complete({ model: MODEL, request: HELLO, timeoutMs: 5_000 });
-    expect(odd.output).toMatchObject({ stop_reason: 'other', raw_stop_reason: 'mystery_reason' });
-    const noUsage = await provider.complete({ model: MODEL, request: HELLO, timeoutMs: 5_000 });
-    expect(noUsage.usage).toBeNull();
-  });
-
-  it('without a key fails as misconfigured naming the variable', async () => {
-    const keyless = new OpenAIProvider({
-      settings: fakeSettings(fake.baseUrls.openai, {
-        apiKey: undefined,
-        apiKeyEnv: ['OPENAI_API_KEY'],
-      }),
-    });
-    const error = await failure(keyless, MODEL);
-    expect(error).toMatchObject({ errorClass: 'misconfigured' });
-    expect(error.message).toContain('set OPENAI_API_KEY or providers.openai.api_key');
-  });
-
-  it('falls back to OPENAI_BASE_URL when no base URL is configured', async () => {
-    vi.stubEnv('OPENAI_BASE_URL', fake.baseUrls.openai);
-    try {
-      const fromEnv = new OpenAIProvider({
-        settings: fakeSettings(fake.url, { baseUrl: undefined }),
-      });
-      await fromEnv.complete({ model: MODEL, request: HELLO, timeoutMs: 5_000 });
-      expect(fake.calls('openai', MODEL)).toBe(1);
-    } finally {
-      vi.unstubAllEnvs();
-    }
   });
 });
