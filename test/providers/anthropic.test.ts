@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AnthropicProvider } from '../../src/providers/anthropic/adapter.js';
-import { ok, startFakeProvider, status, toolCall } from '../helpers/fake-provider/server.js';
+import { startFakeProvider, status, toolCall } from '../helpers/fake-provider/server.js';
 import { providerContract } from './contract.js';
 import { failure, fakeSettings, HELLO, TEST_API_KEY } from './harness.js';
 
@@ -12,6 +12,19 @@ const t = providerContract({
   wire: 'anthropic',
   model: MODEL,
   create: (settings) => new AnthropicProvider({ settings }),
+  completion: {
+    request: HELLO,
+    rawStopReason: 'end_turn',
+    inputTokens: 14,
+    expectSent: (sent) => {
+      expect(sent.body).toMatchObject({
+        model: MODEL,
+        max_tokens: 1024,
+        messages: [{ role: 'user' }],
+      });
+      expect(JSON.stringify(sent.headers)).toContain(TEST_API_KEY);
+    },
+  },
   statuses: [
     [429, 'transient'],
     [500, 'transient'],
@@ -35,40 +48,8 @@ const t = providerContract({
   apiKeyEnv: 'ANTHROPIC_API_KEY',
 });
 
-/** What only this provider's wire format has: its request shape, tool calls and own errors. */
+/** What only this provider's wire format has: its tool-call shape and its own errors. */
 describe(TITLE, () => {
-  it('completes text and maps usage with cache reads', async () => {
-    t.fake.script(
-      'anthropic',
-      MODEL,
-      ok('Hi there', { input_tokens: 10, output_tokens: 3, cached_input_tokens: 4 }),
-    );
-    const completion = await t.provider.complete({
-      model: MODEL,
-      request: HELLO,
-      timeoutMs: 5_000,
-    });
-    expect(completion.output).toEqual({
-      text: 'Hi there',
-      tool_calls: [],
-      stop_reason: 'end_turn',
-      raw_stop_reason: 'end_turn',
-    });
-    expect(completion.usage).toEqual({
-      input_tokens: 14,
-      output_tokens: 3,
-      cached_input_tokens: 4,
-    });
-    const [sent] = t.fake.requests('anthropic', MODEL);
-    expect(sent?.body).toMatchObject({
-      model: MODEL,
-      max_tokens: 1024,
-      messages: [{ role: 'user' }],
-    });
-    expect(sent?.rawBody).not.toContain(TEST_API_KEY);
-    expect(JSON.stringify(sent?.headers)).toContain(TEST_API_KEY);
-  });
-
   it('returns a tool call and sends a tool-result round trip', async () => {
     t.fake.script('anthropic', MODEL, toolCall('lookup_invoice', { id: 42 }));
     const completion = await t.provider.complete({

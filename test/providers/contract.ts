@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProviderSettings } from '../../src/config/types.js';
 import type { Provider } from '../../src/providers/contract.js';
+import type { CompletionRequest } from '../../src/ladder/job-schema.js';
 import type { ErrorClass } from '../../src/providers/provider-error.js';
 import {
   contextLength,
@@ -12,8 +13,9 @@ import {
   status,
   type FakeProvider,
   type FakeProviderName,
+  type RecordedRequest,
 } from '../helpers/fake-provider/server.js';
-import { failure, fakeSettings, HANG_TIMEOUT_MS, HELLO } from './harness.js';
+import { failure, fakeSettings, HANG_TIMEOUT_MS, HELLO, TEST_API_KEY } from './harness.js';
 
 /** What differs between the providers for the behaviours every adapter must share. */
 export interface ContractSpec<P extends Provider> {
@@ -24,6 +26,15 @@ export interface ContractSpec<P extends Provider> {
   model: string;
   create: (settings: ProviderSettings) => P;
   /** Statuses and the class each must map to; each provider lists the ones its API sends. */
+  /** The plain text answer: the request to send and how `ok('Hi there')` must read back. */
+  completion: {
+    request: CompletionRequest;
+    rawStopReason: string;
+    /** What 10 fresh plus 4 cached input tokens count as (Anthropic reports them apart). */
+    inputTokens: number;
+    /** The wire shape of the request sent and where the key went (never into the body). */
+    expectSent: (sent: RecordedRequest) => void;
+  };
   statuses: ReadonlyArray<readonly [number, ErrorClass]>;
   /** A 429 with Retry-After (or its RetryInfo), and what of the error body the message keeps. */
   rateLimited: { message: string; retryAfterSeconds: number; messageContains: string };
@@ -58,6 +69,31 @@ export function providerContract<P extends Provider>(spec: ContractSpec<P>): Con
   afterAll(async () => handle.fake.close());
 
   describe(spec.title, () => {
+    it('completes text and maps usage with cached input tokens', async () => {
+      const { request, rawStopReason, inputTokens, expectSent } = spec.completion;
+      handle.fake.script(
+        wire,
+        model,
+        ok('Hi there', { input_tokens: 10, output_tokens: 3, cached_input_tokens: 4 }),
+      );
+      const completion = await handle.provider.complete({ model, request, timeoutMs: 5_000 });
+      expect(completion.output).toEqual({
+        text: 'Hi there',
+        tool_calls: [],
+        stop_reason: 'end_turn',
+        raw_stop_reason: rawStopReason,
+      });
+      expect(completion.usage).toEqual({
+        input_tokens: inputTokens,
+        output_tokens: 3,
+        cached_input_tokens: 4,
+      });
+      const [sent] = handle.fake.requests(wire, model);
+      if (!sent) throw new Error(`no request reached the fake ${wire} API`);
+      expect(sent.rawBody).not.toContain(TEST_API_KEY);
+      expectSent(sent);
+    });
+
     it.each(spec.statuses)('classifies status %i as %s', async (code, errorClass) => {
       handle.fake.script(wire, model, status(code));
       expect(await failure(handle.provider, model)).toMatchObject({

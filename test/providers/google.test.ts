@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GoogleProvider } from '../../src/providers/google/adapter.js';
-import { ok, toolCall } from '../helpers/fake-provider/server.js';
+import { toolCall } from '../helpers/fake-provider/server.js';
 import { providerContract } from './contract.js';
 import { failure, HELLO, TEST_API_KEY } from './harness.js';
 
@@ -12,6 +12,20 @@ const t = providerContract({
   wire: 'google',
   model: MODEL,
   create: (settings) => new GoogleProvider({ settings }),
+  completion: {
+    request: { ...HELLO, system: 'Be brief.', max_tokens: 50, temperature: 0.2, stop: ['END'] },
+    rawStopReason: 'STOP',
+    inputTokens: 10,
+    expectSent: (sent) => {
+      expect(sent.path).toBe(`/v1beta/models/${MODEL}:generateContent`);
+      expect(sent.body).toMatchObject({
+        contents: [{ role: 'user', parts: [{ text: 'Say hello' }] }],
+        systemInstruction: { parts: [{ text: 'Be brief.' }] },
+        generationConfig: { maxOutputTokens: 50, temperature: 0.2, stopSequences: ['END'] },
+      });
+      expect(sent.headers['x-goog-api-key']).toBe(TEST_API_KEY);
+    },
+  },
   statuses: [
     [429, 'transient'],
     [500, 'transient'],
@@ -32,41 +46,8 @@ const t = providerContract({
   baseUrlEnv: 'GOOGLE_GEMINI_BASE_URL',
 });
 
-/** What only this provider's wire format has: its request shape, tool calls and own errors. */
+/** What only this provider's wire format has: its tool-call shape and its own errors. */
 describe(TITLE, () => {
-  it('completes text and maps usage with cached content', async () => {
-    t.fake.script(
-      'google',
-      MODEL,
-      ok('Hi there', { input_tokens: 10, output_tokens: 3, cached_input_tokens: 4 }),
-    );
-    const completion = await t.provider.complete({
-      model: MODEL,
-      request: { ...HELLO, system: 'Be brief.', max_tokens: 50, temperature: 0.2, stop: ['END'] },
-      timeoutMs: 5_000,
-    });
-    expect(completion.output).toEqual({
-      text: 'Hi there',
-      tool_calls: [],
-      stop_reason: 'end_turn',
-      raw_stop_reason: 'STOP',
-    });
-    expect(completion.usage).toEqual({
-      input_tokens: 10,
-      output_tokens: 3,
-      cached_input_tokens: 4,
-    });
-    const [sent] = t.fake.requests('google', MODEL);
-    expect(sent?.path).toBe(`/v1beta/models/${MODEL}:generateContent`);
-    expect(sent?.body).toMatchObject({
-      contents: [{ role: 'user', parts: [{ text: 'Say hello' }] }],
-      systemInstruction: { parts: [{ text: 'Be brief.' }] },
-      generationConfig: { maxOutputTokens: 50, temperature: 0.2, stopSequences: ['END'] },
-    });
-    expect(sent?.rawBody).not.toContain(TEST_API_KEY);
-    expect(sent?.headers['x-goog-api-key']).toBe(TEST_API_KEY);
-  });
-
   it('synthesises stable ids for function calls and sends a tool-result round trip', async () => {
     t.fake.script(
       'google',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OpenAIProvider } from '../../src/providers/openai/adapter.js';
-import { ok, toolCall } from '../helpers/fake-provider/server.js';
+import { toolCall } from '../helpers/fake-provider/server.js';
 import { providerContract } from './contract.js';
 import { HELLO, TEST_API_KEY } from './harness.js';
 
@@ -12,6 +12,24 @@ const t = providerContract({
   wire: 'openai',
   model: MODEL,
   create: (settings) => new OpenAIProvider({ settings }),
+  completion: {
+    request: { ...HELLO, system: 'Be brief.', max_tokens: 50, temperature: 0.2, stop: ['END'] },
+    rawStopReason: 'stop',
+    inputTokens: 10,
+    expectSent: (sent) => {
+      expect(sent.body).toMatchObject({
+        model: MODEL,
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Say hello' },
+        ],
+        max_completion_tokens: 50,
+        temperature: 0.2,
+        stop: ['END'],
+      });
+      expect(sent.headers.authorization).toBe(`Bearer ${TEST_API_KEY}`);
+    },
+  },
   statuses: [
     [429, 'transient'],
     [500, 'transient'],
@@ -34,45 +52,8 @@ const t = providerContract({
   apiKeyEnv: 'OPENAI_API_KEY',
 });
 
-/** What only this provider's wire format has: its request shape, tool calls and own errors. */
+/** What only this provider's wire format has: its tool-call shape. */
 describe(TITLE, () => {
-  it('completes text and maps usage with cached tokens', async () => {
-    t.fake.script(
-      'openai',
-      MODEL,
-      ok('Hi there', { input_tokens: 10, output_tokens: 3, cached_input_tokens: 4 }),
-    );
-    const completion = await t.provider.complete({
-      model: MODEL,
-      request: { ...HELLO, system: 'Be brief.', max_tokens: 50, temperature: 0.2, stop: ['END'] },
-      timeoutMs: 5_000,
-    });
-    expect(completion.output).toEqual({
-      text: 'Hi there',
-      tool_calls: [],
-      stop_reason: 'end_turn',
-      raw_stop_reason: 'stop',
-    });
-    expect(completion.usage).toEqual({
-      input_tokens: 10,
-      output_tokens: 3,
-      cached_input_tokens: 4,
-    });
-    const [sent] = t.fake.requests('openai', MODEL);
-    expect(sent?.body).toMatchObject({
-      model: MODEL,
-      messages: [
-        { role: 'system', content: 'Be brief.' },
-        { role: 'user', content: 'Say hello' },
-      ],
-      max_completion_tokens: 50,
-      temperature: 0.2,
-      stop: ['END'],
-    });
-    expect(sent?.rawBody).not.toContain(TEST_API_KEY);
-    expect(sent?.headers.authorization).toBe(`Bearer ${TEST_API_KEY}`);
-  });
-
   it('returns a tool call with parsed arguments and sends a tool-result round trip', async () => {
     t.fake.script('openai', MODEL, toolCall('lookup_invoice', { id: 42 }));
     const completion = await t.provider.complete({
