@@ -84,9 +84,14 @@ export interface Attempt {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The least time between two enqueues of one producer loop. */
+const PACE_MS = 10;
+
 /**
- * Producers that enqueue tagged jobs by id without pause until `stop()`; `onAccepted` hears every
- * acknowledged id. A refused enqueue is recorded and tried again (with a new id) after 50 ms.
+ * Producers that enqueue tagged jobs by id until `stop()`, each at most one every PACE_MS;
+ * `onAccepted` hears every acknowledged id. A refused enqueue is recorded and tried again (with a
+ * new id) after 50 ms. The pace matters: unpaced, `async` on an idle machine enqueued 50,000 jobs in
+ * seconds, and that flood in this one process, not the failover, slowed the other ladder.
  */
 export function produce(
   ladder: ClusterLadder,
@@ -105,6 +110,7 @@ export function produce(
         await ladder.ops.enqueue(taggedJob(id));
         attempts.push({ at, ms: Date.now() - at, ok: true });
         onAccepted(id);
+        await sleep(PACE_MS);
       } catch (error) {
         attempts.push({ at, ms: Date.now() - at, ok: false, error: errorName(error) });
         await sleep(50);
