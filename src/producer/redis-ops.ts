@@ -13,14 +13,8 @@ import { ResultStore } from '../results/result-store.js';
 import { ResultWaiter } from '../results/result-waiter.js';
 import { describeRedis, duplicateRedis } from '../util/redis.js';
 import type { Problem } from '../ladder/problem.js';
-import {
-  isNotReplicatedError,
-  JobValidationError,
-  LadderUnavailableError,
-  NotReplicatedError,
-  QueueFullError,
-} from './errors.js';
-import { isReplicationTimeoutError, type ReplicaWait } from '../util/replica-wait.js';
+import { isNotReplicatedError, JobValidationError, LadderUnavailableError } from './errors.js';
+import type { ReplicaWait } from '../util/replica-wait.js';
 import {
   catalogFromLevels,
   type EnqueueAnswer,
@@ -29,10 +23,10 @@ import {
   type LadderOps,
   type ResultOptions,
 } from './ladder-ops.js';
+import { JobWriter } from './job-writer.js';
 import { prepareJob, type PreparedJob } from './prepare-job.js';
 import { queueKeyProblems } from './queue-key-types.js';
-import { addOptions, JOB_NAME, LevelQueues } from '../jobs/queues.js';
-import { agentOf, FairShare } from '../jobs/fair-share.js';
+import { LevelQueues } from '../jobs/queues.js';
 import { readLadderState } from './read-state.js';
 import { withQuota } from '../quota/state-decorator.js';
 import type { JobEvent } from '../streaming/events.js';
@@ -75,11 +69,9 @@ export class RedisLadderOps implements LadderOps {
   private queues: LevelQueues | undefined;
   private definitionPromise: Promise<LadderDefinition> | undefined;
   private readonly now: () => number;
-  /** Depth reads in flight, shared by the requests that arrive meanwhile (one round trip for all). */
-  private depthReads = new Map<string, Promise<number>>();
   private availability: LevelAvailability;
-  /** Each job's place among agents in its level's queue (see jobs/fair-share.ts). */
-  private readonly fair: FairShare;
+  /** Depth check, record and job, replica confirmation: the writes of every enqueue. */
+  private readonly writer: JobWriter;
   /** Job event readers, opened on the first `events` call (one blocking connection for all). */
   private eventSource: { hub: StreamHub; reader: RedisJobEvents } | undefined;
 
@@ -95,7 +87,11 @@ export class RedisLadderOps implements LadderOps {
     if (!options.subscriber) (options.owned ??= []).push(subscriber);
     this.waiter = new ResultWaiter(subscriber, this.keys, this.results);
     this.now = options.now ?? Date.now;
-    this.fair = new FairShare(this.now);
+    this.writer = new JobWriter({
+      results: this.results,
+      now: this.now,
+      replicaWait: options.replicaWait,
+    });
     this.availability = options.availability ?? ALWAYS_AVAILABLE;
     if (options.definition) this.definitionPromise = Promise.resolve(options.definition);
   }
@@ -146,38 +142,6 @@ export class RedisLadderOps implements LadderOps {
     return this.queues;
   }
 
-  private async checkDepth(
-    job: PreparedJob,
-    definition: LadderDefinition,
-    queues: LevelQueues,
-  ): Promise<void> {
-    const limit = definition.max_queue_depth;
-    if (limit === null) return;
-    // Read fresh for every request, but coalesced: a cached depth let a burst overshoot the limit
-    // by whatever arrived while it was stale. Ladder jobs carry a BullMQ priority, so most of the
-    // backlog sits in `prioritized`, not in `wait`.
-    let read = this.depthReads.get(job.level.name);
-    if (!read) {
-      read = queues
-        .queue(job.level.name)
-        .getJobCountByTypes('waiting', 'prioritized')
-        .finally(() => this.depthReads.delete(job.level.name));
-      this.depthReads.set(job.level.name, read);
-    }
-    const depth = await read;
-    if (depth >= limit) throw new QueueFullError(job.level.name, depth, 1_000);
-  }
-
-  private answer(job: PreparedJob, record: JobResult, created: boolean): EnqueueAnswer {
-    return {
-      id: job.id,
-      status: record.status,
-      level: record.level,
-      level_name: record.level_name,
-      created,
-    };
-  }
-
   async enqueue(raw: unknown, options: EnqueueOptions = {}): Promise<EnqueueAnswer> {
     return this.guard(async () => {
       const definition = await this.definition();
@@ -191,59 +155,11 @@ export class RedisLadderOps implements LadderOps {
       if (!prepared.ok) throw new JobValidationError(prepared.problems);
       const job = prepared.job;
       const queues = await this.levelQueues();
-      await this.checkDepth(job, definition, queues);
-      const answer = await this.write(job, queues);
-      await this.confirm([job.id]);
+      await this.writer.checkDepth(job, definition, queues);
+      const answer = await this.writer.write(job, queues, definition);
+      await this.writer.confirm([job.id]);
       return answer;
     });
-  }
-
-  /**
-   * With `replicated` durability, waits until a replica has what this process wrote so far (the
-   * jobs and their records); refuses the enqueue when none does in time. Also for a job that was
-   * already there: its first enqueue may have been the one that was not confirmed.
-   */
-  private async confirm(ids: readonly string[]): Promise<void> {
-    const wait = this.options.replicaWait;
-    if (!wait) return;
-    try {
-      await wait.confirm();
-    } catch (error) {
-      if (!isReplicationTimeoutError(error)) throw error;
-      throw new NotReplicatedError(ids, error.message, { cause: error });
-    }
-  }
-
-  /** BullMQ options of a new job: its id, and its priority with its fair offset among agents. */
-  private addOptions(job: PreparedJob): { jobId: string; priority: number } {
-    return addOptions(job.id, job.data, this.fair.offset(job.level.name, agentOf(job.data)));
-  }
-
-  private async write(job: PreparedJob, queues: LevelQueues): Promise<EnqueueAnswer> {
-    const queue = queues.queue(job.level.name);
-    const options = this.addOptions(job);
-    const add = (): Promise<unknown> => queue.add(JOB_NAME, job.data, options);
-    if (!job.idGiven) {
-      // A fresh id cannot collide, so the record and the job are written together.
-      await Promise.all([this.results.claim(job.record), add()]);
-      return this.answer(job, job.record, true);
-    }
-    const claim = await this.results.claim(job.record);
-    if (claim.created) {
-      await add().catch(async (error: unknown) => {
-        await this.results.delete(job.id).catch(() => undefined);
-        throw error;
-      });
-      return this.answer(job, job.record, true);
-    }
-    const existing = (await this.results.get(job.id)) ?? claim.record;
-    if (existing.status === 'queued') {
-      // The first enqueue may have died between record and job: re-adding is a no-op if it did not.
-      const at = (await this.definition()).levels[existing.level - 1];
-      if (at)
-        await queues.queue(at.name).add(JOB_NAME, { ...job.data }, addOptions(job.id, job.data));
-    }
-    return this.answer(job, existing, false);
   }
 
   async enqueueMany(raws: readonly unknown[]): Promise<EnqueueAnswer[]> {
@@ -261,25 +177,17 @@ export class RedisLadderOps implements LadderOps {
       });
       if (problems.length > 0) throw new JobValidationError(problems, { batchSize: raws.length });
       const queues = await this.levelQueues();
-      for (const job of jobs) await this.checkDepth(job, definition, queues);
-      const fresh = jobs.filter((j) => !j.idGiven);
-      const byLevel = new Map<string, PreparedJob[]>();
-      for (const job of fresh)
-        byLevel.set(job.level.name, [...(byLevel.get(job.level.name) ?? []), job]);
-      await Promise.all([
-        ...fresh.map((j) => this.results.claim(j.record)),
-        ...[...byLevel].map(([name, list]) =>
-          queues
-            .queue(name)
-            .addBulk(list.map((j) => ({ name: JOB_NAME, data: j.data, opts: this.addOptions(j) }))),
-        ),
-      ]);
-      const given = await Promise.all(
-        jobs.filter((j) => j.idGiven).map((j) => this.write(j, queues)),
+      for (const job of jobs) await this.writer.checkDepth(job, definition, queues);
+      await this.writer.writeFresh(
+        jobs.filter((j) => !j.idGiven),
+        queues,
       );
-      await this.confirm(jobs.map((j) => j.id));
+      const given = await Promise.all(
+        jobs.filter((j) => j.idGiven).map((j) => this.writer.write(j, queues, definition)),
+      );
+      await this.writer.confirm(jobs.map((j) => j.id));
       const answers = new Map(given.map((a) => [a.id, a]));
-      return jobs.map((j) => answers.get(j.id) ?? this.answer(j, j.record, true));
+      return jobs.map((j) => answers.get(j.id) ?? this.writer.answer(j, j.record, true));
     });
   }
 
