@@ -83,7 +83,7 @@ export function chainObservers(...observers: (WorkerObserver | undefined)[]): Wo
   };
   return {
     providerCall: (c) => each((o) => o.providerCall?.(c)),
-    jobFinished: (r) => each((o) => o.jobFinished?.(r)),
+    jobFinished: (r, served) => each((o) => o.jobFinished?.(r, served)),
     quotaWait: (w) => each((o) => o.quotaWait?.(w)),
     rateLimited: (c) => each((o) => o.rateLimited?.(c)),
   };

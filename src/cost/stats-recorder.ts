@@ -1,13 +1,11 @@
 import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from '../util/redis.js';
 import type { BreakerTransition } from '../breaker/types.js';
-import { ResponseCache, type CachedResponse } from '../cache/response-cache.js';
 import type { LevelConfig } from '../config/types.js';
 import type { Keys } from '../ladder/keys.js';
 import type { JobResult } from '../ladder/result.js';
-import type { CompletionOutput } from '../providers/contract.js';
 import type { Logger } from '../util/log.js';
-import type { WorkerObserver } from '../jobs/hooks.js';
+import type { ServedDetail, WorkerObserver } from '../jobs/hooks.js';
 import { jobStats, type JobStats } from './job-stats.js';
 import { dayBucket, hourBucket, periodKey, TTL_SECONDS } from './period.js';
 import type { PriceLookup } from './prices.js';
@@ -39,8 +37,6 @@ export interface StatsRecorderOptions {
 export class StatsRecorder {
   readonly observer: WorkerObserver;
   private readonly pending = new Set<Promise<void>>();
-  /** Cache hits by the output object the worker passes on to the result unchanged. */
-  private readonly hits = new WeakMap<CompletionOutput, CachedResponse>();
 
   /** Totals not yet written, by stats hash key. */
   private batch = new Map<string, { ttlSeconds: number; fields: Map<string, number> }>();
@@ -48,22 +44,7 @@ export class StatsRecorder {
   private batchTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: StatsRecorderOptions) {
-    this.observer = { jobFinished: (result) => this.add(result) };
-  }
-
-  /**
-   * The response cache, remembering what each hit had cost to make, so the report can say what
-   * the hit saved (a cache hit's result carries no usage of its own).
-   */
-  responseCache(ttlSeconds: number): ResponseCache {
-    const hits = this.hits;
-    return new (class extends ResponseCache {
-      override async get(hash: string): Promise<CachedResponse | null> {
-        const hit = await super.get(hash);
-        if (hit) hits.set(hit.output, hit);
-        return hit;
-      }
-    })(this.options.redis, this.options.keys, ttlSeconds);
+    this.observer = { jobFinished: (result, served) => this.add(result, served) };
   }
 
   /**
@@ -72,8 +53,14 @@ export class StatsRecorder {
    * share of the ladder's Redis commands). Spend goes at once: other processes' exact budget
    * admits read it, and a delay would let them overspend.
    */
-  private add(result: JobResult): void {
-    const stats = this.statsOf(result);
+  private add(result: JobResult, served: ServedDetail | undefined): void {
+    const stats = jobStats({
+      result,
+      levels: this.options.levels,
+      prices: this.options.prices,
+      // What a cache hit saved: its record carries no usage, the worker passes the answer's.
+      cachedUsage: served?.cachedUsage ?? null,
+    });
     const finishedMs = this.finishedMs(result);
     const { keys } = this.options;
     const targets = [
@@ -117,17 +104,6 @@ export class StatsRecorder {
     this.options.onSpend?.(spend);
   }
 
-  private statsOf(result: JobResult): JobStats {
-    const cached =
-      result.source === 'cache' && result.output ? this.hits.get(result.output) : undefined;
-    return jobStats({
-      result,
-      levels: this.options.levels,
-      prices: this.options.prices,
-      cachedUsage: cached?.usage ?? null,
-    });
-  }
-
   private finishedMs(result: JobResult): number {
     return Date.parse(result.timing.finished_at ?? '') || (this.options.now ?? Date.now)();
   }
@@ -143,25 +119,6 @@ export class StatsRecorder {
       if (spend.agent) multi.hincrby(key, BUDGET_FIELD.agent(spend.agent), spend.nusd);
       multi.expire(key, ttl);
     }
-  }
-
-  /** One job's totals and spend, written at once in one MULTI. */
-  async record(result: JobResult): Promise<void> {
-    const stats = this.statsOf(result);
-    const finishedMs = this.finishedMs(result);
-    const { keys } = this.options;
-    const hour = keys.statsHour(hourBucket(finishedMs));
-    const day = keys.statsDay(dayBucket(finishedMs));
-    const multi = this.options.redis.multi();
-    for (const [field, amount] of stats.fields) {
-      multi.hincrby(hour, field, amount);
-      multi.hincrby(day, field, amount);
-    }
-    multi.expire(hour, TTL_SECONDS.hour);
-    multi.expire(day, TTL_SECONDS.day);
-    this.addSpend(multi, stats.spend, finishedMs);
-    await multi.exec();
-    this.options.onSpend?.(stats.spend);
   }
 
   /**

@@ -216,7 +216,8 @@ async function settle(
             at: new Date(nowMs).toISOString(),
           })
         : undefined;
-    await finish(ctx, done, { cache, job: s.job });
+    const served = outcome.source === 'cache' ? { cachedUsage: outcome.cachedUsage } : undefined;
+    await finish(ctx, done, { cache, job: s.job, served });
     return { status: 'completed', level: level.level };
   }
   if (outcome.kind === 'superseded') {

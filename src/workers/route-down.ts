@@ -6,6 +6,7 @@ import type { Attempt, JobResult } from '../ladder/result.js';
 import { addOptions, JOB_NAME } from '../jobs/queues.js';
 import type { CacheWrite } from '../results/result-store.js';
 import type { WorkerContext } from './context.js';
+import type { ServedDetail } from '../jobs/hooks.js';
 import { describeAttempts } from './failure-message.js';
 import { failedRecord } from '../jobs/records.js';
 
@@ -146,7 +147,7 @@ export async function releaseWhenReplicated(
 export async function finish(
   ctx: WorkerContext,
   result: JobResult,
-  options: { cache?: CacheWrite; job?: Pick<JobInput, 'stream'> } = {},
+  options: { cache?: CacheWrite; job?: Pick<JobInput, 'stream'>; served?: ServedDetail } = {},
 ): Promise<void> {
   const stream =
     options.job?.stream === true && ctx.streams ? ctx.streams.final(result.id) : undefined;
@@ -154,7 +155,7 @@ export async function finish(
   const written = await ctx.results.write(result, { cache: options.cache, stream, hold });
   if (!written.written) return;
   if (hold) await releaseWhenReplicated(ctx, result.id, stream);
-  ctx.observer.jobFinished?.(result);
+  ctx.observer.jobFinished?.(result, options.served);
   ctx.logger.info(
     {
       job_id: result.id,

@@ -12,6 +12,7 @@ import { RedisQuota } from '../quota/redis-quota.js';
 import { LevelQueues } from '../jobs/queues.js';
 import { createProviders, missingApiKeys, type ProviderRegistry } from '../providers/registry.js';
 import { ResultStore } from '../results/result-store.js';
+import { ResponseCache } from '../cache/response-cache.js';
 import { componentLogger, createLogger, type Logger } from '../util/log.js';
 import { connectRedis, createRedis } from '../util/redis.js';
 import { SYSTEM_CLOCK, type Clock, type CostFn, type WorkerObserver } from '../jobs/hooks.js';
@@ -139,7 +140,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     breakers,
     availability: combineAvailability(view, options.availability, accounting.availability),
     results: new ResultStore(redis, keys, config.results.ttlSeconds),
-    cache: accounting.stats.responseCache(config.cache.ttlSeconds),
+    cache: new ResponseCache(redis, keys, config.cache.ttlSeconds),
     queue: (name) => queues.queue(name),
     cost: options.cost ?? accounting.cost,
     invalidOutput: new InvalidOutputStreaks(config.breaker.invalidOutputThreshold),

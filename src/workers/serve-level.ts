@@ -2,7 +2,7 @@ import type { LevelConfig, TargetRef } from '../config/types.js';
 import { requestHash } from '../cache/request-hash.js';
 import type { JobInput } from '../ladder/job-schema.js';
 import type { Attempt, ResultSource } from '../ladder/result.js';
-import type { Completion } from '../providers/contract.js';
+import type { Completion, Usage } from '../providers/contract.js';
 import type { ProviderError } from '../providers/provider-error.js';
 import type { WorkerContext } from './context.js';
 import type { QuotaGate } from './quota-gate.js';
@@ -11,7 +11,14 @@ import type { JobStreamSession } from '../streaming/session.js';
 import { cachedAnswer, staticRefusal } from './structured-levels.js';
 
 export type ServeOutcome =
-  | { kind: 'served'; source: ResultSource; completion: Completion; target?: TargetRef }
+  | {
+      kind: 'served';
+      source: ResultSource;
+      completion: Completion;
+      target?: TargetRef;
+      /** A cache hit: the usage of the answer served, for the cost report (see ServedDetail). */
+      cachedUsage?: Usage | null;
+    }
   | { kind: 'caller'; error: ProviderError }
   | { kind: 'move_on' }
   | { kind: 'deadline' }
@@ -83,7 +90,12 @@ export async function serveLevel(
       const checked = cachedAnswer(job.request, hit.output, { level, at: at() });
       attempts.push(checked.attempt);
       if (!checked.ok) return { kind: 'move_on' };
-      return { kind: 'served', source: 'cache', completion: checked.completion };
+      return {
+        kind: 'served',
+        source: 'cache',
+        completion: checked.completion,
+        cachedUsage: hit.usage,
+      };
     }
     case 'static': {
       // Prose is never JSON: a job that asked for JSON fails here rather than get the message.

@@ -175,4 +175,36 @@ describe('the report of a scripted run', () => {
     expect(r.targets.find((t) => t.target === 'openai/gpt-4o')?.open_seconds).toBe(1);
     expect(r.targets.find((t) => t.target === 'anthropic/claude-opus-4-7')?.open_seconds).toBe(0);
   });
+
+  it('a cache hit of a JSON job saves what its answer cost, though the served output is re-parsed', async () => {
+    // The hit's answer is checked again and gets `parsed`, so it is a new object: the saving must
+    // not depend on the worker passing the cached object through unchanged.
+    ladder = await startTestLadder(testConfig(FIVE_LEVELS, fake));
+    const { ops } = ladder;
+    const request = {
+      ...(job('json please').request as object),
+      response_format: { type: 'json_object' },
+    };
+    const run = async () =>
+      (await ops.result((await ops.enqueue({ request })).id, { timeoutMs: 10_000 }))!;
+    fake.script(
+      'anthropic',
+      'claude-opus-4-7',
+      ok('{"a":1}', { input_tokens: 1000, output_tokens: 100 }),
+    );
+    expect(await run()).toMatchObject({ level: 1, cost_usd: 0.0075 });
+    for (const provider of ['anthropic', 'openai', 'google'] as const)
+      fake.setDefault(provider, '*', down());
+    expect(await run()).toMatchObject({ level: 4, source: 'cache', output: { parsed: { a: 1 } } });
+
+    const report = async () =>
+      buildReport({
+        redis: ladder!.runtime.redis,
+        keys: createKeys(ladder!.config.redis.prefix),
+        definition: definitionFromConfig(ladder!.config),
+        since: Date.now() - 3_600_000,
+      });
+    await vi.waitFor(async () => expect((await report()).jobs.total).toBe(2), { timeout: 5_000 });
+    expect((await report()).cache).toEqual({ hits: 1, saved_usd: 0.0075 });
+  });
 });
