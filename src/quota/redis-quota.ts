@@ -131,7 +131,7 @@ export class RedisQuota implements Quota {
         ? usage.input_tokens + usage.output_tokens - lease.estimatedTokens
         : 0;
     const satFor =
-      end.kind === 'saturated' ? (end.retryAfterMs ?? saturationMs(end.rateLimit)) : null;
+      end.kind === 'saturated' ? saturationMs(end.rateLimit, end.retryAfterMs ?? null) : null;
     const n = (v: number | null | undefined): string | number =>
       v === null || v === undefined ? '' : v;
     const k = this.keys(lease.target);
