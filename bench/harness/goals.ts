@@ -78,8 +78,9 @@ export function judgeGoals(rows: readonly Row[]): Goal[] {
     });
     goals.push({
       goal: 'quota: ≤ 5 429s per 1,000 calls with limits:, ≤ 50 without (adaptive)',
-      met: med('quota.per1000') <= 5,
-      figure: `${f(med('quota.per1000'), 1)} with limits: (without the scheduler ${f(med('quota.per1000', 'bare'), 0)})`,
+      // Not measured (a run without the adaptive rows) counts as missed, not as met.
+      met: med('quota.per1000') <= 5 && med('quota.adaptive.per1000') <= 50,
+      figure: `${f(med('quota.per1000'), 1)} with limits:, ${f(med('quota.adaptive.per1000'), 1)} adaptive (without the scheduler ${f(med('quota.per1000', 'bare'), 0)})`,
     });
     goals.push({
       goal: 'quota: achieved rate ≥ 0.9 × R',

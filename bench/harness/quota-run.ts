@@ -16,6 +16,9 @@ export const LIMIT_SHARE = 0.95;
 /** The second agent's jobs, enqueued once the burst is waiting. */
 export const SECOND_AGENT_JOBS = 10;
 
+/** `limits:` set; no `limits:` with adaptation (the default); no `limits:` and adaptation off. */
+export type QuotaMode = 'limits' | 'adaptive' | 'off';
+
 export interface QuotaFigures {
   entryShare: number;
   per1000: number;
@@ -33,7 +36,7 @@ function ladderData(input: {
   prefix: string;
   fake: FakeProvider;
   perSecond: number;
-  scheduler: boolean;
+  mode: QuotaMode;
 }): Record<string, unknown> {
   return {
     redis: { url: input.url, prefix: input.prefix },
@@ -49,9 +52,11 @@ function ladderData(input: {
     // A burst this size waits longer than the default cap of 30 s; the deadline is what limits it.
     fallback: { retry_after_cap_ms: 300_000 },
     worker: { concurrency: QUOTA_CONCURRENCY },
-    ...(input.scheduler
+    ...(input.mode === 'limits'
       ? { limits: { [QUOTA_TARGET]: { rpm: Math.floor(input.perSecond * 60 * LIMIT_SHARE) } } }
-      : { quota: { adaptive: false } }),
+      : input.mode === 'off'
+        ? { quota: { adaptive: false } }
+        : {}),
   };
 }
 
@@ -65,13 +70,13 @@ export async function quotaRun(input: {
   fake: FakeProvider;
   jobs: number;
   perSecond: number;
-  scheduler: boolean;
+  mode: QuotaMode;
 }): Promise<QuotaFigures> {
   const { url, fake, jobs, perSecond } = input;
   fake.reset();
   fake.rateLimit('openai', 'gpt-4o', { perSecond });
-  const prefix = benchPrefix(`quota-${input.scheduler ? 'on' : 'off'}`);
-  const data = ladderData({ url, prefix, fake, perSecond, scheduler: input.scheduler });
+  const prefix = benchPrefix(`quota-${input.mode}`);
+  const data = ladderData({ url, prefix, fake, perSecond, mode: input.mode });
   const configPath = writeConfigFile(data);
   const config = buildConfig(data, { source: configPath });
   const ops = await openRedisOps({ url, prefix, config });

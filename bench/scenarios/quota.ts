@@ -1,6 +1,6 @@
 import { startFakeProvider } from '../../test/helpers/fake-provider/server.js';
 import { size } from '../harness/options.js';
-import { quotaRun, type QuotaFigures } from '../harness/quota-run.js';
+import { quotaRun, type QuotaFigures, type QuotaMode } from '../harness/quota-run.js';
 import type { Row } from '../harness/report.js';
 import type { Scenario } from '../harness/scenario.js';
 import { summarise } from '../harness/stats.js';
@@ -16,10 +16,19 @@ const MEASURES: { key: keyof QuotaFigures; name: string; unit: string }[] = [
   { key: 'breakerOpened', name: 'breaker openings', unit: 'times' },
 ];
 
+/** What the adaptive run (no `limits:`, the ladder learning the rate) is reported on. */
+const ADAPTIVE_MEASURES = new Set<keyof QuotaFigures>([
+  'entryShare',
+  'per1000',
+  'achievedOverR',
+  'breakerOpened',
+]);
+
 /**
- * A burst against a target whose provider admits R requests a second, with the quota scheduler
- * (`limits:` at 95% of R) and without it (no `limits:`, `quota.adaptive: false`: the old behaviour),
- * in the same run. The "ladder" column is with the scheduler, the "bare" column without.
+ * A burst against a target whose provider admits R requests a second, in the same run three ways:
+ * with `limits:` (the "ladder" column of the `quota.*` rows), without `limits:` so the ladder learns
+ * the rate (adaptive, the default: the "ladder" column of the `quota.adaptive.*` rows), and with
+ * neither (`quota.adaptive: false`: the old behaviour, the "bare" column of both).
  */
 export const quota: Scenario = {
   name: 'quota',
@@ -28,27 +37,33 @@ export const quota: Scenario = {
     const perSecond = size(ctx.options, 50, 20);
     const reps = Math.min(ctx.options.reps, 1);
     const fake = await startFakeProvider();
-    const on: QuotaFigures[] = [];
-    const off: QuotaFigures[] = [];
+    const runs: Record<QuotaMode, QuotaFigures[]> = { limits: [], adaptive: [], off: [] };
     try {
       for (let rep = 0; rep < reps; rep++) {
-        for (const scheduler of [true, false]) {
-          const figures = await quotaRun({ url: ctx.url, fake, jobs, perSecond, scheduler });
-          ctx.log(`  scheduler ${scheduler ? 'on' : 'off'}: ${JSON.stringify(figures)}`);
-          (scheduler ? on : off).push(figures);
+        for (const mode of ['limits', 'adaptive', 'off'] as const) {
+          const figures = await quotaRun({ url: ctx.url, fake, jobs, perSecond, mode });
+          ctx.log(`  ${mode}: ${JSON.stringify(figures)}`);
+          runs[mode].push(figures);
         }
       }
     } finally {
       await fake.close();
     }
-    return MEASURES.map((m): Row => ({
+    const row = (m: (typeof MEASURES)[number], mode: 'limits' | 'adaptive'): Row => ({
       scenario: 'quota',
-      id: `quota.${m.key}`,
-      name: `${m.name}${m.key === 'entryShare' ? ` (${jobs} jobs at once, R = ${perSecond}/s)` : ''}`,
+      id: mode === 'limits' ? `quota.${m.key}` : `quota.adaptive.${m.key}`,
+      name: `${mode === 'adaptive' ? 'adaptive (no limits:): ' : ''}${m.name}${m.key === 'entryShare' ? ` (${jobs} jobs at once, R = ${perSecond}/s)` : ''}`,
       unit: m.unit,
-      ladder: summarise(on.map((f) => f[m.key])),
-      bare: summarise(off.map((f) => f[m.key])),
-      note: m.key === 'entryShare' ? 'ladder: with the scheduler; bare: without it' : undefined,
-    }));
+      ladder: summarise(runs[mode].map((f) => f[m.key])),
+      bare: summarise(runs.off.map((f) => f[m.key])),
+      note:
+        m.key === 'entryShare'
+          ? `ladder: ${mode === 'limits' ? 'with limits:' : 'learning the rate'}; bare: without the scheduler`
+          : undefined,
+    });
+    return [
+      ...MEASURES.map((m) => row(m, 'limits')),
+      ...MEASURES.filter((m) => ADAPTIVE_MEASURES.has(m.key)).map((m) => row(m, 'adaptive')),
+    ];
   },
 };
