@@ -15,6 +15,7 @@ const LAYERS = [
   ['jobs'], // what producers and workers share: queues, job data, records, hooks
   ['levels'], // level availability, the level view and controller, pauses, the published definition
   ['streaming', 'cost'],
+  ['context'], // what one process builds once and shares: breakers, level view, budget view
   ['producer'],
   ['workers', 'metrics', 'dashboard'],
   ['api'],

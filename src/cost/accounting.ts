@@ -4,23 +4,23 @@ import type { LevelAvailability } from '../levels/availability.js';
 import type { Keys } from '../ladder/keys.js';
 import type { Logger } from '../util/log.js';
 import type { CostFn, WorkerObserver } from '../jobs/hooks.js';
-import { BudgetView } from './budget-view.js';
+import type { BudgetView } from './budget-view.js';
 import { createCostFn } from './cost-fn.js';
 import { createPriceLookup, type PriceLookup } from './prices.js';
 import { StatsRecorder } from './stats-recorder.js';
 
 export interface CostAccountingOptions {
-  config: Pick<LadderConfig, 'prices' | 'budgets' | 'levels'>;
+  config: Pick<LadderConfig, 'prices' | 'levels'>;
   redis: RedisClient;
   keys: Keys;
   logger: Logger;
+  /** The process's budget view (see context/process-context.ts): told of this process's spend. */
+  budgets: BudgetView;
   /** Epoch ms. Default `Date.now`. */
   now?: () => number;
-  /** How often the budget view is read back. Default 1000. */
-  budgetRefreshMs?: number;
 }
 
-/** A worker process's cost accounting: prices, running totals and budgets, wired together. */
+/** A worker process's cost accounting: prices and running totals, wired to its budget view. */
 export interface CostAccounting {
   prices: PriceLookup;
   cost: CostFn;
@@ -29,23 +29,13 @@ export interface CostAccounting {
   /** `budget` for spent levels, and for costly levels when the job's agent is spent. */
   availability: LevelAvailability;
   observer: WorkerObserver;
-  /** Waits for pending stats writes and stops the budget refresh. */
+  /** Waits for pending stats writes (the budget view is the process context's to stop). */
   close(): Promise<void>;
 }
 
-export async function startCostAccounting(options: CostAccountingOptions): Promise<CostAccounting> {
-  const { config, redis, keys, logger } = options;
+export function startCostAccounting(options: CostAccountingOptions): CostAccounting {
+  const { config, redis, keys, logger, budgets } = options;
   const prices = createPriceLookup(config.prices);
-  const budgets = await new BudgetView({
-    redis,
-    keys,
-    budgets: config.budgets,
-    levels: config.levels,
-    prices,
-    now: options.now,
-    refreshMs: options.budgetRefreshMs,
-    logger,
-  }).start();
   const stats = new StatsRecorder({
     redis,
     keys,
@@ -63,7 +53,6 @@ export async function startCostAccounting(options: CostAccountingOptions): Promi
     availability: budgets.availability,
     observer: stats.observer,
     async close() {
-      budgets.close();
       await stats.flush();
     },
   };

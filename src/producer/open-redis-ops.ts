@@ -1,12 +1,10 @@
 import type { RedisClient } from '../util/redis.js';
-import { LevelView } from '../levels/level-view.js';
-import type { LevelWatch } from '../levels/level-watch.js';
+import { openProcessContext, type ProcessContext } from '../context/process-context.js';
 import { createRedisBreakers } from '../breaker/redis-breakers.js';
 import type { BudgetsConfig, LadderConfig, RedisConfig } from '../config/types.js';
 import { openReplicaWait } from '../results/replication.js';
-import { budgetViewFor, reportFor } from '../cost/producer-side.js';
+import { reportFor } from '../cost/producer-side.js';
 import { createStateDecorator } from '../cost/state-decorator.js';
-import { combineAvailability } from '../levels/availability.js';
 import { definitionFromConfig, publishDefinition } from '../levels/definition.js';
 import { createKeys } from '../ladder/keys.js';
 import { createLogger } from '../util/log.js';
@@ -33,8 +31,8 @@ export async function openRedisOps(input: {
   config?: LadderConfig;
   /** Without a config: `replicated` waits for a replica before answering an enqueue. */
   durability?: Pick<RedisConfig, 'durability' | 'waitTimeoutMs'>;
-  /** This process's breakers and level view, when another part already keeps them (not closed here). */
-  watch?: LevelWatch;
+  /** This process's context (breakers, level and budget views), when another part keeps it (not closed here). */
+  context?: ProcessContext;
 }): Promise<RedisLadderOps> {
   const redis = isRedisClient(input.url) ? input.url : createRedis(input.url, 'producer');
   const owned = redis === input.url ? [] : [redis];
@@ -52,13 +50,16 @@ export async function openRedisOps(input: {
     durability?.durability === 'replicated'
       ? await openReplicaWait(redis, keys, durability.waitTimeoutMs)
       : undefined;
+  const logLevel = process.env.LOG_LEVEL ?? 'warn';
+  const breakerConfig = input.config?.breaker ?? DEFAULT_BREAKER;
+  // Operators read and force breakers even before a ladder is published, so these come first.
   const breakers =
-    input.watch?.breakers ??
+    input.context?.breakers ??
     (await createRedisBreakers({
       redis: breakerRedis,
       keys,
-      config: input.config?.breaker ?? DEFAULT_BREAKER,
-      logger: createLogger('breaker', process.env.LOG_LEVEL ?? 'warn'),
+      config: breakerConfig,
+      logger: createLogger('breaker', logLevel),
     }));
   // Without a config, budgets and prices come from the definition the processes publish.
   const ladderBudgets = async (): Promise<BudgetsConfig> =>
@@ -79,33 +80,30 @@ export async function openRedisOps(input: {
       for (const step of closing) await step();
     },
   });
-  if (!input.watch) closing.push(() => breakers.close());
-  // A producer skips down and paused levels itself, from the same local view the workers keep.
-  const definition = await ops.definition().catch(() => undefined);
-  const view =
-    input.watch?.view ??
+  if (!input.context) closing.push(() => breakers.close());
+  // A producer skips down, paused and spent levels itself, from the same views the workers keep.
+  const definition = input.context ? undefined : await ops.definition().catch(() => undefined);
+  const context =
+    input.context ??
     (definition
-      ? await new LevelView({
-          levels: definition.levels,
-          breakers,
-          queues: await ops.levelQueues(),
+      ? await openProcessContext({
+          ladder: {
+            levels: definition.levels,
+            budgets: definition.budgets ?? NO_BUDGETS,
+            prices: definition.prices ?? {},
+            breaker: breakerConfig,
+          },
           redis: breakerRedis,
           keys,
-        }).start()
+          queues: await ops.levelQueues(),
+          logger: {
+            breaker: createLogger('breaker', logLevel),
+            cost: createLogger('cost', logLevel),
+          },
+          breakers,
+        })
       : undefined);
-  if (view && !input.watch) closing.unshift(() => view.stop());
-  const budgets = definition
-    ? await budgetViewFor(
-        {
-          levels: definition.levels,
-          budgets: definition.budgets ?? NO_BUDGETS,
-          prices: definition.prices ?? {},
-        },
-        redis,
-        keys,
-      )
-    : undefined;
-  if (budgets) closing.unshift(() => budgets.close());
-  if (view || budgets) ops.useAvailability(combineAvailability(view, budgets?.availability));
+  if (context && !input.context) closing.unshift(() => context.close());
+  if (context) ops.useAvailability(context.availability);
   return ops;
 }

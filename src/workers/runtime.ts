@@ -3,7 +3,7 @@ import type { RedisClient } from '../util/redis.js';
 import type { Breakers } from '../breaker/types.js';
 import { type LadderConfig, type LevelConfig, redisSource } from '../config/types.js';
 import { LevelController } from '../levels/level-controller.js';
-import { openLevelWatch, type LevelWatch } from '../levels/level-watch.js';
+import { openProcessContext, type ProcessContext } from '../context/process-context.js';
 import { combineAvailability, type LevelAvailability } from '../levels/availability.js';
 import { definitionFromConfig, publishDefinition } from '../levels/definition.js';
 import { chainObservers, startCostAccounting } from '../cost/accounting.js';
@@ -34,8 +34,8 @@ export interface WorkerRuntimeOptions {
   redis?: RedisClient;
   providers?: ProviderRegistry;
   breakers?: Breakers;
-  /** This process's breakers and level view when another part keeps them (`ladder start`); not closed here. */
-  watch?: LevelWatch;
+  /** This process's context (breakers, level and budget views) when another part keeps it; not closed here. */
+  context?: ProcessContext;
   availability?: LevelAvailability;
   cost?: CostFn;
   observer?: WorkerObserver;
@@ -47,8 +47,8 @@ export interface WorkerRuntime {
   readonly workers: Worker[];
   readonly providers: ProviderRegistry;
   readonly breakers: Breakers;
-  /** The breakers and level view this runtime keeps, for other parts of the process to share. */
-  readonly watch: LevelWatch;
+  /** The process context this runtime keeps (breakers, level and budget views), for other parts to share. */
+  readonly context: ProcessContext;
   readonly redis: RedisClient;
   /** Stops taking jobs, lets active ones finish within `worker.shutdown_grace_ms`, closes. */
   close(): Promise<void>;
@@ -97,31 +97,36 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     config.levels,
     config.results.ttlSeconds,
   );
-  const watch =
-    options.watch ??
-    (await openLevelWatch({
-      levels: config.levels,
+  const now = (): number => (options.clock ?? SYSTEM_CLOCK).now();
+  const context =
+    options.context ??
+    (await openProcessContext({
+      ladder: config,
       redis,
       keys,
       queues,
-      breaker: config.breaker,
-      logger: componentLogger(logger, 'breaker'),
+      logger: {
+        breaker: componentLogger(logger, 'breaker'),
+        cost: componentLogger(logger, 'cost'),
+      },
       breakers: options.breakers,
+      now,
     }));
-  const { breakers, view } = watch;
-  const accounting = await startCostAccounting({
+  const { breakers, view, budgets } = context;
+  const accounting = startCostAccounting({
     config,
     redis,
     keys,
     logger: componentLogger(logger, 'cost'),
-    now: () => (options.clock ?? SYSTEM_CLOCK).now(),
+    budgets,
+    now,
   });
   const quota = new RedisQuota({
     redis,
     keys,
     limits: config.limits,
     config: config.quota,
-    now: () => (options.clock ?? SYSTEM_CLOCK).now(),
+    now,
   });
   const stopLoggingTransitions = breakers.onTransition((t) => accounting.stats.recordTransition(t));
 
@@ -138,7 +143,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     providerSettings: config.providers,
     providers,
     breakers,
-    availability: combineAvailability(view, options.availability, accounting.availability),
+    availability: combineAvailability(view, options.availability, budgets.availability),
     results: new ResultStore(redis, keys, config.results.ttlSeconds),
     cache: new ResponseCache(redis, keys, config.cache.ttlSeconds),
     queue: (name) => queues.queue(name),
@@ -193,7 +198,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     workers,
     providers,
     breakers,
-    watch,
+    context,
     redis,
     async close() {
       const outcomes = await Promise.all(
@@ -201,7 +206,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       );
       logger.info({ outcomes }, 'workers stopped');
       await controller.stop();
-      if (!options.watch) await watch.close();
+      if (!options.context) await context.close();
       await quota.close();
       stopLoggingTransitions();
       await accounting.close();

@@ -35,4 +35,25 @@ describe('ladder start keeps one view of its levels', () => {
     expect(forced.status).toBe(200);
     expect(running.runtime?.breakers.state('simulated/opus-sim')).toBe('forced_open');
   }, 60_000);
+
+  it('its workers and its API share one budget view: spend the workers see, the API routes by', async () => {
+    const config = testConfig({
+      redis: { url: inject('redisUrl'), prefix: testPrefix() },
+      levels: [
+        { name: 'full', targets: ['simulated/opus-sim'] },
+        { name: 'static', serve: 'static', message: 'limited' },
+      ],
+      budgets: { levels: { full: { daily_usd: 1 } } },
+    });
+    running = await serve(config, { port: 0, workers: true });
+    // Spend only this process knows of (not in Redis): a second view would never see it.
+    running.runtime?.context.budgets.record({ level: 'full', nusd: 2_000_000_000 });
+    const answer = await fetch(`${running.api.url}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ request: { messages: [{ role: 'user', content: 'hi' }] } }),
+    });
+    expect(answer.status).toBe(202);
+    expect(await answer.json()).toMatchObject({ level: 2, level_name: 'static' });
+  }, 60_000);
 });

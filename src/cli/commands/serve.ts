@@ -35,12 +35,12 @@ export async function serve(
         observer: metricsObserver,
       })
     : undefined;
-  // One set of breakers and one level view per process: the API reads the workers' own.
+  // One process context (breakers, level and budget views): the API reads the workers' own.
   const ops = await openRedisOps({
     url: redisSource(config.redis),
     prefix: config.redis.prefix,
     config,
-    watch: runtime?.watch,
+    context: runtime?.context,
   });
   const api = await startApiServer({ config, ops, port: options.port, logger });
   return {
