@@ -18,7 +18,7 @@ import { requireJson } from './validation.js';
 import type { ApiAppOptions } from './types.js';
 
 /** Headers every answer carries: no sniffing, no framing, nothing cached by intermediaries. */
-const baseHeaders: RequestHandler = (_req, res, next) => {
+export const baseHeaders: RequestHandler = (_req, res, next) => {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Referrer-Policy', 'no-referrer');
@@ -57,6 +57,7 @@ export function createApiApp(options: ApiAppOptions): Express {
   mountDashboard(app, {
     ops,
     queues: options.queues,
+    basePath: options.basePath ?? '',
     breakerRoute: { path: BREAKER_PATH, handlers: [requireJson, breakerHandler(ops)] },
   });
 

@@ -9,6 +9,8 @@ export interface Readiness {
   ok: boolean;
   /** Shown to anyone (the endpoint is open): say what is missing, never where or with what secret. */
   detail?: string;
+  /** Each ladder's own, when one API serves several (`ladder api --config a --config b`). */
+  ladders?: Record<string, Readiness>;
 }
 
 export interface ApiAppOptions {
@@ -21,6 +23,11 @@ export interface ApiAppOptions {
   /** Prometheus text exposition, e.g. `() => renderMetrics(ops)`. */
   metrics: () => Promise<string>;
   logger: Logger;
+  /**
+   * Where the app is mounted when one API serves several ladders (`/ladders/team-a`), for the
+   * dashboard's own links. Default `''`, the root.
+   */
+  basePath?: string;
 }
 
 /** A problem in a request body; `index` is set for a job of a batch. */

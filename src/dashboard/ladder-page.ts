@@ -38,13 +38,20 @@ function securityPolicy(nonce: string): string {
  * Mounted at `/admin`: the ladder page, the state it polls (`ladder.json`, the same as
  * `/v1/ladder` but under /admin auth so a browser's basic login covers it) and its breaker buttons.
  */
-export function ladderPageRouter(ops: LadderOps, breakerRoute: BreakerRoute): Router {
+export function ladderPageRouter(
+  ops: LadderOps,
+  breakerRoute: BreakerRoute,
+  basePath = '',
+): Router {
+  // The base is a ladder's name under /ladders (letters, digits, . _ -): safe in markup and script.
+  if (!/^(\/[A-Za-z0-9._-]+)*$/.test(basePath)) throw new Error(`unusable base path ${basePath}`);
   const router = Router();
   router.get('/ladder', (_req, res) => {
     const nonce = randomBytes(16).toString('base64');
     res.setHeader('Content-Security-Policy', securityPolicy(nonce));
     res.setHeader('Cache-Control', 'no-store');
-    res.status(200).type('html').send(pageTemplate().replaceAll('__NONCE__', nonce));
+    const page = pageTemplate().replaceAll('__NONCE__', nonce).replaceAll('__BASE__', basePath);
+    res.status(200).type('html').send(page);
   });
   router.get('/ladder.json', async (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -52,7 +59,7 @@ export function ladderPageRouter(ops: LadderOps, breakerRoute: BreakerRoute): Ro
   });
   router.post(breakerRoute.path, ...breakerRoute.handlers);
   router.get('/', (_req, res) => {
-    res.redirect(302, '/admin/ladder');
+    res.redirect(302, `${basePath}/admin/ladder`);
   });
   return router;
 }

@@ -7,8 +7,23 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
 
 export interface HealthRouteDeps {
   readiness: () => Promise<Readiness>;
-  metrics: () => Promise<string>;
+  /** Without it there is no `/metrics` route (the root of a several-ladder API has none). */
+  metrics?: () => Promise<string>;
   logger: Logger;
+}
+
+function ladderStatuses(
+  ladders: Record<string, Readiness>,
+): Record<string, { status: string; detail?: string }> {
+  return Object.fromEntries(
+    Object.entries(ladders).map(([name, ready]) => [
+      name,
+      {
+        status: ready.ok ? 'ready' : 'not_ready',
+        ...(ready.detail === undefined ? {} : { detail: ready.detail }),
+      },
+    ]),
+  );
 }
 
 /** `/healthz` (the process answers), `/readyz` (it can serve), `/metrics`. */
@@ -29,11 +44,14 @@ export function healthRouter({ readiness, metrics, logger }: HealthRouteDeps): R
     res.status(ready.ok ? 200 : 503).json({
       status: ready.ok ? 'ready' : 'not_ready',
       ...(ready.detail === undefined ? {} : { detail: ready.detail }),
+      ...(ready.ladders === undefined ? {} : { ladders: ladderStatuses(ready.ladders) }),
     });
   });
-  router.get('/metrics', async (_req, res) => {
-    const text = await metrics();
-    res.status(200).type(PROMETHEUS_CONTENT_TYPE).send(text);
-  });
+  if (metrics !== undefined) {
+    router.get('/metrics', async (_req, res) => {
+      const text = await metrics();
+      res.status(200).type(PROMETHEUS_CONTENT_TYPE).send(text);
+    });
+  }
   return router;
 }

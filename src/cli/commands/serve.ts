@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
+import { loadConfig } from '../../config/load.js';
+import { checkLadderSet, resolveConfigPaths } from '../../config/ladder-set.js';
 import { type LadderConfig, redisSource } from '../../config/types.js';
 import { openRedisOps } from '../../producer/open-redis-ops.js';
 import type { ApiServer } from '../../server/api-server.js';
+import type { ServedLadder } from '../../server/ladders-server.js';
 import { createLogger } from '../../util/log.js';
 import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime.js';
 import { cliConfig, onShutdown, parsePositiveInt, type CommonOptions } from '../context.js';
@@ -54,7 +57,52 @@ export async function serve(
   };
 }
 
-function portOf(options: ServeOptions): number | undefined {
+/**
+ * One API for several ladders (`ladder api --config a.yaml --config b.yaml`): each under
+ * `/ladders/{name}` with its own Redis, prefix and tokens. The set is checked before any
+ * connection opens; a ladder whose Redis cannot be opened stops start-up and closes the others.
+ */
+export async function serveLadders(
+  configs: readonly LadderConfig[],
+  options: { port?: number },
+): Promise<Running> {
+  const named = checkLadderSet(configs, { portGiven: options.port !== undefined });
+  const logger = createLogger('api');
+  const { startLaddersServer } = await import('../../server/ladders-server.js');
+  const opened = await Promise.allSettled(
+    named.map(async ({ name, config }): Promise<ServedLadder> => {
+      const ops = await openRedisOps({
+        url: redisSource(config.redis),
+        prefix: config.redis.prefix,
+        config,
+      });
+      return { name, config, ops };
+    }),
+  );
+  const ladders = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  const failed = opened.find((o) => o.status === 'rejected');
+  const closeAll = () => Promise.all(ladders.map((l) => l.ops.close())).then(() => undefined);
+  if (failed !== undefined) {
+    await closeAll();
+    throw failed.reason;
+  }
+  let api: ApiServer;
+  try {
+    api = await startLaddersServer({ ladders, port: options.port, logger });
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  return {
+    api,
+    async close() {
+      await api.close();
+      await closeAll();
+    },
+  };
+}
+
+function portOf(options: { port?: string }): number | undefined {
   return options.port === undefined ? undefined : parsePositiveInt(options.port, '--port');
 }
 
@@ -71,11 +119,29 @@ export function registerServe(program: Command): void {
 
   program
     .command('api')
-    .description('run the HTTP API and the dashboard only (workers run with `ladder worker`)')
+    .description(
+      'run the HTTP API and the dashboard only (workers run with `ladder worker`); several --config serve several ladders, each under /ladders/{name}',
+    )
     .option('-p, --port <port>', 'HTTP port (default api.port, else PORT, else 3000)')
-    .option('--config <path>', 'config file (else LADDER_CONFIG, else ./ladder.yaml)')
-    .action(async (options: ServeOptions) => {
-      const running = await serve(cliConfig(options), { port: portOf(options), workers: false });
+    .option(
+      '--config <path>',
+      'config file, repeatable: one ladder each (else LADDER_CONFIG, comma-separated, else ./ladder.yaml)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .action(async (options: { port?: string; config: string[] }) => {
+      const port = portOf(options);
+      const paths = resolveConfigPaths({
+        flags: options.config,
+        env: process.env,
+        cwd: process.cwd(),
+      });
+      const configs = paths.map((path) => loadConfig({ path, env: process.env }));
+      const [only] = configs;
+      const running =
+        configs.length === 1 && only !== undefined
+          ? await serve(only, { port, workers: false })
+          : await serveLadders(configs, { port });
       onShutdown(() => running.close());
     });
 }
