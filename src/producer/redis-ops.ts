@@ -9,7 +9,8 @@ import { isFinal, type JobResult } from '../ladder/result.js';
 import type { LevelAction } from '../ladder/literals.js';
 import type { LadderState } from '../ladder/state.js';
 import { pauseLevel, resumeLevel } from '../levels/operator-pause.js';
-import { ResultStore } from '../results/result-store.js';
+import { RedisResultStore } from '../results/redis-result-store.js';
+import type { ResultStore } from '../results/result-store.js';
 import { ResultWaiter } from '../results/result-waiter.js';
 import { describeRedis, duplicateRedis } from '../util/redis.js';
 import type { Problem } from '../ladder/problem.js';
@@ -80,7 +81,11 @@ export class RedisLadderOps implements LadderOps {
   constructor(private readonly options: RedisOpsOptions) {
     this.report = options.report;
     this.keys = createKeys(options.prefix);
-    this.results = new ResultStore(options.redis, this.keys, options.resultsTtlSeconds ?? 86_400);
+    this.results = new RedisResultStore(
+      options.redis,
+      this.keys,
+      options.resultsTtlSeconds ?? 86_400,
+    );
     const subscriber =
       options.subscriber ??
       duplicateRedis(options.redis, { enableOfflineQueue: true, maxRetriesPerRequest: null });

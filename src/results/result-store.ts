@@ -1,17 +1,16 @@
-import type { RedisClient } from '../util/redis.js';
-import type { Keys } from '../ladder/keys.js';
 import { isFinal, type JobResult, type JobStatus } from '../ladder/result.js';
-import { defineScript, runScript } from '../util/lua.js';
-
-const CLAIM = 'ladderClaimResult';
-const WRITE = 'ladderWriteResult';
-const RELEASE = 'ladderReleaseResult';
 
 /** A response-cache entry written with a final record, in the same round trip. */
 export interface CacheWrite {
   key: string;
   json: string;
   ttlSeconds: number;
+}
+
+/** A streamed job's event stream, which a final record ends with its `final` event. */
+export interface StreamEnd {
+  key: string;
+  maxEvents: number;
 }
 
 export interface ClaimAnswer {
@@ -26,151 +25,53 @@ export interface ClaimAnswer {
   held: boolean;
 }
 
-/**
- * One result record per job id, in Redis for `results.ttl`. All writes go through Lua so that a
- * final record is never overwritten and a stale re-run cannot move a job back up the ladder.
- */
-export class ResultStore {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: Keys,
-    private readonly ttlSeconds: number,
-  ) {
-    defineScript(redis, CLAIM, new URL('./lua/claim-result-1.lua', import.meta.url));
-    defineScript(redis, WRITE, new URL('./lua/write-result-3.lua', import.meta.url));
-    defineScript(redis, RELEASE, new URL('./lua/release-result-2.lua', import.meta.url));
-  }
+export interface WriteOptions {
+  requireStatus?: JobStatus;
+  cache?: CacheWrite;
+  /** A streamed job's event stream: a final record also appends its `final` event there. */
+  stream?: StreamEnd;
+  /**
+   * A final record is held: written, counted as final by every later write and claim, but not
+   * visible to readers nor announced until `release`.
+   */
+  hold?: boolean;
+}
 
+export interface WriteAnswer {
+  written: boolean;
+  status: JobStatus | null;
+}
+
+/**
+ * One result record per job id. A final record is never overwritten and a stale re-run cannot move
+ * a job back up the ladder: `RedisResultStore` keeps these rules in Lua, `MemoryResultStore` (unit
+ * tests) in plain code, and `test/results/result-store.test.ts` holds both to the same answers.
+ */
+export interface ResultStore {
   /**
    * Creates the record unless one exists; answers whichever record was there. With `activate`, a
    * worker also marks an existing non-final record at or above its level as active at its level.
    */
-  async claim(record: JobResult, options: { activate?: boolean } = {}): Promise<ClaimAnswer> {
-    const reply = (await runScript(
-      this.redis,
-      CLAIM,
-      [this.keys.result(record.id)],
-      [
-        JSON.stringify(record),
-        record.status,
-        record.level,
-        this.ttlSeconds,
-        options.activate ? '1' : '0',
-      ],
-    )) as [number, string, string, string, number];
-    const [created, status, level, json, held] = reply;
-    return {
-      held: held === 1,
-      created: created === 1,
-      status: status as JobStatus,
-      level: Number(level),
-      record: JSON.parse(json) as JobResult,
-    };
-  }
-
+  claim(record: JobResult, options?: { activate?: boolean }): Promise<ClaimAnswer>;
   /**
-   * Writes the record; refused when the stored one is final, further down the ladder, or (with
-   * `requireStatus`) not in that status. Answers whether it was written and the status now.
+   * Writes the record; refused when the stored one is final (or held), further down the ladder,
+   * or (with `requireStatus`) not in that status. Answers whether it was written and the status now.
    */
-  async write(
-    record: JobResult,
-    options: {
-      requireStatus?: JobStatus;
-      cache?: CacheWrite;
-      /** A streamed job's event stream: a final record also appends its `final` event there. */
-      stream?: { key: string; maxEvents: number };
-      /**
-       * A final record is held: written, counted as final by every later write and claim, but
-       * not visible to readers nor announced until `release`.
-       */
-      hold?: boolean;
-    } = {},
-  ): Promise<{ written: boolean; status: JobStatus | null }> {
-    const key = this.keys.result(record.id);
-    const cache = options.cache;
-    const reply = (await runScript(
-      this.redis,
-      WRITE,
-      [key, cache?.key ?? key, options.stream?.key ?? key],
-      [
-        JSON.stringify(record),
-        record.status,
-        record.level,
-        this.ttlSeconds,
-        this.keys.resultsChannel(),
-        record.id,
-        options.requireStatus ?? '',
-        cache?.json ?? '',
-        cache?.ttlSeconds ?? 0,
-        options.stream?.maxEvents ?? 0,
-        options.hold ? '1' : '',
-      ],
-    )) as [number, string];
-    return { written: reply[0] === 1, status: reply[1] === '' ? null : (reply[1] as JobStatus) };
-  }
-
+  write(record: JobResult, options?: WriteOptions): Promise<WriteAnswer>;
   /**
    * Makes a held final record the record and announces it (results channel, and the stream's
    * `final` event for a streamed job). Answers false when nothing was held (already released).
    */
-  async release(id: string, stream?: { key: string; maxEvents: number }): Promise<boolean> {
-    const key = this.keys.result(id);
-    const released = await runScript(
-      this.redis,
-      RELEASE,
-      [key, stream?.key ?? key],
-      [this.keys.resultsChannel(), id, stream?.maxEvents ?? 0, this.ttlSeconds],
-    );
-    return released === 1;
-  }
-
+  release(id: string, stream?: StreamEnd): Promise<boolean>;
   /** Only the status, for the cheap "has another run finished it?" check. */
-  async status(id: string): Promise<JobStatus | null> {
-    return (await this.redis.hget(this.keys.result(id), 'status')) as JobStatus | null;
-  }
+  status(id: string): Promise<JobStatus | null>;
+  /** The record; an id that names none may be a raw producer's BullMQ id, whose alias is followed. */
+  get(id: string): Promise<JobResult | null>;
+  /** Makes `from` (a BullMQ id a raw producer chose) find the record of `to`. */
+  alias(from: string, to: string): Promise<void>;
+  delete(id: string): Promise<void>;
+}
 
-  /**
-   * The record, with status and level from the hash fields, which claims update in place. An id
-   * that names no record may be a raw producer's BullMQ id: then its alias is followed (once).
-   */
-  async get(id: string): Promise<JobResult | null> {
-    const record = await this.read(id);
-    if (record) return record;
-    const to = await this.redis.get(this.keys.resultAlias(id));
-    return to === null || to === id ? null : this.read(to);
-  }
-
-  /**
-   * Makes `from` (a BullMQ id a raw producer chose) find the record of `to`, for as long as results
-   * are kept, and wakes anyone already waiting on `from`.
-   */
-  async alias(from: string, to: string): Promise<void> {
-    await this.redis
-      .multi()
-      .set(this.keys.resultAlias(from), to, 'EX', this.ttlSeconds)
-      .publish(this.keys.resultsChannel(), from)
-      .exec();
-  }
-
-  private async read(id: string): Promise<JobResult | null> {
-    const [status, level, json] = await this.redis.hmget(
-      this.keys.result(id),
-      'status',
-      'level',
-      'json',
-    );
-    if (json === null || json === undefined) return null;
-    const record = JSON.parse(json) as JobResult;
-    if (status) record.status = status as JobStatus;
-    if (level) record.level = Number(level);
-    return record;
-  }
-
-  async delete(id: string): Promise<void> {
-    await this.redis.del(this.keys.result(id));
-  }
-
-  static isFinal(record: JobResult | null): boolean {
-    return record !== null && isFinal(record.status);
-  }
+export function isFinalRecord(record: JobResult | null): boolean {
+  return record !== null && isFinal(record.status);
 }

@@ -1,7 +1,7 @@
 import type { RedisClient } from '../util/redis.js';
 import type { Keys } from '../ladder/keys.js';
 import type { JobResult } from '../ladder/result.js';
-import { ResultStore } from './result-store.js';
+import { isFinalRecord, type ResultStore } from './result-store.js';
 
 /**
  * Waits for final results wherever on the ladder a job ends: one subscription per process to the
@@ -59,7 +59,7 @@ export class ResultWaiter {
           continue; // read again: it may have become final before we watched it
         }
         const left = until - Date.now();
-        if (ResultStore.isFinal(now) || left <= 0 || this.closed || abort?.aborted) return now;
+        if (isFinalRecord(now) || left <= 0 || this.closed || abort?.aborted) return now;
         const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, left)));
         await Promise.race([woken, timedOut]);
         clearTimeout(timer);

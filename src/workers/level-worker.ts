@@ -5,7 +5,7 @@ import type { WorkerContext } from './context.js';
 import { jobIdentity } from './job-identity.js';
 import { processJob, type JobSummary } from './process-job.js';
 import { failedRecord } from '../jobs/records.js';
-import { releaseWhenReplicated } from './route-down.js';
+import { writeFinalRecord } from '../results/final-record.js';
 
 export interface LevelWorkerOptions {
   ctx: WorkerContext;
@@ -71,8 +71,8 @@ async function recordBullmqFailure(
   const record = await ctx.results.get(id);
   if (!record || isFinal(record.status)) return;
   const now = ctx.clock.now();
-  const hold = ctx.replicaWait !== undefined;
-  const written = await ctx.results.write(
+  await writeFinalRecord(
+    ctx,
     failedRecord({
       record,
       level,
@@ -82,9 +82,7 @@ async function recordBullmqFailure(
       nowMs: now,
       startedAtMs: job.processedOn ?? now,
     }),
-    { hold },
   );
-  if (hold && written.written) await releaseWhenReplicated(ctx, id, undefined);
 }
 
 /** How long jobs whose calls were cut get to put themselves back on their queue. */

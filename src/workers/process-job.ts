@@ -11,12 +11,13 @@ import type { WorkerContext } from './context.js';
 import { completedRecord, failedRecord, initialRecord } from '../jobs/records.js';
 import { addOptions, JOB_NAME } from '../jobs/queues.js';
 import { jobIdentity } from './job-identity.js';
-import { finish, releaseWhenReplicated, routeDown, type JobAtLevel } from './route-down.js';
+import { routeDown, type JobAtLevel } from './route-down.js';
+import { endJob, releaseWhenReplicated } from '../results/final-record.js';
 import { serveLevel, type ServeOutcome } from './serve-level.js';
 import { QuotaGate } from './quota-gate.js';
 import { requeueInterrupted } from './requeue-interrupted.js';
 import { resumeQuota } from '../quota/wait-decision.js';
-import { endLevelStream, openJobStream, trackAttempts } from './stream-hook.js';
+import { endLevelStream, finalStreamOf, openJobStream, trackAttempts } from './stream-hook.js';
 
 /** What the BullMQ job returns; the result record is what callers read. */
 export type JobSummary =
@@ -81,8 +82,11 @@ export async function processJob(
   if (identity.alias !== undefined) await ctx.results.alias(identity.alias, id);
   if (claim.held) {
     // A run before this one wrote the answer and died before a replica confirmed it.
-    const streamed = parsed.ok && parsed.job.stream === true && ctx.streams;
-    await releaseWhenReplicated(ctx, id, streamed ? ctx.streams?.final(id) : undefined);
+    await releaseWhenReplicated(
+      ctx,
+      id,
+      parsed.ok ? finalStreamOf(ctx, parsed.job, id) : undefined,
+    );
     return { status: 'skipped', why: `already ${claim.status} (held answer released)` };
   }
   if (!claim.created && isFinal(claim.status))
@@ -101,7 +105,7 @@ export async function processJob(
 
   if (!resolved.ok || !parsed.ok) {
     const message = resolved.ok ? 'invalid job' : resolved.message;
-    await finish(
+    await endJob(
       ctx,
       failedRecord({
         record,
@@ -217,7 +221,7 @@ async function settle(
           })
         : undefined;
     const served = outcome.source === 'cache' ? { cachedUsage: outcome.cachedUsage } : undefined;
-    await finish(ctx, done, { cache, job: s.job, served });
+    await endJob(ctx, done, { cache, stream: finalStreamOf(ctx, s.job, record.id), served });
     return { status: 'completed', level: level.level };
   }
   if (outcome.kind === 'superseded') {
@@ -225,7 +229,7 @@ async function settle(
   }
   if (outcome.kind === 'caller') {
     const message = `${outcome.error.provider}/${outcome.error.model} refused the request (${outcome.error.status ?? 'no status'}): ${outcome.error.message}`;
-    await finish(
+    await endJob(
       ctx,
       failedRecord({
         record,
@@ -236,7 +240,7 @@ async function settle(
         nowMs,
         startedAtMs: s.startedAtMs,
       }),
-      { job: s.job },
+      { stream: finalStreamOf(ctx, s.job, record.id) },
     );
     throw new UnrecoverableError(message);
   }

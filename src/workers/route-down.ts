@@ -4,11 +4,11 @@ import { META_KEY, type LadderJobMeta } from '../jobs/job-data.js';
 import type { JobInput } from '../ladder/job-schema.js';
 import type { Attempt, JobResult } from '../ladder/result.js';
 import { addOptions, JOB_NAME } from '../jobs/queues.js';
-import type { CacheWrite } from '../results/result-store.js';
+import { endJob } from '../results/final-record.js';
 import type { WorkerContext } from './context.js';
-import type { ServedDetail } from '../jobs/hooks.js';
 import { describeAttempts } from './failure-message.js';
 import { failedRecord } from '../jobs/records.js';
+import { finalStreamOf } from './stream-hook.js';
 
 export type RouteOutcome =
   | { kind: 'rerouted'; to: number }
@@ -68,7 +68,7 @@ export async function routeDown(
     const lastError = [...attempts].reverse().find((a) => a.outcome === 'error');
     const errorClass = pastDeadline ? 'deadline' : (lastError?.class ?? 'transient');
     const message = `${pastDeadline ? 'deadline passed' : `no level down to the floor (${meta.floor}) could serve the job`}: ${describeAttempts(attempts)}`;
-    await finish(
+    await endJob(
       ctx,
       failedRecord({
         record,
@@ -79,7 +79,7 @@ export async function routeDown(
         nowMs: now,
         startedAtMs: s.startedAtMs ?? now,
       }),
-      { job: s.job },
+      { stream: finalStreamOf(ctx, s.job, record.id) },
     );
     return { kind: 'failed', message };
   }
@@ -111,60 +111,4 @@ export async function routeDown(
     'job moved down the ladder',
   );
   return { kind: 'rerouted', to: target.level };
-}
-
-/**
- * Waits until a replica has the held final record of a job, then makes it the record and announces
- * it. Tries for ever (a worker waits for Redis as it does for a reconnect): a job is not completed
- * in BullMQ before its answer is safe, and if this process dies meanwhile the job runs again and
- * the next worker releases the held record instead of calling a provider.
- */
-export async function releaseWhenReplicated(
-  ctx: WorkerContext,
-  id: string,
-  stream: { key: string; maxEvents: number } | undefined,
-): Promise<void> {
-  const wait = ctx.replicaWait;
-  for (let tries = 1; wait; tries++) {
-    try {
-      await wait.confirm();
-      break;
-    } catch (error) {
-      ctx.logger.warn(
-        { job_id: id, err: error, tries },
-        'final result not yet on a replica: holding it back',
-      );
-      await new Promise((resolve) => setTimeout(resolve, Math.min(tries * 100, 1_000)));
-    }
-  }
-  await ctx.results.release(id, stream);
-}
-
-/**
- * Writes a final record; only the first final write counts, and only it is observed and logged.
- * A streamed job's record also ends its event stream (`final`), in the same Lua call.
- */
-export async function finish(
-  ctx: WorkerContext,
-  result: JobResult,
-  options: { cache?: CacheWrite; job?: Pick<JobInput, 'stream'>; served?: ServedDetail } = {},
-): Promise<void> {
-  const stream =
-    options.job?.stream === true && ctx.streams ? ctx.streams.final(result.id) : undefined;
-  const hold = ctx.replicaWait !== undefined;
-  const written = await ctx.results.write(result, { cache: options.cache, stream, hold });
-  if (!written.written) return;
-  if (hold) await releaseWhenReplicated(ctx, result.id, stream);
-  ctx.observer.jobFinished?.(result, options.served);
-  ctx.logger.info(
-    {
-      job_id: result.id,
-      ladder_level: result.level_name,
-      status: result.status,
-      source: result.source,
-      provider_target: result.provider ? `${result.provider}/${result.model}` : undefined,
-      degraded: result.degraded,
-    },
-    result.status === 'completed' ? 'job completed' : 'job failed',
-  );
 }

@@ -11,7 +11,7 @@ import { createKeys } from '../ladder/keys.js';
 import { RedisQuota } from '../quota/redis-quota.js';
 import { LevelQueues } from '../jobs/queues.js';
 import { createProviders, missingApiKeys, type ProviderRegistry } from '../providers/registry.js';
-import { ResultStore } from '../results/result-store.js';
+import { RedisResultStore } from '../results/redis-result-store.js';
 import { ResponseCache } from '../cache/response-cache.js';
 import { componentLogger, createLogger, type Logger } from '../util/log.js';
 import { connectRedis, createRedis } from '../util/redis.js';
@@ -144,7 +144,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     providers,
     breakers,
     availability: combineAvailability(view, options.availability, budgets.availability),
-    results: new ResultStore(redis, keys, config.results.ttlSeconds),
+    results: new RedisResultStore(redis, keys, config.results.ttlSeconds),
     cache: new ResponseCache(redis, keys, config.cache.ttlSeconds),
     queue: (name) => queues.queue(name),
     cost: options.cost ?? accounting.cost,

@@ -5,6 +5,16 @@ import type { Completion, Provider } from '../providers/contract.js';
 import { JobStreamSession } from '../streaming/session.js';
 import { callStreaming } from '../streaming/stream-call.js';
 import type { WorkerContext } from './context.js';
+import type { StreamEnd } from '../results/result-store.js';
+
+/** A streamed job's event stream, which its final record ends; undefined for any other job. */
+export function finalStreamOf(
+  ctx: WorkerContext,
+  job: Pick<JobInput, 'stream'>,
+  jobId: string,
+): StreamEnd | undefined {
+  return job.stream === true && ctx.streams ? ctx.streams.final(jobId) : undefined;
+}
 
 /** The job's stream session when it asked for one and this worker writes streams; else null. */
 export async function openJobStream(

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { createKeys } from '../../src/ladder/keys.js';
 import { isFinal, type JobResult } from '../../src/ladder/result.js';
-import { ResultStore } from '../../src/results/result-store.js';
+import { RedisResultStore } from '../../src/results/redis-result-store.js';
+import { isFinalRecord, type ResultStore } from '../../src/results/result-store.js';
 import type { RedisClient } from '../../src/util/redis.js';
 import type { FakeProvider } from '../helpers/fake-provider/server.js';
 
@@ -57,7 +58,7 @@ export class JobLedger {
     prefix: string,
   ) {
     const keys = createKeys(prefix);
-    this.store = new ResultStore(redis, keys, 60);
+    this.store = new RedisResultStore(redis, keys, 60);
     subscriber.on('message', (_channel: string, id: string) => {
       this.announced.set(id, (this.announced.get(id) ?? 0) + 1);
       if (this.fake && !this.callsAtFinal.has(id))
@@ -89,7 +90,7 @@ export class JobLedger {
 
   async finalCount(): Promise<number> {
     let n = 0;
-    for (const id of this.accepted) if (ResultStore.isFinal(await this.store.get(id))) n++;
+    for (const id of this.accepted) if (isFinalRecord(await this.store.get(id))) n++;
     return n;
   }
 
@@ -99,7 +100,7 @@ export class JobLedger {
     const pending = new Set(this.accepted);
     while (pending.size > 0 && Date.now() < until) {
       for (const id of [...pending])
-        if (ResultStore.isFinal(await this.store.get(id))) pending.delete(id);
+        if (isFinalRecord(await this.store.get(id))) pending.delete(id);
       if (pending.size > 0) await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -7,7 +7,7 @@ import { isNotReplicatedError, NotReplicatedError } from '../../src/producer/err
 import { HttpLadderOps } from '../../src/producer/http-client.js';
 import { openRedisOps } from '../../src/producer/open-redis-ops.js';
 import type { RedisLadderOps } from '../../src/producer/redis-ops.js';
-import { ResultStore } from '../../src/results/result-store.js';
+import { RedisResultStore } from '../../src/results/redis-result-store.js';
 import { createLogger } from '../../src/util/log.js';
 import { createRedis, type RedisClient } from '../../src/util/redis.js';
 import { startWorkerRuntime, type WorkerRuntime } from '../../src/workers/runtime.js';
@@ -161,7 +161,7 @@ describe('redis.durability: replicated, final results', () => {
 
   it('a held result left by a worker that died is released by the next run, without a new call', async () => {
     const keys = createKeys(config.redis.prefix);
-    const results = new ResultStore(direct, keys, 3_600);
+    const results = new RedisResultStore(direct, keys, 3_600);
     // A job the worker cannot take yet: its queue is paused while we plant a held answer.
     const queue = (await ops.levelQueues()).queue('full');
     await queue.pause();

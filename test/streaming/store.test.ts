@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createKeys, type Keys } from '../../src/ladder/keys.js';
 import type { JobResult } from '../../src/ladder/result.js';
-import { ResultStore } from '../../src/results/result-store.js';
+import { RedisResultStore } from '../../src/results/redis-result-store.js';
+import type { ResultStore } from '../../src/results/result-store.js';
 import { ResultWaiter } from '../../src/results/result-waiter.js';
 import { isBadEventIdError, isUnknownJobError } from '../../src/streaming/errors.js';
 import { MAX_STREAM_EVENTS, type JobEvent } from '../../src/streaming/events.js';
@@ -26,7 +27,7 @@ beforeAll(() => {
   blocking = new Redis(url);
   subscriber = new Redis(url);
   keys = createKeys(testPrefix());
-  results = new ResultStore(redis, keys, 60);
+  results = new RedisResultStore(redis, keys, 60);
   hub = new StreamHub(blocking, redis);
   events = new RedisJobEvents({
     redis,

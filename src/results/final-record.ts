@@ -1,0 +1,84 @@
+import type { JobResult } from '../ladder/result.js';
+import type { Logger } from '../util/log.js';
+import type { CacheWrite, ResultStore, StreamEnd } from './result-store.js';
+
+/** What writing a final record needs; a worker's context has all of it. */
+export interface FinalWriter {
+  results: ResultStore;
+  logger: Logger;
+  /**
+   * `redis.durability: replicated`: a final record is held until a replica confirms it, and only
+   * then made visible and announced. Absent (`async`): written and announced at once.
+   */
+  replicaWait?: { confirm(): Promise<unknown> };
+}
+
+/**
+ * Waits until a replica has the held final record of a job, then makes it the record and announces
+ * it. Tries for ever (a worker waits for Redis as it does for a reconnect): a job is not completed
+ * in BullMQ before its answer is safe, and if this process dies meanwhile the job runs again and
+ * the next worker releases the held record instead of calling a provider.
+ */
+export async function releaseWhenReplicated(
+  w: FinalWriter,
+  id: string,
+  stream: StreamEnd | undefined,
+): Promise<void> {
+  const wait = w.replicaWait;
+  for (let tries = 1; wait; tries++) {
+    try {
+      await wait.confirm();
+      break;
+    } catch (error) {
+      w.logger.warn(
+        { job_id: id, err: error, tries },
+        'final result not yet on a replica: holding it back',
+      );
+      await new Promise((resolve) => setTimeout(resolve, Math.min(tries * 100, 1_000)));
+    }
+  }
+  await w.results.release(id, stream);
+}
+
+/**
+ * Writes a final record (held and released once a replica has it, under replicated durability);
+ * only the first final write of a job counts. A streamed job's record also ends its event stream
+ * (`final`), and an answer may go to the response cache, in the same Lua call. Answers whether
+ * this write was the one that counted.
+ */
+export async function writeFinalRecord(
+  w: FinalWriter,
+  record: JobResult,
+  options: { cache?: CacheWrite; stream?: StreamEnd } = {},
+): Promise<boolean> {
+  const hold = w.replicaWait !== undefined;
+  const written = await w.results.write(record, { ...options, hold });
+  if (!written.written) return false;
+  if (hold) await releaseWhenReplicated(w, record.id, options.stream);
+  return true;
+}
+
+/**
+ * `writeFinalRecord`, then the hook and log line of a job that ended; `served` is handed to the
+ * hook as it is (what the worker knows of the answer beyond the record).
+ */
+export async function endJob<Served>(
+  w: FinalWriter & { observer: { jobFinished?(result: JobResult, served?: Served): void } },
+  record: JobResult,
+  options: { cache?: CacheWrite; stream?: StreamEnd; served?: Served } = {},
+): Promise<void> {
+  const { served, ...write } = options;
+  if (!(await writeFinalRecord(w, record, write))) return;
+  w.observer.jobFinished?.(record, served);
+  w.logger.info(
+    {
+      job_id: record.id,
+      ladder_level: record.level_name,
+      status: record.status,
+      source: record.source,
+      provider_target: record.provider ? `${record.provider}/${record.model}` : undefined,
+      degraded: record.degraded,
+    },
+    record.status === 'completed' ? 'job completed' : 'job failed',
+  );
+}
