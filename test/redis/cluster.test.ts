@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConfig } from '../../src/config/load.js';
 import { redisSource, type LadderConfig } from '../../src/config/types.js';
+import { checkLadderSet } from '../../src/config/ladder-set.js';
+import { LadderClient } from '../../src/producer/ladder-client.js';
 import { openRedisOps } from '../../src/producer/open-redis-ops.js';
 import type { RedisLadderOps } from '../../src/producer/redis-ops.js';
+import { startLaddersServer } from '../../src/server/ladders-server.js';
 import { createLogger } from '../../src/util/log.js';
 import { startWorkerRuntime, type WorkerRuntime } from '../../src/workers/runtime.js';
 import { job, onCluster } from '../helpers/ladder.js';
@@ -19,6 +22,7 @@ afterAll(async () => {
 
 interface Running {
   prefix: string;
+  config: LadderConfig;
   ops: RedisLadderOps;
   runtime: WorkerRuntime;
 }
@@ -42,7 +46,21 @@ async function start(prefix: string): Promise<Running> {
   const config = ladderConfig(prefix);
   const runtime = await startWorkerRuntime({ config, logger: createLogger('test', 'silent') });
   const ops = await openRedisOps({ url: redisSource(config.redis), prefix, config });
-  return { prefix, ops, runtime };
+  return { prefix, config, ops, runtime };
+}
+
+/** Two hash tags (`{team-a<suffix>}`...) whose slots two different masters hold. */
+async function tagsOnTwoMasters(suffix = ''): Promise<string[]> {
+  const tags: string[] = [];
+  const masters = new Set<number>();
+  for (const name of ['team-a', 'team-b', 'team-c', 'team-d', 'team-e', 'team-f']) {
+    const master = await cluster.masterFor(`{${name}${suffix}}`);
+    if (masters.has(master.port)) continue;
+    masters.add(master.port);
+    tags.push(`{${name}${suffix}}`);
+    if (tags.length === 2) break;
+  }
+  return tags;
 }
 
 /** Enqueues `n` jobs and waits for their results; answers how many completed. */
@@ -62,16 +80,7 @@ describe('Redis Cluster: one ladder per hash tag', () => {
   });
 
   it('two ladders with different hash tags land on different masters and both serve', async () => {
-    // Two tags whose slots two different masters hold.
-    const tags: string[] = [];
-    const masters = new Set<number>();
-    for (const name of ['team-a', 'team-b', 'team-c', 'team-d', 'team-e', 'team-f']) {
-      const master = await cluster.masterFor(`{${name}}`);
-      if (masters.has(master.port)) continue;
-      masters.add(master.port);
-      tags.push(`{${name}}`);
-      if (tags.length === 2) break;
-    }
+    const tags = await tagsOnTwoMasters();
     expect(tags).toHaveLength(2);
     const [a, b] = await Promise.all(tags.map(start));
     try {
@@ -91,6 +100,50 @@ describe('Redis Cluster: one ladder per hash tag', () => {
       expect(await keysOnMaster(a!.prefix)).toBeGreaterThan(0);
       expect(await keysOnMaster(b!.prefix)).toBeGreaterThan(0);
     } finally {
+      for (const ladder of [a, b]) {
+        await ladder?.ops.close();
+        await ladder?.runtime.close();
+      }
+    }
+  });
+
+  it('one API process serves both ladders, each under /ladders/{name}, on their own masters', async () => {
+    // Other tags than the test above: its keys stay where they are.
+    const tags = await tagsOnTwoMasters('-api');
+    expect(tags).toHaveLength(2);
+    const [a, b] = await Promise.all(tags.map(start));
+    const masters = await Promise.all([a!, b!].map((l) => cluster.masterFor(l.prefix)));
+    const ladders = checkLadderSet([a!.config, b!.config], { portGiven: true }).map((n, i) => ({
+      ...n,
+      ops: [a!, b!][i]!.ops,
+    }));
+    const api = await startLaddersServer({
+      ladders,
+      port: 0,
+      logger: createLogger('test', 'silent'),
+    });
+    try {
+      for (const [i, ladder] of ladders.entries()) {
+        const client = new LadderClient({ url: `${api.url}/ladders/${ladder.name}` });
+        try {
+          const answers = await Promise.all(
+            Array.from({ length: 10 }, (_, n) => client.enqueue(job(`${ladder.name} ${n}`))),
+          );
+          const results = await Promise.all(
+            answers.map((answer) => client.result(answer.id, { timeoutMs: 20_000 })),
+          );
+          expect(results.filter((r) => r?.status === 'completed')).toHaveLength(10);
+          expect(await [a!, b!][1 - i]!.ops.get(answers[0]!.id)).toBeNull();
+        } finally {
+          await client.close();
+        }
+      }
+      const ready = (await (await fetch(`${api.url}/readyz`)).json()) as { status: string };
+      expect(ready.status).toBe('ready');
+      // The masters the two ladders' slots live on are still two.
+      expect(new Set(masters.map((m) => m.port)).size).toBe(2);
+    } finally {
+      await api.close();
       for (const ladder of [a, b]) {
         await ladder?.ops.close();
         await ladder?.runtime.close();
