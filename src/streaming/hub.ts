@@ -19,6 +19,8 @@ export function compareIds(a: string, b: string): number {
 const READ_COUNT = 500;
 /** Longest block; a new subscription interrupts it (CLIENT UNBLOCK), so this only bounds idling. */
 const BLOCK_MS = 2_000;
+/** UNBLOCKs 2 ms apart while the XREAD to interrupt has not reached Redis (a loaded machine). */
+const UNBLOCK_RETRIES = 25;
 
 /**
  * Every live reader of this process on one blocking connection: one XREAD BLOCK over all their
@@ -28,7 +30,12 @@ const BLOCK_MS = 2_000;
 export class StreamHub {
   private readonly subs = new Set<Subscription>();
   private running = false;
-  private blockedId: number | null = null;
+  private clientId: number | null = null;
+  /** Counts the XREADs issued; `blocked` is the one in flight, if any. */
+  private issued = 0;
+  private blocked: number | null = null;
+  /** The XREAD an UNBLOCK was sent for: a burst of new readers sends one, not one each. */
+  private unblocking: number | null = null;
   private wake: (() => void) | null = null;
   private closed = false;
 
@@ -57,25 +64,28 @@ export class StreamHub {
 
   private interrupt(): void {
     this.wake?.();
-    const id = this.blockedId;
-    if (id === null) return;
-    // The XREAD may not have reached Redis yet (two connections): 0 means "not blocked", try again.
+    const read = this.blocked;
+    const clientId = this.clientId;
+    if (read === null || clientId === null || this.unblocking === read) return;
+    this.unblocking = read;
+    // The XREAD may not have reached Redis yet (two connections): 0 means "not blocked", so try
+    // again while that same read is still out; once it returns, the next one covers every reader.
     const unblock = (retries: number): void => {
       void this.command
-        .client('UNBLOCK', id)
+        .client('UNBLOCK', clientId)
         .then((done) => {
-          if (Number(done) === 0 && retries > 0 && this.blockedId === id)
+          if (Number(done) === 0 && retries > 0 && this.blocked === read)
             setTimeout(() => unblock(retries - 1), 2);
         })
         .catch(() => undefined);
     };
-    unblock(3);
+    unblock(UNBLOCK_RETRIES);
   }
 
   private async loop(): Promise<void> {
     this.running = true;
     try {
-      const clientId = Number(await this.blocking.client('ID'));
+      this.clientId = Number(await this.blocking.client('ID'));
       while (!this.closed) {
         if (this.subs.size === 0) {
           await new Promise<void>((resolve) => (this.wake = resolve));
@@ -83,7 +93,8 @@ export class StreamHub {
           continue;
         }
         const subs = [...this.subs];
-        this.blockedId = clientId;
+        const read = ++this.issued;
+        this.blocked = read;
         let reply: Array<[string, StreamEntry[]]> | null;
         try {
           reply = await this.blocking.xread(
@@ -96,7 +107,7 @@ export class StreamHub {
             ...subs.map((s) => s.lastId),
           );
         } finally {
-          this.blockedId = null;
+          this.blocked = null;
         }
         if (reply) this.deliver(reply);
       }

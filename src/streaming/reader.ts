@@ -12,6 +12,12 @@ export interface EventsOptions {
   lastEventId?: string;
   /** Stops the iteration (the reader went away). */
   signal?: AbortSignal;
+  /**
+   * The caller has just created the job (its enqueue answered `created: true`), under this id:
+   * the record is known to exist, so the reader skips looking it up and goes straight to the
+   * stream, from its start. Saves round trips before a streamed answer's first piece.
+   */
+  created?: boolean;
 }
 
 /** Where events come from, over Redis or HTTP (`LadderClient.stream`, the SSE route). */
@@ -62,6 +68,9 @@ export class RedisJobEvents implements JobEventSource {
 
   async events(id: string, options: EventsOptions = {}): Promise<AsyncIterable<JobEvent>> {
     const { results, keys, redis } = this.options;
+    if (options.created === true && !options.lastEventId) {
+      return this.iterate(id, keys.jobStream(id), null, options.signal, false);
+    }
     const record = await results.get(id);
     if (!record) throw new UnknownJobError(id);
     // The record's own id: a raw producer's BullMQ id finds it through its alias.
@@ -102,13 +111,15 @@ export class RedisJobEvents implements JobEventSource {
     key: string,
     after: string | null,
     signal: AbortSignal | undefined,
+    /** Read what is there first; without, the hub delivers it (a stream that has just begun). */
+    catchUp = true,
   ): AsyncGenerator<JobEvent> {
     const { redis, hub } = this.options;
     let lastId = after;
     const range = async (): Promise<JobEvent[]> =>
       parseAll(await redis.xrange(key, lastId ? `(${lastId}` : '-', '+'));
 
-    const queue: JobEvent[] = await range();
+    const queue: JobEvent[] = catchUp ? await range() : [];
     let notify: (() => void) | null = null;
     let recordDone = false;
     const ping = (): void => {

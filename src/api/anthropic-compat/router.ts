@@ -31,7 +31,7 @@ export function anthropicCompatRouter({ ops, config }: AnthropicCompatDeps): Rou
     const request = parseMessagesRequest(req.body);
     const headers = parseLadderHeaders(req.headers, config.syncTimeoutMs);
     const entry = anthropicEntry(await catalogOf(ops), request.model);
-    const id = await enqueueBuilt(ops, toJob({ request, entry, headers }));
+    const { id, created } = await enqueueBuilt(ops, toJob({ request, entry, headers }));
     res.setHeader('X-Ladder-Job-Id', id);
     const waitMs = headers.deadlineMs + DEADLINE_GRACE_MS;
     if (request.stream === true) {
@@ -39,6 +39,7 @@ export function anthropicCompatRouter({ ops, config }: AnthropicCompatDeps): Rou
         res,
         ops,
         jobId: id,
+        created,
         waitMs,
         deadlineMs: headers.deadlineMs,
         writer: anthropicEvents(id, request.model),

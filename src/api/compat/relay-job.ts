@@ -5,6 +5,7 @@ import type { JobEvent } from '../../streaming/events.js';
 import { servedOrThrow } from '../openai-compat/outcome.js';
 import { ladderResponseHeaders, type ServedRecord } from '../openai-compat/to-completion.js';
 import { BlockRelay, deltasOf, type BlockSink } from './block-relay.js';
+import { tickBatch } from './tick-batch.js';
 
 /** One named Server-Sent Event (`event:` and `data:` lines), as Anthropic and Responses send them. */
 export type SendEvent = (type: string, data: object) => void;
@@ -23,6 +24,8 @@ export interface RelayJobInput {
   res: Response;
   ops: LadderOps;
   jobId: string;
+  /** The enqueue created the job (not a repeated id): nothing to look up before reading it. */
+  created: boolean;
   /** How long to wait for the answer (the job's deadline and its grace). */
   waitMs: number;
   deadlineMs: number;
@@ -49,7 +52,9 @@ const again = (jobId: string): string =>
  */
 export async function relayJob(input: RelayJobInput): Promise<void> {
   const { res, ops, jobId } = input;
+  const batch = tickBatch(res);
   const send: SendEvent = (type, data) => {
+    batch();
     if (!res.headersSent) openStream(res);
     res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
   };
@@ -67,7 +72,8 @@ export async function relayJob(input: RelayJobInput): Promise<void> {
     res.end();
   };
 
-  const existing = await ops.get(jobId);
+  // A job this request created is not final yet, and its stream is read from the start.
+  const existing = input.created ? null : await ops.get(jobId);
   if (!ops.events || (existing && isFinal(existing.status))) {
     sendWhole(
       existing && isFinal(existing.status)
@@ -82,7 +88,10 @@ export async function relayJob(input: RelayJobInput): Promise<void> {
   const timer = setTimeout(() => stop.abort(), input.waitMs);
   let final: JobResult | null = null;
   try {
-    const events: AsyncIterable<JobEvent> = await ops.events(jobId, { signal: stop.signal });
+    const events: AsyncIterable<JobEvent> = await ops.events(jobId, {
+      signal: stop.signal,
+      ...(input.created ? { created: true } : {}),
+    });
     for await (const event of events) {
       const step = relay.take(event);
       if (step.kind === 'final') {

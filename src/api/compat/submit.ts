@@ -1,6 +1,11 @@
 import type { Response } from 'express';
 import { isJobValidationError } from '../../producer/errors.js';
-import { catalogFromState, type LadderCatalog, type LadderOps } from '../../producer/ladder-ops.js';
+import {
+  catalogFromState,
+  type EnqueueAnswer,
+  type LadderCatalog,
+  type LadderOps,
+} from '../../producer/ladder-ops.js';
 import { invalidRequest } from '../openai-compat/errors.js';
 import { servedOrThrow } from '../openai-compat/outcome.js';
 import { ladderResponseHeaders, type ServedRecord } from '../openai-compat/to-completion.js';
@@ -17,10 +22,9 @@ export async function catalogOf(ops: LadderOps): Promise<LadderCatalog> {
 }
 
 /** Validation problems of the neutral job, named as the client's request (or header) names them. */
-export async function enqueueBuilt(ops: LadderOps, built: BuiltJob): Promise<string> {
+export async function enqueueBuilt(ops: LadderOps, built: BuiltJob): Promise<EnqueueAnswer> {
   try {
-    const answer = await ops.enqueue(built.job, built.prefer ? { prefer: built.prefer } : {});
-    return answer.id;
+    return await ops.enqueue(built.job, built.prefer ? { prefer: built.prefer } : {});
   } catch (error) {
     if (!isJobValidationError(error)) throw error;
     const problems = error.problems.map((p) => ({

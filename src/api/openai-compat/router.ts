@@ -56,7 +56,7 @@ export function openAiCompatRouter({ ops, config }: OpenAiCompatDeps): Router {
     const headers = parseLadderHeaders(req.headers, config.syncTimeoutMs);
     const entry = entryFor(await catalogOf(ops), request.model);
     const built = toJob({ request, entry, headers });
-    const id = await enqueueBuilt(ops, built);
+    const { id, created } = await enqueueBuilt(ops, built);
     res.setHeader('X-Ladder-Job-Id', id);
     const waitMs = headers.deadlineMs + DEADLINE_GRACE_MS;
     const events = ops.events?.bind(ops);
@@ -66,6 +66,7 @@ export function openAiCompatRouter({ ops, config }: OpenAiCompatDeps): Router {
         ops,
         events,
         jobId: id,
+        created,
         model: request.model,
         includeUsage: request.stream_options?.include_usage === true,
         waitMs,

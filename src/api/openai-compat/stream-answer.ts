@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { isFinal, type JobResult } from '../../ladder/result.js';
 import type { LadderOps } from '../../producer/ladder-ops.js';
 import type { JobEvent } from '../../streaming/events.js';
+import { tickBatch } from '../compat/tick-batch.js';
 import { ChunkRelay } from './chunk-relay.js';
 import { servedOrThrow } from './outcome.js';
 import { toChunks, toSse } from './stream-chunks.js';
@@ -13,6 +14,8 @@ export interface StreamAnswerInput {
   ops: LadderOps;
   events: NonNullable<LadderOps['events']>;
   jobId: string;
+  /** The enqueue created the job (not a repeated id): nothing to look up before reading it. */
+  created: boolean;
   /** The request's `model`, shown on chunks until the served one is known. */
   model: string;
   includeUsage: boolean;
@@ -56,18 +59,21 @@ const again = (jobId: string): string =>
  */
 export async function streamAnswer(input: StreamAnswerInput): Promise<void> {
   const { res, ops, jobId } = input;
-  const existing = await ops.get(jobId);
+  // A job this request created is not final yet, and its stream is read from the start.
+  const existing = input.created ? null : await ops.get(jobId);
   if (existing && isFinal(existing.status)) return sendWhole(input, existing);
 
   const stop = new AbortController();
   res.on('close', () => stop.abort());
   const timer = setTimeout(() => stop.abort(), input.waitMs);
+  const batch = tickBatch(res);
   const relay = new ChunkRelay({
     id: jobId,
     created: existing ? createdSeconds(existing) : Math.floor(Date.now() / 1000),
     model: input.model,
     includeUsage: input.includeUsage,
     write: (chunk) => {
+      batch();
       if (!res.headersSent) {
         openStream(res);
         res.flushHeaders();
@@ -77,7 +83,10 @@ export async function streamAnswer(input: StreamAnswerInput): Promise<void> {
   });
   let final: JobResult | null = null;
   try {
-    const events: AsyncIterable<JobEvent> = await input.events(jobId, { signal: stop.signal });
+    const events: AsyncIterable<JobEvent> = await input.events(jobId, {
+      signal: stop.signal,
+      ...(input.created ? { created: true } : {}),
+    });
     for await (const event of events) {
       const step = relay.take(event);
       if (step.kind === 'final') {

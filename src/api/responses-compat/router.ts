@@ -34,7 +34,7 @@ export function responsesCompatRouter({ ops, config }: ResponsesCompatDeps): Rou
     const headers = parseLadderHeaders(req.headers, config.syncTimeoutMs);
     const request = await resolveReferences(parsed, ops);
     const entry = entryFor(await catalogOf(ops), request.model);
-    const id = await enqueueBuilt(ops, toJob({ request, entry, headers }));
+    const { id, created } = await enqueueBuilt(ops, toJob({ request, entry, headers }));
     res.setHeader('X-Ladder-Job-Id', id);
     const waitMs = headers.deadlineMs + DEADLINE_GRACE_MS;
     const echo = echoOf(request);
@@ -43,6 +43,7 @@ export function responsesCompatRouter({ ops, config }: ResponsesCompatDeps): Rou
         res,
         ops,
         jobId: id,
+        created,
         waitMs,
         deadlineMs: headers.deadlineMs,
         writer: responsesEvents(id, request.model, echo),

@@ -4,6 +4,7 @@ import type { LadderOps } from '../../producer/ladder-ops.js';
 import { isBadEventIdError, isUnknownJobError } from '../../streaming/errors.js';
 import type { JobEvent } from '../../streaming/events.js';
 import { formatSse, SSE_HEARTBEAT } from '../../streaming/sse.js';
+import { tickBatch } from '../compat/tick-batch.js';
 import { HttpError } from '../http-error.js';
 import { parseJobId } from '../validation.js';
 
@@ -44,8 +45,10 @@ async function openEvents(
  * the job writes to Redis and never waits for any reader.
  */
 async function relay(res: Response, events: AsyncIterable<JobEvent>, signal: AbortSignal) {
+  const batch = tickBatch(res);
   for await (const event of events) {
     if (signal.aborted) return;
+    batch();
     if (!res.write(formatSse(event))) {
       await Promise.race([once(res, 'drain'), once(res, 'close')]);
     }
