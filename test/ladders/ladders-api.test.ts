@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpApiError } from '../../src/producer/http-client.js';
@@ -71,6 +72,26 @@ describe('one API serving two ladders under /ladders/{name}', () => {
       const models = await sdk(`${side.url}/v1`, side.token).models.list();
       expect(models.data.length).toBeGreaterThan(0);
     }
+  });
+
+  it('the Anthropic SDK (x-api-key) and the Responses API work under /ladders/{name}', async () => {
+    const anthropic = new Anthropic({ baseURL: two.a.url, apiKey: two.a.token, maxRetries: 0 });
+    const message = await anthropic.messages.create({
+      model: 'ladder',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'Summarise invoice 42' }],
+    });
+    expect(message.content[0]?.type).toBe('text');
+    const crossed = new Anthropic({ baseURL: two.b.url, apiKey: two.a.token, maxRetries: 0 });
+    const refused = await crossed.messages
+      .create({ model: 'ladder', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(Anthropic.AuthenticationError);
+    const response = await sdk(`${two.b.url}/v1`, two.b.token).responses.create({
+      model: 'ladder',
+      input: 'Summarise invoice 42',
+    });
+    expect(response.output_text).toBeTruthy();
   });
 
   it("refuses a ladder's token on the other ladder, in each API's error shape", async () => {
