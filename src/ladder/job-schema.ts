@@ -144,7 +144,16 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
   return path.length === 0 ? '(root)' : path.map((p) => String(p)).join('.');
 }
 
-export type ParseJobResult = { ok: true; job: JobInput } | { ok: false; problems: JobProblem[] };
+/** Compile-time only: no value carries it; `parseJob` is the one way to a `ValidJob`. */
+declare const validated: unique symbol;
+
+/**
+ * A job that passed `parseJob`. What takes one (routing, records, the writes of an enqueue) never
+ * checks it again: a job is parsed and validated once on its way in, however it came.
+ */
+export type ValidJob = JobInput & { readonly [validated]: true };
+
+export type ParseJobResult = { ok: true; job: ValidJob } | { ok: false; problems: JobProblem[] };
 
 export { MAX_JSON_DEPTH } from './json-shape.js';
 
@@ -213,7 +222,7 @@ export function parseJob(input: unknown): ParseJobResult {
   const parsed = jobInputSchema.safeParse(known);
   // Schemas the worker will run against answers must compile and be safe to run.
   if (parsed.success) problems.push(...structuredOutputProblems(parsed.data.request));
-  if (parsed.success && problems.length === 0) return { ok: true, job: parsed.data };
+  if (parsed.success && problems.length === 0) return { ok: true, job: parsed.data as ValidJob };
   return {
     ok: false,
     problems: [

@@ -3,7 +3,7 @@ import type { LevelConfig } from '../config/types.js';
 import { firstAvailableLevel, type LevelAvailability } from '../levels/availability.js';
 import type { LadderDefinition } from '../levels/definition.js';
 import { META_KEY, type LadderJobData, type LadderJobMeta } from '../jobs/job-data.js';
-import { parseJob, type JobProblem } from '../ladder/job-schema.js';
+import { parseJob, type JobProblem, type ValidJob } from '../ladder/job-schema.js';
 import { resolveJobLevels } from '../levels/resolve-job.js';
 import type { Attempt, JobResult } from '../ladder/result.js';
 import { initialRecord } from '../jobs/records.js';
@@ -14,27 +14,26 @@ export interface PreparedJob {
   /** Whether the caller chose the id (and so a duplicate is possible). */
   idGiven: boolean;
   level: LevelConfig;
-  data: LadderJobData;
+  data: LadderJobData & ValidJob;
   record: JobResult;
 }
 
 export type PrepareResult = { ok: true; job: PreparedJob } | { ok: false; problems: JobProblem[] };
 
 /**
- * Validates a job (the one parse and walk of it on the way in) and picks the queue it enters: its
+ * Picks the queue a validated job enters (it is not checked again here: see `ValidJob`): its
  * entry level, or the first level below that takes new jobs (down, paused and spent levels are
- * skipped and say so in the attempts). A bad job is a result, so a batch can name every bad one.
+ * skipped and say so in the attempts). A level or floor this ladder lacks is a result, so a batch
+ * can name every bad job.
  */
 export function prepareJob(input: {
-  raw: unknown;
+  job: ValidJob;
   definition: LadderDefinition;
   availability: LevelAvailability;
   nowMs: number;
   prefer?: string;
 }): PrepareResult {
-  const parsed = parseJob(input.raw);
-  if (!parsed.ok) return parsed;
-  const job = parsed.job;
+  const { job } = input;
   const resolved = resolveJobLevels(input.definition, job);
   if (!resolved.ok) return resolved;
   const { entry, floor } = resolved.levels;
@@ -78,4 +77,13 @@ export function prepareJob(input: {
       record,
     },
   };
+}
+
+/** The one parse and walk of a job on its way in; what it hands on is a ValidJob, not checked again. */
+export function parseAndPrepare(
+  raw: unknown,
+  route: Omit<Parameters<typeof prepareJob>[0], 'job'>,
+): PrepareResult {
+  const parsed = parseJob(raw);
+  return parsed.ok ? prepareJob({ ...route, job: parsed.job }) : parsed;
 }

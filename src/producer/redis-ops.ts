@@ -25,7 +25,7 @@ import {
   type ResultOptions,
 } from './ladder-ops.js';
 import { JobWriter } from './job-writer.js';
-import { prepareJob, type PreparedJob } from './prepare-job.js';
+import { parseAndPrepare, type PreparedJob } from './prepare-job.js';
 import { queueKeyProblems } from './queue-key-types.js';
 import { LevelQueues } from '../jobs/queues.js';
 import { readLadderState } from './read-state.js';
@@ -150,8 +150,7 @@ export class RedisLadderOps implements LadderOps {
   async enqueue(raw: unknown, options: EnqueueOptions = {}): Promise<EnqueueAnswer> {
     return this.guard(async () => {
       const definition = await this.definition();
-      const prepared = prepareJob({
-        raw,
+      const prepared = parseAndPrepare(raw, {
         definition,
         availability: this.availability,
         nowMs: this.now(),
@@ -176,7 +175,7 @@ export class RedisLadderOps implements LadderOps {
       const jobs: PreparedJob[] = [];
       const problems: Problem[] = [];
       raws.forEach((raw, index) => {
-        const prepared = prepareJob({ raw, definition, availability, nowMs });
+        const prepared = parseAndPrepare(raw, { definition, availability, nowMs });
         if (prepared.ok) jobs.push(prepared.job);
         else problems.push(...prepared.problems.map((p) => ({ ...p, index })));
       });

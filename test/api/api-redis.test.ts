@@ -104,7 +104,7 @@ describe('HTTP API over Redis LadderOps: what only the real ops decide', () => {
     expect(after.levels[0]?.queue).toEqual(before.levels[0]?.queue);
   });
 
-  it('an enqueue parses and validates the job once, a batch once per job', async () => {
+  it('an enqueue parses and validates the job once, a batch once per job, a drop-in once', async () => {
     // A producer without workers, so only the way in parses (a worker parses what it runs).
     const config = testConfig({
       levels: [
@@ -117,7 +117,8 @@ describe('HTTP API over Redis LadderOps: what only the real ops decide', () => {
       prefix: config.redis.prefix,
       config,
     });
-    const producerApi = await startApi({ ops });
+    // With no worker the drop-ins wait for nothing: they answer once this short wait is over.
+    const producerApi = await startApi({ ops, config: { syncTimeoutMs: 200 } });
     const parse = vi.spyOn(jobInputSchema, 'safeParse');
     const send = (path: string, body: unknown): Promise<Response> =>
       fetch(producerApi.url + path, {
@@ -132,6 +133,18 @@ describe('HTTP API over Redis LadderOps: what only the real ops decide', () => {
       const batch = await send('/v1/jobs/batch', { jobs: [validJob(), validJob(), validJob()] });
       expect(batch.status).toBe(202);
       expect(parse).toHaveBeenCalledTimes(3);
+      // Each drop-in checks its own body shape, builds the job, and the job is parsed once.
+      const messages = [{ role: 'user', content: 'hi' }];
+      for (const [path, body] of [
+        ['/v1/chat/completions', { model: 'ladder', messages }],
+        ['/v1/messages', { model: 'ladder', max_tokens: 64, messages }],
+        ['/v1/responses', { model: 'ladder', input: 'hi' }],
+      ] as const) {
+        parse.mockClear();
+        const answer = await send(path, body);
+        expect(answer.status, path).not.toBe(400);
+        expect(parse, path).toHaveBeenCalledTimes(1);
+      }
     } finally {
       parse.mockRestore();
       await producerApi.close();
