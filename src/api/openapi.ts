@@ -281,7 +281,9 @@ export function openApiDocument(version = '0.1.0'): Doc {
       title: 'llm-ladder',
       version,
       description:
-        'Queue-based LLM job processor with a degradation ladder. JSON fields are snake_case.',
+        'Queue-based LLM job processor with a degradation ladder. JSON fields are snake_case. ' +
+        'An API serving several ladders has every path below under /ladders/{name} (or at the ' +
+        'root with the header X-Ladder: {name}), each with its own tokens.',
     },
     security: secured,
     paths: paths(),

@@ -106,4 +106,13 @@ describe('ladder api --config a.yaml --config b.yaml', { timeout: 120_000 }, () 
     expect(await missing.exited()).toBe(2);
     expect(missing.output()).toContain('cannot read the config file');
   });
+
+  it('commands that run one ladder refuse several configs instead of taking one of them', async () => {
+    const start = runLadder(['start', '--config', a.path, '--config', b.path]);
+    expect(await start.exited()).toBe(2);
+    expect(start.output()).toContain('2 configs given, and this command runs one ladder');
+    const status = runLadder(['status'], { LADDER_CONFIG: `${a.path},${b.path}` });
+    expect(await status.exited()).toBe(2);
+    expect(status.output()).toContain('only `ladder api` serves several ladders');
+  });
 });

@@ -7,11 +7,7 @@ import type { ApiServer } from '../../server/api-server.js';
 import type { ServedLadder } from '../../server/ladders-server.js';
 import { createLogger } from '../../util/log.js';
 import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime.js';
-import { cliConfig, onShutdown, parsePositiveInt, type CommonOptions } from '../context.js';
-
-interface ServeOptions extends CommonOptions {
-  port?: string;
-}
+import { cliConfig, onShutdown, parsePositiveInt, severalConfigs } from '../context.js';
 
 export interface Running {
   api: ApiServer;
@@ -111,9 +107,17 @@ export function registerServe(program: Command): void {
     .command('start')
     .description('run the API, the dashboard and a worker pool for every level in one process')
     .option('-p, --port <port>', 'HTTP port (default api.port, else PORT, else 3000)')
-    .option('--config <path>', 'config file (else LADDER_CONFIG, else ./ladder.yaml)')
-    .action(async (options: ServeOptions) => {
-      const running = await serve(cliConfig(options), { port: portOf(options), workers: true });
+    .option(
+      '--config <path>',
+      'config file (else LADDER_CONFIG, else ./ladder.yaml)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .action(async (options: { port?: string; config: string[] }) => {
+      // Collected so a second --config is refused, not silently taking the first one's place.
+      if (options.config.length > 1) throw severalConfigs(options.config.length);
+      const config = cliConfig({ config: options.config[0] });
+      const running = await serve(config, { port: portOf(options), workers: true });
       onShutdown(() => running.close());
     });
 
