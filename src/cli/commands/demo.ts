@@ -170,10 +170,12 @@ export function registerDemo(program: Command): void {
           port: options.port ? parsePositiveInt(options.port, '--port') : undefined,
           workers: true,
         });
+        // The demo's producer shares the process context too (one set of breakers and views).
         const producer = await openRedisOps({
           url: redisSource(config.redis),
           prefix: config.redis.prefix,
           config,
+          context: running.runtime?.context,
         });
         stops.push(
           () => running.close(),
