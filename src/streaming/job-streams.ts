@@ -3,6 +3,7 @@ import type { Keys } from '../ladder/keys.js';
 import type { Logger } from '../util/log.js';
 import { MAX_STREAM_EVENTS } from './events.js';
 import { JobStreamSession } from './session.js';
+import { StreamWriteBatch } from './write-batch.js';
 
 /**
  * Where a worker's streamed jobs write their events. Absent from a worker context, `stream: true`
@@ -22,12 +23,14 @@ export function redisJobStreams(input: {
   logger: Logger;
 }): JobStreams {
   const { redis, keys, ttlSeconds, logger } = input;
+  const batch = new StreamWriteBatch(redis);
   return {
     open: (jobId) =>
       JobStreamSession.open({
         redis,
         key: keys.jobStream(jobId),
         ttlSeconds,
+        batch,
         // The job goes on without its stream: readers still get the final record.
         onError: (error) =>
           logger.warn(

@@ -3,6 +3,7 @@ import type { Attempt } from '../ladder/result.js';
 import type { CompletionOutput } from '../providers/contract.js';
 import type { StreamDelta } from '../providers/streaming/types.js';
 import { parseEntry, type DeltaData } from './events.js';
+import type { StreamWriteBatch } from './write-batch.js';
 import { JobStreamWriter } from './writer.js';
 
 /** What readers hold of the answer: everything after the last restart. */
@@ -67,6 +68,8 @@ export interface SessionOptions {
   key: string;
   ttlSeconds: number;
   onError?: (error: unknown) => void;
+  /** The process's shared write batch (see StreamWriteBatch). */
+  batch?: StreamWriteBatch;
 }
 
 /**

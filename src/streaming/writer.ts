@@ -1,7 +1,7 @@
 import type { RedisClient } from '../util/redis.js';
 import type { Attempt } from '../ladder/result.js';
 import type { DeltaData, RestartData } from './events.js';
-import { MAX_STREAM_EVENTS } from './events.js';
+import { StreamWriteBatch } from './write-batch.js';
 
 type Pending =
   | { type: 'delta'; data: DeltaData }
@@ -34,20 +34,26 @@ export interface StreamWriterOptions {
   ttlSeconds: number;
   /** Told once when a write fails; the job goes on (its final record is written regardless). */
   onError?: (error: unknown) => void;
+  /** Shared by the jobs of a process, so their writes of one event-loop turn go out together. */
+  batch?: StreamWriteBatch;
 }
 
 /**
  * Appends a job's events to its Redis Stream without making the provider call wait: the first
- * event is sent at once, and whatever arrives while a write is in flight goes in the next
- * pipeline, adjacent deltas merged. One write in flight per job keeps the order and bounds the
+ * event goes out with this event-loop turn's writes (StreamWriteBatch), and whatever arrives while
+ * a write is in flight goes in the next one, adjacent deltas merged. One write in flight per job keeps the order and bounds the
  * entries by round trips rather than by tokens.
  */
 export class JobStreamWriter {
   private pending: Pending[] = [];
   private inFlight: Promise<void> | null = null;
   private failed = false;
+  private expirySet = false;
+  private readonly batch: StreamWriteBatch;
 
-  constructor(private readonly options: StreamWriterOptions) {}
+  constructor(private readonly options: StreamWriterOptions) {
+    this.batch = options.batch ?? new StreamWriteBatch(options.redis);
+  }
 
   delta(data: DeltaData): void {
     this.push({ type: 'delta', data });
@@ -72,29 +78,15 @@ export class JobStreamWriter {
   }
 
   private async pump(): Promise<void> {
-    const { redis, key, ttlSeconds } = this.options;
+    const { key, ttlSeconds } = this.options;
     try {
       while (this.pending.length > 0) {
         const batch = this.pending;
         this.pending = [];
-        const pipeline = redis.pipeline();
-        for (const event of batch) {
-          pipeline.xadd(
-            key,
-            'MAXLEN',
-            '~',
-            MAX_STREAM_EVENTS,
-            '*',
-            'type',
-            event.type,
-            'data',
-            JSON.stringify(event.data),
-          );
-        }
-        pipeline.expire(key, ttlSeconds);
-        const replies = (await pipeline.exec()) ?? [];
-        const error = replies.find(([e]) => e)?.[0];
+        // The expiry goes with the writes until one has set it; the final record sets it again.
+        const error = await this.batch.send(key, batch, this.expirySet ? null : ttlSeconds);
         if (error) this.fail(error);
+        else this.expirySet = true;
       }
     } catch (error) {
       this.fail(error);

@@ -9,7 +9,8 @@ import { ResultWaiter } from '../../src/results/result-waiter.js';
 import { MAX_STREAM_EVENTS, type JobEvent } from '../../src/streaming/events.js';
 import { StreamHub } from '../../src/streaming/hub.js';
 import { RedisJobEvents } from '../../src/streaming/reader.js';
-import { JobStreamSession } from '../../src/streaming/session.js';
+import { JobStreamSession, readAnswerSoFar } from '../../src/streaming/session.js';
+import { StreamWriteBatch } from '../../src/streaming/write-batch.js';
 import { testPrefix } from '../helpers/ladder.js';
 import { answerText } from './events.js';
 
@@ -139,5 +140,33 @@ describe('the stream hub with many readers', () => {
     await read.done;
     expect(answerText(read.got)).toBe('early pieces kept');
     expect(read.got.filter((e) => e.type === 'final')).toHaveLength(1);
+  });
+});
+
+describe('stream writes shared by the jobs of a process', () => {
+  it('keeps every job’s pieces whole and in order, and sets each stream’s expiry', async () => {
+    const batch = new StreamWriteBatch(redis);
+    const sessions = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        const key = keys.jobStream(`batched-${n}-${i}`);
+        const session = await JobStreamSession.open({ redis, key, ttlSeconds: 60, batch });
+        session.begin({ level: 1 }, { canContinue: false });
+        return { key, session };
+      }),
+    );
+    n += 1;
+    for (let word = 0; word < 20; word++) {
+      for (const [i, { session }] of sessions.entries()) {
+        session.delta({ kind: 'text', text: `${i}.${word} ` });
+        // Some jobs wait for their write now and then, so batches mix fresh and queued pieces.
+        if ((word + i) % 7 === 0) await session.flush();
+      }
+    }
+    await Promise.all(sessions.map(({ session }) => session.flush()));
+    for (const [i, { key }] of sessions.entries()) {
+      const answer = await readAnswerSoFar(redis, key);
+      expect(answer.text).toBe(Array.from({ length: 20 }, (_, w) => `${i}.${w} `).join(''));
+      expect(await redis.ttl(key)).toBeGreaterThan(0);
+    }
   });
 });
