@@ -30,8 +30,6 @@ export interface CallJob {
   level: LlmLevel;
   request: CompletionRequest;
   jobId: string;
-  /** Appended to as the walk goes, so a crash half way still leaves the trail written so far. */
-  attempts: Attempt[];
   /** The quota scheduler's admission check and call accounting; absent, calls go unchecked. */
   gate?: QuotaGate;
   /** A streamed job's session: calls stream into it, and a cut answer fails over mid-stream. */
@@ -51,15 +49,15 @@ export interface OneCall {
 /**
  * One call of one target, with everything that follows from how it ended: the trail entry, the
  * breaker's verdict (success, failure, or released when the call says nothing of the provider's
- * health), the quota settlement, metrics and the log line. Answers how it ended; what to do next
- * is `nextStep`'s to decide.
+ * health), the quota settlement, metrics and the log line. Answers how it ended, with the trail
+ * entry it made (none when this process's shutdown cut it); what to do next is `nextStep`'s.
  */
 export async function callOnce(
   ctx: WorkerContext,
   input: CallJob,
   call: OneCall,
-): Promise<CallOutcome> {
-  const { level, attempts } = input;
+): Promise<CallOutcome & { attempts: Attempt[] }> {
+  const { level } = input;
   const { target, permit, lease } = call;
   const stamp = (): string => new Date(ctx.clock.now()).toISOString();
   const limitedByDeadline = call.remainingMs < call.settings.timeoutMs;
@@ -88,20 +86,19 @@ export async function callOnce(
       usage: answer.usage,
     });
     if (!checked.ok) {
-      await recordInvalidOutput(ctx, {
+      const attempt = await recordInvalidOutput(ctx, {
         ...checked,
         permit,
         target,
         level,
         latencyMs,
-        attempts,
         jobId: input.jobId,
       });
-      return { kind: 'invalid' };
+      return { kind: 'invalid', attempts: [attempt] };
     }
     ctx.invalidOutput.valid(target.id);
     ctx.breakers.recordSuccess(permit);
-    attempts.push({
+    const ok: Attempt = {
       level: level.level,
       level_name: level.name,
       provider: target.provider,
@@ -109,19 +106,19 @@ export async function callOnce(
       outcome: 'ok',
       latency_ms: latencyMs,
       at: stamp(),
-    });
-    return { kind: 'answered', completion: checked.completion };
+    };
+    return { kind: 'answered', completion: checked.completion, attempts: [ok] };
   } catch (thrown) {
     // Cut by our own shutdown: says nothing of the provider, and the job is not done here.
     if (ctx.shutdown?.aborted) {
       ctx.breakers.release(permit);
       await input.gate?.unused(lease);
-      return { kind: 'interrupted' };
+      return { kind: 'interrupted', attempts: [] };
     }
     const error = asProviderError(thrown, target);
     const latencyMs = ctx.clock.now() - started;
     const ownDeadline = limitedByDeadline && error.kind === 'timeout';
-    attempts.push({
+    const failed: Attempt = {
       level: level.level,
       level_name: level.name,
       provider: target.provider,
@@ -133,7 +130,7 @@ export async function callOnce(
       latency_ms: latencyMs,
       ...sentChars(input.stream),
       at: stamp(),
-    });
+    };
     ctx.logger.warn(
       {
         job_id: input.jobId,
@@ -149,7 +146,7 @@ export async function callOnce(
     // The job's own deadline cutting a call short says nothing about the provider's health.
     if (ownDeadline || error.kind === 'aborted') {
       ctx.breakers.release(permit);
-      return { kind: 'deadline' };
+      return { kind: 'deadline', attempts: [failed] };
     }
     ctx.observer.providerCall?.({
       target,
@@ -170,6 +167,6 @@ export async function callOnce(
         retryAfterMs: error.retryAfterMs,
       });
     }
-    return { kind: 'failed', error, saturated };
+    return { kind: 'failed', error, saturated, attempts: [failed] };
   }
 }

@@ -24,7 +24,7 @@ export function checkAnswer(request: CompletionRequest, completion: Completion):
  * An answer that came back but failed its check: an `invalid_output` attempt in the trail, and a
  * breaker failure only once the target's streak of invalid answers reaches
  * `breaker.invalid_output_threshold`; until then the call counts as the success it was for the
- * provider's health. The caller moves on to the next target.
+ * provider's health. Answers the attempt; the caller moves on to the next target.
  */
 export async function recordInvalidOutput(
   ctx: WorkerContext,
@@ -35,9 +35,8 @@ export async function recordInvalidOutput(
     jobId: string;
     message: string;
     latencyMs: number;
-    attempts: Attempt[];
   },
-): Promise<void> {
+): Promise<Attempt> {
   const { target, level, message } = input;
   const counts = ctx.invalidOutput.invalid(target.id);
   if (counts)
@@ -48,18 +47,6 @@ export async function recordInvalidOutput(
       retryAfterMs: null,
     });
   else ctx.breakers.recordSuccess(input.permit);
-  input.attempts.push({
-    level: level.level,
-    level_name: level.name,
-    provider: target.provider,
-    model: target.model,
-    outcome: 'error',
-    class: 'invalid_output',
-    status: null,
-    error: message.slice(0, 500),
-    latency_ms: input.latencyMs,
-    at: new Date(ctx.clock.now()).toISOString(),
-  });
   ctx.logger.warn(
     {
       job_id: input.jobId,
@@ -70,4 +57,16 @@ export async function recordInvalidOutput(
     },
     'answer failed its output check',
   );
+  return {
+    level: level.level,
+    level_name: level.name,
+    provider: target.provider,
+    model: target.model,
+    outcome: 'error',
+    class: 'invalid_output',
+    status: null,
+    error: message.slice(0, 500),
+    latency_ms: input.latencyMs,
+    at: new Date(ctx.clock.now()).toISOString(),
+  };
 }

@@ -1,4 +1,4 @@
-import type { Queue } from 'bullmq';
+import type { Job, JobsOptions } from 'bullmq';
 import type { FallbackConfig, LevelConfig, ProviderSettings } from '../config/types.js';
 import type { Breakers } from '../breaker/types.js';
 import type { ResponseCache } from '../cache/response-cache.js';
@@ -12,6 +12,17 @@ import type { InvalidOutputStreaks } from '../output/invalid-streak.js';
 import type { Clock, CostFn, WorkerObserver } from '../jobs/hooks.js';
 import type { ReplicaWait } from '../util/replica-wait.js';
 
+/** What the core loop uses of a BullMQ job: a unit test gives a plain object with these. */
+export type LevelJob = Pick<
+  Job,
+  'id' | 'data' | 'timestamp' | 'queueName' | 'updateData' | 'moveToDelayed' | 'moveToWait'
+>;
+
+/** What the core loop uses of a level's BullMQ queue: adding a job moved down to it. */
+export interface LevelQueue {
+  add(name: string, data: unknown, options: JobsOptions): Promise<unknown>;
+}
+
 /** Everything a level worker needs, built once at start-up and shared by every job. */
 export interface WorkerContext {
   levels: LevelConfig[];
@@ -21,9 +32,9 @@ export interface WorkerContext {
   breakers: Breakers;
   availability: LevelAvailability;
   results: ResultStore;
-  cache: ResponseCache;
-  /** The queue of a level, by name, for rerouting. */
-  queue(levelName: string): Queue;
+  cache: Pick<ResponseCache, 'get' | 'entry'>;
+  /** The queue of a level, by name, for moving jobs down. */
+  queue(levelName: string): LevelQueue;
   cost: CostFn;
   /** Invalid answers in a row per target, which decide when they count for the breaker. */
   invalidOutput: InvalidOutputStreaks;

@@ -3,7 +3,8 @@ import type { LevelConfig, WorkerConfig } from '../config/types.js';
 import { isFinal } from '../ladder/result.js';
 import type { WorkerContext } from './context.js';
 import { jobIdentity } from './job-identity.js';
-import { processJob, type JobSummary } from './process-job.js';
+import { processJob } from './process-job.js';
+import type { JobSummary } from './outcome.js';
 import { failedRecord } from '../jobs/records.js';
 import { writeFinalRecord } from '../results/final-record.js';
 
@@ -19,7 +20,7 @@ export interface LevelWorkerOptions {
 
 /**
  * A BullMQ worker for one level's queue. BullMQ's own attempts stay at 1: the ladder retries and
- * reroutes itself, and a BullMQ failure is only the final word on a job the ladder gave up on.
+ * moves jobs down itself, and a BullMQ failure is only the final word on a job the ladder gave up on.
  */
 export function createLevelWorker(options: LevelWorkerOptions): Worker<unknown, JobSummary> {
   const { ctx, level, settings } = options;

@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
 import type { LevelConfig } from '../config/types.js';
 import { requestHash } from '../cache/request-hash.js';
 import { isCacheable } from '../cache/response-cache.js';
@@ -7,48 +7,24 @@ import { splitJobData, type LadderJobMeta } from '../jobs/job-data.js';
 import { parseJob } from '../ladder/job-schema.js';
 import { jobMetaAt } from './raw-job-meta.js';
 import { isFinal, type Attempt, type JobResult } from '../ladder/result.js';
-import type { WorkerContext } from './context.js';
+import type { LevelJob, WorkerContext } from './context.js';
 import { completedRecord, failedRecord, initialRecord } from '../jobs/records.js';
-import { addOptions, JOB_NAME } from '../jobs/queues.js';
 import { jobIdentity } from './job-identity.js';
-import { routeDown, type JobAtLevel } from './route-down.js';
+import { moveDown, planMoveDown, repairStaleCopy, type JobAtLevel } from './move-down.js';
 import { endJob, releaseWhenReplicated } from '../results/final-record.js';
-import { serveLevel, type ServeOutcome } from './serve-level.js';
+import { serveLevel } from './serve-level.js';
 import { QuotaGate } from './quota-gate.js';
 import { requeueInterrupted } from './requeue-interrupted.js';
 import { resumeQuota } from '../quota/wait-decision.js';
-import { endLevelStream, finalStreamOf, openJobStream, trackAttempts } from './stream-hook.js';
-
-/** What the BullMQ job returns; the result record is what callers read. */
-export type JobSummary =
-  | { status: 'completed' | 'failed'; level: number }
-  | { status: 'rerouted'; to: number }
-  | { status: 'skipped'; why: string };
-
-/**
- * A copy of a job found above the level its record names: either a duplicate, or the job left
- * behind by a process that died between moving the record and adding the job further down. Adding
- * it there by id is a no-op in the first case and the repair in the second.
- */
-export async function repairStaleCopy(
-  ctx: WorkerContext,
-  status: string,
-  recordLevel: number,
-  job: Job,
-): Promise<void> {
-  if (status !== 'queued') return;
-  const target = ctx.levels[recordLevel - 1];
-  if (!target) return;
-  await ctx
-    .queue(target.name)
-    .add(JOB_NAME, job.data, addOptions(jobIdentity(job).id, job.data as object));
-}
+import { endLevelStream, finalStreamOf, openJobStream } from './stream-hook.js';
+import type { JobSummary, LevelOutcome } from './outcome.js';
+import type { JobStreamSession } from '../streaming/session.js';
 
 /** Runs one BullMQ job at one level: serve it here, move it down, or end it. */
 export async function processJob(
   ctx: WorkerContext,
   level: LevelConfig,
-  job: Job,
+  job: LevelJob,
   token?: string,
 ): Promise<JobSummary> {
   const startedAtMs = ctx.clock.now();
@@ -82,11 +58,8 @@ export async function processJob(
   if (identity.alias !== undefined) await ctx.results.alias(identity.alias, id);
   if (claim.held) {
     // A run before this one wrote the answer and died before a replica confirmed it.
-    await releaseWhenReplicated(
-      ctx,
-      id,
-      parsed.ok ? finalStreamOf(ctx, parsed.job, id) : undefined,
-    );
+    const stream = parsed.ok ? finalStreamOf(ctx, parsed.job, id) : undefined;
+    await releaseWhenReplicated(ctx, id, stream);
     return { status: 'skipped', why: `already ${claim.status} (held answer released)` };
   }
   if (!claim.created && isFinal(claim.status))
@@ -122,9 +95,6 @@ export async function processJob(
 
   const meta = resolved.meta;
   const stream = await openJobStream(ctx, parsed.job, id);
-  const attempts: Attempt[] = stream
-    ? trackAttempts(record.attempts, stream)
-    : [...record.attempts];
   const deadlineAt =
     parsed.job.deadline_ms === undefined ? null : meta.enqueued_at + parsed.job.deadline_ms;
   // The exact check (budgets read from Redis) as the job starts here: concurrent workers cannot
@@ -132,14 +102,6 @@ export async function processJob(
   const agent =
     typeof parsed.job.metadata?.agent === 'string' ? parsed.job.metadata.agent : undefined;
   const refused = level.kind === 'llm' ? await ctx.availability.admit?.(level, { agent }) : null;
-  if (refused)
-    attempts.push({
-      level: level.level,
-      level_name: level.name,
-      outcome: 'skipped',
-      reason: skipReasonFor(refused),
-      at: new Date(ctx.clock.now()).toISOString(),
-    });
   const { parked: _parked, ...kept } = quota;
   const gate = new QuotaGate(ctx, {
     bull: job,
@@ -149,111 +111,134 @@ export async function processJob(
     meta,
     quota: kept,
     record,
-    attempts,
+    trail: record.attempts,
     level,
     deadlineAt,
   });
-  const outcome: ServeOutcome = refused
-    ? { kind: 'move_on' }
+  const outcome: LevelOutcome = refused
+    ? {
+        kind: 'unserved',
+        why: 'exhausted',
+        attempts: told(stream, {
+          level: level.level,
+          level_name: level.name,
+          outcome: 'skipped',
+          reason: skipReasonFor(refused),
+          at: new Date(ctx.clock.now()).toISOString(),
+        }),
+      }
     : await serveLevel(ctx, {
         level,
         job: parsed.job,
         jobId: id,
         deadlineAt,
         prefer: meta.prefer,
-        attempts,
         gate,
         stream: stream ?? undefined,
       });
-  if (outcome.kind === 'interrupted')
-    return requeueInterrupted(ctx, { job, token, record, attempts });
+  const trail = [...record.attempts, ...outcome.attempts];
+  if (outcome.kind === 'interrupted') return requeueInterrupted(ctx, { job, token, record, trail });
   await endLevelStream(stream, level, outcome.kind === 'served' ? outcome : null);
-  return settle(ctx, {
-    level,
-    job: parsed.job,
-    meta: { ...meta, quota: kept },
-    record,
-    attempts,
-    outcome,
-    startedAtMs,
-    deadlineAt,
-  });
-}
-
-async function settle(
-  ctx: WorkerContext,
-  s: JobAtLevel & { startedAtMs: number; outcome: ServeOutcome },
-): Promise<JobSummary> {
-  const { level, record, attempts, outcome } = s;
-  const nowMs = ctx.clock.now();
-  if (outcome.kind === 'served') {
-    const target = outcome.target;
-    const done = completedRecord({
-      record,
+  return endLevel(
+    ctx,
+    {
       level,
-      source: outcome.source,
-      completion: outcome.completion,
-      provider: target?.provider,
-      model: target?.model,
-      costUsd: target
-        ? ctx.cost(target, outcome.completion.usage)
-        : outcome.source === 'llm'
-          ? null
-          : 0,
-      attempts,
-      nowMs,
-      startedAtMs: s.startedAtMs,
-    });
-    // The answer goes to the response cache in the same round trip as the final record, unless
-    // it was cut off (isCacheable).
-    const cache =
-      outcome.source === 'llm' &&
-      target &&
-      s.job.cache !== false &&
-      isCacheable(outcome.completion.output)
-        ? ctx.cache.entry(requestHash(s.job.request), {
-            output: outcome.completion.output,
-            usage: outcome.completion.usage,
-            provider: target.provider,
-            model: target.model,
-            level: level.level,
-            at: new Date(nowMs).toISOString(),
-          })
-        : undefined;
-    const served = outcome.source === 'cache' ? { cachedUsage: outcome.cachedUsage } : undefined;
-    await endJob(ctx, done, { cache, stream: finalStreamOf(ctx, s.job, record.id), served });
-    return { status: 'completed', level: level.level };
-  }
-  if (outcome.kind === 'superseded') {
-    return { status: 'skipped', why: `another run made the result ${outcome.status}` };
-  }
-  if (outcome.kind === 'caller') {
-    const message = `${outcome.error.provider}/${outcome.error.model} refused the request (${outcome.error.status ?? 'no status'}): ${outcome.error.message}`;
-    await endJob(
-      ctx,
-      failedRecord({
-        record,
-        level,
-        message,
-        errorClass: 'caller',
-        attempts,
-        nowMs,
-        startedAtMs: s.startedAtMs,
-      }),
-      { stream: finalStreamOf(ctx, s.job, record.id) },
-    );
-    throw new UnrecoverableError(message);
-  }
-  return moveDown(ctx, s);
+      job: parsed.job,
+      meta: { ...meta, quota: kept },
+      record,
+      trail,
+      startedAtMs,
+      deadlineAt,
+    },
+    outcome,
+    stream,
+  );
 }
 
-async function moveDown(
+/** Attempts a streamed job's readers are told of as they join its trail. */
+function told(stream: JobStreamSession | null, ...attempts: Attempt[]): Attempt[] {
+  for (const attempt of attempts) stream?.attempt(attempt);
+  return attempts;
+}
+
+/**
+ * What follows a level's outcome: the answer becomes the final record (and a response-cache
+ * entry), a caller's fault fails the job, and a job not served here moves down the ladder.
+ */
+async function endLevel(
   ctx: WorkerContext,
   s: JobAtLevel & { startedAtMs: number },
+  outcome: Exclude<LevelOutcome, { kind: 'interrupted' }>,
+  stream: JobStreamSession | null,
 ): Promise<JobSummary> {
-  const routed = await routeDown(ctx, { ...s, requireStatus: 'active' });
-  if (routed.kind === 'failed') throw new UnrecoverableError(routed.message);
-  if (routed.kind === 'raced')
-    return { status: 'skipped', why: `the record became ${routed.status ?? 'unknown'}` };
-  return { status: 'rerouted', to: routed.to };
+  const { level, record, trail } = s;
+  const nowMs = ctx.clock.now();
+  const finalStream = finalStreamOf(ctx, s.job, record.id);
+  switch (outcome.kind) {
+    case 'served': {
+      const target = outcome.target;
+      const done = completedRecord({
+        record,
+        level,
+        source: outcome.source,
+        completion: outcome.completion,
+        provider: target?.provider,
+        model: target?.model,
+        costUsd: target
+          ? ctx.cost(target, outcome.completion.usage)
+          : outcome.source === 'llm'
+            ? null
+            : 0,
+        attempts: trail,
+        nowMs,
+        startedAtMs: s.startedAtMs,
+      });
+      // The answer goes to the response cache in the same round trip as the final record, unless
+      // it was cut off (isCacheable).
+      const cache =
+        outcome.source === 'llm' &&
+        target &&
+        s.job.cache !== false &&
+        isCacheable(outcome.completion.output)
+          ? ctx.cache.entry(requestHash(s.job.request), {
+              output: outcome.completion.output,
+              usage: outcome.completion.usage,
+              provider: target.provider,
+              model: target.model,
+              level: level.level,
+              at: new Date(nowMs).toISOString(),
+            })
+          : undefined;
+      const served = outcome.source === 'cache' ? { cachedUsage: outcome.cachedUsage } : undefined;
+      await endJob(ctx, done, { cache, stream: finalStream, served });
+      return { status: 'completed', level: level.level };
+    }
+    case 'superseded':
+      return { status: 'skipped', why: `another run made the result ${outcome.status}` };
+    case 'caller': {
+      const { error } = outcome;
+      const message = `${error.provider}/${error.model} refused the request (${error.status ?? 'no status'}): ${error.message}`;
+      await endJob(
+        ctx,
+        failedRecord({
+          record,
+          level,
+          message,
+          errorClass: 'caller',
+          attempts: trail,
+          nowMs,
+          startedAtMs: s.startedAtMs,
+        }),
+        { stream: finalStream },
+      );
+      throw new UnrecoverableError(message);
+    }
+    case 'unserved': {
+      const plan = planMoveDown(ctx, s);
+      told(stream, ...plan.skipped);
+      const moved = await moveDown(ctx, { ...s, requireStatus: 'active' }, plan);
+      if (moved.status === 'failed') throw new UnrecoverableError(moved.message);
+      return moved;
+    }
+  }
 }

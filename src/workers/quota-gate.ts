@@ -13,11 +13,11 @@ import type { QuotaMeta } from '../quota/types.js';
 import type { WorkerContext } from './context.js';
 
 /** What the gate answers before a call: call now (with a lease to settle), or skip the target. */
-export type GateAnswer = { kind: 'go'; lease: Lease | null } | { kind: 'skip' };
+export type GateAnswer = { kind: 'go'; lease: Lease | null } | { kind: 'skip'; attempt: Attempt };
 
 /** The job as the gate needs it; `quota` is updated in place as waits end and begin. */
 export interface GatedJob {
-  bull: Job;
+  bull: Pick<Job, 'updateData' | 'moveToDelayed'>;
   /** BullMQ's lock token: moving the job to delayed needs it. */
   token: string | undefined;
   job: JobInput;
@@ -25,7 +25,8 @@ export interface GatedJob {
   meta: LadderJobMeta;
   quota: QuotaMeta;
   record: JobResult;
-  attempts: Attempt[];
+  /** The job's trail as it came to this level; a parked job's record gets it and the level's. */
+  trail: readonly Attempt[];
   level: LevelConfig;
   deadlineAt: number | null;
 }
@@ -49,7 +50,12 @@ export class QuotaGate {
     private readonly g: GatedJob,
   ) {}
 
-  async before(target: TargetRef, callTimeoutMs: number): Promise<GateAnswer> {
+  /** `madeHere`: the attempts made at this level so far, which a parked job's record keeps. */
+  async before(
+    target: TargetRef,
+    callTimeoutMs: number,
+    madeHere: readonly Attempt[],
+  ): Promise<GateAnswer> {
     const quota = this.ctx.quota;
     if (!quota?.managed(target.id)) return { kind: 'go', lease: null };
     const admission = await quota.admit({
@@ -77,9 +83,9 @@ export class QuotaGate {
       waitMs: admission.waitMs,
       reason: decision.wait ? admission.reason : `gave_up_${decision.why}`,
     });
-    if (decision.wait) return this.park(target, admission.waitMs);
+    if (decision.wait) return this.park(target, admission.waitMs, madeHere);
     await quota.leave(target.id, this.g.jobId);
-    this.g.attempts.push({
+    const attempt: Attempt = {
       level: this.g.level.level,
       level_name: this.g.level.name,
       provider: target.provider,
@@ -88,8 +94,8 @@ export class QuotaGate {
       reason: 'quota',
       waited_ms: waitedMs,
       at: new Date(now).toISOString(),
-    });
-    return { kind: 'skip' };
+    };
+    return { kind: 'skip', attempt };
   }
 
   /** After a successful call. */
@@ -139,7 +145,11 @@ export class QuotaGate {
    * Back to the queue until the target has room: the record says queued again (with the trail so
    * far), the job data remembers what it waited for, and BullMQ holds it delayed. Never returns.
    */
-  private async park(target: TargetRef, waitMs: number): Promise<never> {
+  private async park(
+    target: TargetRef,
+    waitMs: number,
+    madeHere: readonly Attempt[],
+  ): Promise<never> {
     const { bull, record } = this.g;
     const now = this.ctx.clock.now();
     const quota: QuotaMeta = { ...this.g.quota, parked: { target: target.id, at: now } };
@@ -147,7 +157,7 @@ export class QuotaGate {
       {
         ...record,
         status: 'queued',
-        attempts: this.g.attempts,
+        attempts: [...this.g.trail, ...madeHere],
         timing: { ...record.timing, quota_wait_ms: this.g.quota.total_ms },
       },
       { requireStatus: 'active' },

@@ -1,6 +1,6 @@
-import { WaitingError, type Job } from 'bullmq';
+import { WaitingError } from 'bullmq';
 import type { Attempt, JobResult } from '../ladder/result.js';
-import type { WorkerContext } from './context.js';
+import type { LevelJob, WorkerContext } from './context.js';
 
 /**
  * A job whose provider call this process cut on shutdown goes straight back to its queue, its
@@ -9,10 +9,15 @@ import type { WorkerContext } from './context.js';
  */
 export async function requeueInterrupted(
   ctx: WorkerContext,
-  s: { job: Job; token: string | undefined; record: JobResult; attempts: Attempt[] },
+  s: {
+    job: Pick<LevelJob, 'moveToWait'>;
+    token: string | undefined;
+    record: JobResult;
+    trail: Attempt[];
+  },
 ): Promise<never> {
   await ctx.results.write(
-    { ...s.record, status: 'queued', attempts: s.attempts },
+    { ...s.record, status: 'queued', attempts: s.trail },
     { requireStatus: 'active' },
   );
   await s.job.moveToWait(s.token);

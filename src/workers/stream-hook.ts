@@ -1,6 +1,5 @@
 import type { LevelConfig, TargetRef } from '../config/types.js';
 import type { JobInput } from '../ladder/job-schema.js';
-import type { Attempt } from '../ladder/result.js';
 import type { Completion, Provider } from '../providers/contract.js';
 import { JobStreamSession } from '../streaming/session.js';
 import { callStreaming } from '../streaming/stream-call.js';
@@ -24,22 +23,6 @@ export async function openJobStream(
 ): Promise<JobStreamSession | null> {
   if (job.stream !== true || !ctx.streams) return null;
   return ctx.streams.open(jobId);
-}
-
-/**
- * The trail of a streamed job: every entry goes to readers (`attempt` event) as it is added, by
- * whichever part of the worker adds it, so the core loop keeps pushing to a plain array.
- */
-export function trackAttempts(start: readonly Attempt[], session: JobStreamSession): Attempt[] {
-  const list = [...start];
-  list.push = (...items: Attempt[]): number => {
-    for (const item of items) {
-      Array.prototype.push.call(list, item);
-      session.attempt(item);
-    }
-    return list.length;
-  };
-  return list;
 }
 
 /** One provider call: streamed into the job's stream when it has one, a plain call otherwise. */

@@ -1,17 +1,27 @@
-import type { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { LevelConfig } from '../config/types.js';
 import { splitJobData } from '../jobs/job-data.js';
 import { parseJob } from '../ladder/job-schema.js';
-import { isFinal, type Attempt } from '../ladder/result.js';
+import { isFinal } from '../ladder/result.js';
 import type { WorkerContext } from './context.js';
-import { repairStaleCopy } from './process-job.js';
 import { jobIdentity } from './job-identity.js';
 import { jobMetaAt } from './raw-job-meta.js';
 import { initialRecord } from '../jobs/records.js';
-import { routeDown } from './route-down.js';
+import { moveDown, repairStaleCopy } from './move-down.js';
 
 /** Waiting kinds a down level is emptied of; delayed jobs get promoted even while it is paused. */
 const SWEPT = ['prioritized', 'waiting', 'delayed'] as const;
+
+/** What the sweep uses of a BullMQ job and of a level's queue (a BullMQ Queue is one). */
+export type SweptJob = Pick<Job, 'id' | 'data' | 'timestamp' | 'queueName' | 'remove'>;
+export interface SweptQueue {
+  getJobs(
+    types: (typeof SWEPT)[number][],
+    start: number,
+    end: number,
+    asc: boolean,
+  ): Promise<SweptJob[]>;
+}
 
 /**
  * Moves the jobs waiting at a down level to the next level that takes jobs, oldest first, keeping
@@ -22,7 +32,7 @@ const SWEPT = ['prioritized', 'waiting', 'delayed'] as const;
 export async function sweepLevel(
   ctx: WorkerContext,
   level: LevelConfig,
-  queue: Queue,
+  queue: SweptQueue,
   batch = 500,
 ): Promise<number> {
   let moved = 0;
@@ -33,7 +43,11 @@ export async function sweepLevel(
   return moved;
 }
 
-async function moveWaitingJob(ctx: WorkerContext, level: LevelConfig, job: Job): Promise<boolean> {
+async function moveWaitingJob(
+  ctx: WorkerContext,
+  level: LevelConfig,
+  job: SweptJob,
+): Promise<boolean> {
   const { input, meta: given } = splitJobData(job.data);
   const parsed = parseJob(input);
   // An invalid raw job is left for the worker, which fails it with its reasons once the level is back.
@@ -55,29 +69,29 @@ async function moveWaitingJob(ctx: WorkerContext, level: LevelConfig, job: Job):
     return true;
   }
   if (record.status !== 'queued') return false;
-  const attempts: Attempt[] = [
+  const trail = [
     ...record.attempts,
     {
       level: level.level,
       level_name: level.name,
-      outcome: 'skipped',
-      reason: 'level_down',
+      outcome: 'skipped' as const,
+      reason: 'level_down' as const,
       at: new Date(ctx.clock.now()).toISOString(),
     },
   ];
   const deadlineAt =
     parsed.job.deadline_ms === undefined ? null : meta.enqueued_at + parsed.job.deadline_ms;
-  const routed = await routeDown(ctx, {
+  const moved = await moveDown(ctx, {
     level,
     job: parsed.job,
     meta,
     record,
-    attempts,
+    trail,
     startedAtMs: null,
     deadlineAt,
     requireStatus: 'queued',
   });
-  if (routed.kind === 'raced') return false;
+  if (moved.status === 'skipped') return false;
   // A job a worker locked meanwhile cannot be removed; its record already sent it on, so the
   // worker will find the copy stale.
   await job.remove().catch(() => undefined);

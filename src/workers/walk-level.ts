@@ -1,22 +1,10 @@
 import type { TargetRef } from '../config/types.js';
 import type { Permit } from '../breaker/types.js';
-import { isFinal } from '../ladder/result.js';
-import type { Completion } from '../providers/contract.js';
-import type { ProviderError } from '../providers/provider-error.js';
+import { isFinal, type Attempt } from '../ladder/result.js';
 import { callOnce, type CallJob } from './call-target.js';
 import type { WorkerContext } from './context.js';
 import { nextStep } from './next-step.js';
-
-export type LevelOutcome =
-  | { kind: 'served'; target: TargetRef; completion: Completion }
-  /** A caller's fault: the job fails at once, wherever it is. */
-  | { kind: 'caller'; error: ProviderError }
-  | { kind: 'exhausted' }
-  | { kind: 'deadline' }
-  /** Another run of the same job (a stalled copy's original) finished it: no more calls. */
-  | { kind: 'superseded'; status: string }
-  /** This process is shutting down: the job goes back to its queue, nothing is recorded. */
-  | { kind: 'interrupted' };
+import type { LevelEnd, LevelOutcome } from './outcome.js';
 
 export interface WalkInput extends CallJob {
   /** Epoch ms after which the job stops climbing down; null for none. */
@@ -32,77 +20,103 @@ function orderTargets(targets: TargetRef[], prefer: string | undefined): TargetR
 
 /**
  * Tries a level's targets in priority order, retrying listed transient errors on the same target
- * with backoff, and answers what became of the job at this level. Each call is `callOnce`; what
- * follows a call that did not serve the job is `nextStep`'s decision.
+ * with backoff, and answers what became of the job at this level with the attempts made here. Each
+ * call is `callOnce`; what follows a call that did not serve the job is `nextStep`'s decision.
  */
 export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<LevelOutcome> {
   const run = { callsMade: 0 };
+  let attempts: Attempt[] = [];
   for (const target of orderTargets(input.level.targets, input.prefer)) {
-    const outcome = await walkTarget(ctx, input, target, run);
-    if (outcome !== 'next_target') return outcome;
+    const turn = await walkTarget(ctx, input, target, run, attempts);
+    attempts = [...attempts, ...turn.attempts];
+    if (turn.end !== 'next_target') return { ...turn.end, attempts };
   }
-  return { kind: 'exhausted' };
+  return { kind: 'unserved', why: 'exhausted', attempts };
 }
 
-/** The calls of one target: until it serves the job, the loop moves on, or the level stops. */
+/**
+ * The calls of one target: until it serves the job, the loop moves on, or the level stops.
+ * `earlier`: the attempts this level made before (a parked job's record keeps them).
+ */
 async function walkTarget(
   ctx: WorkerContext,
   input: WalkInput,
   target: TargetRef,
   run: { callsMade: number },
-): Promise<LevelOutcome | 'next_target'> {
-  const { level, attempts } = input;
+  earlier: readonly Attempt[],
+): Promise<{ end: LevelEnd | 'next_target'; attempts: Attempt[] }> {
+  const { level } = input;
+  let made: Attempt[] = [];
+  // A streamed job's readers get each attempt as it joins the trail, before the next call: the
+  // stream decides from it whether that call may continue the text already sent.
+  const add = (more: Attempt[]): void => {
+    for (const attempt of more) input.stream?.attempt(attempt);
+    made = [...made, ...more];
+  };
+  const end = (
+    how: LevelEnd | 'next_target',
+  ): { end: LevelEnd | 'next_target'; attempts: Attempt[] } => ({
+    end: how,
+    attempts: made,
+  });
   const stamp = (): string => new Date(ctx.clock.now()).toISOString();
   const remaining = (): number =>
     input.deadlineAt === null ? Number.POSITIVE_INFINITY : input.deadlineAt - ctx.clock.now();
   const provider = ctx.providers.get(target.provider);
   const settings = ctx.providerSettings[target.provider];
   if (!provider || !settings) {
-    attempts.push({
-      level: level.level,
-      level_name: level.name,
-      provider: target.provider,
-      model: target.model,
-      outcome: 'error',
-      class: 'misconfigured',
-      status: null,
-      error: `provider ${target.provider} is not configured in this worker`,
-      at: stamp(),
-    });
-    return 'next_target';
+    add([
+      {
+        level: level.level,
+        level_name: level.name,
+        provider: target.provider,
+        model: target.model,
+        outcome: 'error',
+        class: 'misconfigured',
+        status: null,
+        error: `provider ${target.provider} is not configured in this worker`,
+        at: stamp(),
+      },
+    ]);
+    return end('next_target');
   }
   let rateLimited = 0;
   for (let call = 0; call <= ctx.fallback.maxRetries; call++) {
-    if (remaining() <= 0) return { kind: 'deadline' };
-    if (ctx.shutdown?.aborted) return { kind: 'interrupted' };
+    if (remaining() <= 0) return end({ kind: 'unserved', why: 'deadline' });
+    if (ctx.shutdown?.aborted) return end({ kind: 'interrupted' });
     // Waiting for quota parks the job (BullMQ delayed) or skips the target; never a retry.
     const gated = input.gate
-      ? await input.gate.before(target, settings.timeoutMs)
+      ? await input.gate.before(target, settings.timeoutMs, [...earlier, ...made])
       : { kind: 'go' as const, lease: null };
-    if (gated.kind === 'skip') return 'next_target';
+    if (gated.kind === 'skip') {
+      add([gated.attempt]);
+      return end('next_target');
+    }
     // A worker that lost its lock may still be running this job: once either run has made the
     // result final, the other stops before its next provider call. The first call follows the
     // claim, which already checked, so only later calls pay the round trip.
     if (run.callsMade > 0) {
       const status = await ctx.results.status(input.jobId);
-      if (status !== null && isFinal(status)) return { kind: 'superseded', status };
+      if (status !== null && isFinal(status)) return end({ kind: 'superseded', status });
     }
     run.callsMade++;
     const permit: Permit | null = await ctx.breakers.acquire(target.id);
     if (!permit) {
       await input.gate?.unused(gated.lease);
-      attempts.push({
-        level: level.level,
-        level_name: level.name,
-        provider: target.provider,
-        model: target.model,
-        outcome: 'skipped',
-        reason: 'breaker_open',
-        at: stamp(),
-      });
-      return 'next_target';
+      add([
+        {
+          level: level.level,
+          level_name: level.name,
+          provider: target.provider,
+          model: target.model,
+          outcome: 'skipped',
+          reason: 'breaker_open',
+          at: stamp(),
+        },
+      ]);
+      return end('next_target');
     }
-    const outcome = await callOnce(ctx, input, {
+    const called = await callOnce(ctx, input, {
       target,
       provider,
       settings,
@@ -110,10 +124,11 @@ async function walkTarget(
       lease: gated.lease,
       remainingMs: remaining(),
     });
-    if (outcome.kind === 'answered')
-      return { kind: 'served', target, completion: outcome.completion };
+    add(called.attempts);
+    if (called.kind === 'answered')
+      return end({ kind: 'served', source: 'llm', target, completion: called.completion });
     const step = nextStep({
-      outcome,
+      outcome: called,
       call,
       rateLimited,
       remainingMs: remaining(),
@@ -122,11 +137,15 @@ async function walkTarget(
     });
     switch (step.kind) {
       case 'next_target':
-        return 'next_target';
+        return end('next_target');
       case 'stop':
-        if (step.why === 'caller' && outcome.kind === 'failed')
-          return { kind: 'caller', error: outcome.error };
-        return { kind: step.why === 'interrupted' ? 'interrupted' : 'deadline' };
+        if (step.why === 'caller' && called.kind === 'failed')
+          return end({ kind: 'caller', error: called.error });
+        return end(
+          step.why === 'interrupted'
+            ? { kind: 'interrupted' }
+            : { kind: 'unserved', why: 'deadline' },
+        );
       case 'readmit':
         rateLimited++;
         call--;
@@ -136,5 +155,5 @@ async function walkTarget(
         break;
     }
   }
-  return 'next_target';
+  return end('next_target');
 }
