@@ -16,7 +16,7 @@ import { serveLevel } from './serve-level.js';
 import { QuotaGate } from './quota-gate.js';
 import { requeueInterrupted } from './requeue-interrupted.js';
 import { resumeQuota } from '../quota/wait-decision.js';
-import { endLevelStream, finalStreamOf, openJobStream } from './stream-hook.js';
+import { endLevelStream, finalStreamOf, startJobStream } from './stream-hook.js';
 import type { JobSummary, LevelOutcome } from './outcome.js';
 import type { JobStreamSession } from '../streaming/session.js';
 
@@ -45,6 +45,7 @@ export async function processJob(
     floor: level.level,
     enqueued_at: enqueuedAt,
   };
+  const opening = startJobStream(ctx, parsed.ok ? parsed.job : null, id);
   const claim = await ctx.results.claim(
     initialRecord({
       id,
@@ -94,7 +95,7 @@ export async function processJob(
   }
 
   const meta = resolved.meta;
-  const stream = await openJobStream(ctx, parsed.job, id);
+  const stream = await opening;
   const deadlineAt =
     parsed.job.deadline_ms === undefined ? null : meta.enqueued_at + parsed.job.deadline_ms;
   // The exact check (budgets read from Redis) as the job starts here: concurrent workers cannot

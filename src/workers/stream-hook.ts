@@ -15,14 +15,21 @@ export function finalStreamOf(
   return job.stream === true && ctx.streams ? ctx.streams.final(jobId) : undefined;
 }
 
-/** The job's stream session when it asked for one and this worker writes streams; else null. */
-export async function openJobStream(
+/**
+ * The job's stream session when it asked for one and this worker writes streams; else null.
+ * Started before the record's claim, so reading back what readers hold so far costs no round trip
+ * of its own on the way to the provider call; a job that ends at its claim drops it.
+ */
+export function startJobStream(
   ctx: WorkerContext,
-  job: JobInput,
+  job: JobInput | null,
   jobId: string,
 ): Promise<JobStreamSession | null> {
-  if (job.stream !== true || !ctx.streams) return null;
-  return ctx.streams.open(jobId);
+  if (job?.stream !== true || !ctx.streams) return Promise.resolve(null);
+  const opening = ctx.streams.open(jobId);
+  // Awaited once the claim lets the job run; a job skipped there never awaits it.
+  opening.catch(() => undefined);
+  return opening;
 }
 
 /** One provider call: streamed into the job's stream when it has one, a plain call otherwise. */
