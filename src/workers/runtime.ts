@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Worker } from 'bullmq';
 import type { RedisClient } from '../util/redis.js';
 import type { Breakers } from '../breaker/types.js';
@@ -137,6 +138,9 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       : undefined;
 
   const shutdown = new AbortController();
+  // Every provider call in flight listens to it (the SDKs' fetch too): at a concurrency above ten
+  // Node would call that a leak and print a warning per process. The listeners go with their calls.
+  setMaxListeners(0, shutdown.signal);
   const ctx: WorkerContext = {
     levels: config.levels,
     fallback: config.fallback,

@@ -60,3 +60,37 @@ describe('shutting a worker down', () => {
     }
   });
 });
+
+describe('the shutdown signal every call listens to', () => {
+  it('carries more calls in flight than Node’s default of ten listeners without a leak warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => {
+      warnings.push(`${w.name}: ${w.message}`);
+    };
+    process.on('warning', onWarning);
+    const config = testConfig({
+      levels: [
+        { name: 'full', targets: ['simulated/slow'] },
+        { name: 'static', serve: 'static' },
+      ],
+      providers: { simulated: { latency_ms: 300, failure_rate: 0 } },
+      worker: { concurrency: 16 },
+    });
+    const ladder = await startTestLadder(config);
+    try {
+      const ids = await ladder.ops.enqueueMany(
+        Array.from({ length: 16 }, (_, i) => job(`call ${i}`)),
+      );
+      const results = await Promise.all(
+        ids.map(({ id }) => ladder.ops.result(id, { timeoutMs: 20_000 })),
+      );
+      expect(results.map((r) => r?.status)).toEqual(ids.map(() => 'completed'));
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => /MaxListeners/.test(w))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await ladder.close();
+    }
+  });
+});
