@@ -2,37 +2,38 @@ import { Queue } from 'bullmq';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LadderClient } from '../../src/producer/ladder-client.js';
-import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider/server.js';
+import type { FakeProvider } from '../helpers/fake-provider/server.js';
 import { freePort } from '../helpers/redis-server.js';
 import { BAD_BODIES, badJob, validJob } from './bad-jobs.js';
 import { crashLines, Fleet, leftoverJobs } from './fleet.js';
 import { JobLedger } from './ledger.js';
-import { API_TOKEN, faultConfig, LEVEL_NAMES, reportFigures, type FaultConfig } from './setup.js';
+import {
+  API_TOKEN,
+  faultConfig,
+  LEVEL_NAMES,
+  reportFigures,
+  withFakeProvider,
+  type FaultConfig,
+} from './setup.js';
 
 let fake: FakeProvider;
+withFakeProvider((f) => (fake = f));
 let fleet: Fleet;
 let config: FaultConfig;
 let url: string;
 const statuses: Record<string, number> = {};
 
 beforeAll(async () => {
-  fake = await startFakeProvider();
   config = faultConfig(inject('redisUrl'), fake, {
     api: { tokens: [API_TOKEN], max_body_bytes: 4 * 1024 * 1024 },
   });
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
   fleet = new Fleet(config.path);
-  const api = fleet.spawn(['api', '--port', String(port)]);
-  const worker = fleet.spawn(['worker', ...LEVEL_NAMES.flatMap((n) => ['--level', n])]);
-  await Promise.all([
-    api.waitFor('API listening', 30_000),
-    worker.waitFor('workers started', 30_000),
-  ]);
+  await fleet.start({ apiPort: port, workers: 1, levels: LEVEL_NAMES });
 });
 afterAll(async () => {
   await fleet.stopAll();
-  await fake.close();
 });
 
 async function post(

@@ -50,6 +50,30 @@ export class Fleet {
     return victim;
   }
 
+  /**
+   * The processes a scenario runs on: an API on `apiPort` (when given) and `workers` worker
+   * processes serving `levels` (with `workerArgs`), spawned together; answers once every one is up.
+   */
+  async start(options: {
+    apiPort?: number;
+    workers: number;
+    levels: readonly string[];
+    workerArgs?: readonly string[];
+  }): Promise<{ api: LadderProcess | undefined; workers: LadderProcess[] }> {
+    const api =
+      options.apiPort === undefined
+        ? undefined
+        : this.spawn(['api', '--port', String(options.apiPort)]);
+    const workers = Array.from({ length: options.workers }, () =>
+      this.spawn(['worker', ...levelArgs(options.levels), ...(options.workerArgs ?? [])]),
+    );
+    await Promise.all([
+      api?.waitFor('API listening', 30_000),
+      ...workers.map((w) => w.waitFor('workers started', 30_000)),
+    ]);
+    return { api, workers };
+  }
+
   /** Everything every process printed. */
   output(): string {
     return this.all.map((p) => p.output()).join('\n');
@@ -65,6 +89,11 @@ export class Fleet {
       }),
     );
   }
+}
+
+/** `--level` arguments for a worker serving `names`. */
+export function levelArgs(names: readonly string[]): string[] {
+  return names.flatMap((name) => ['--level', name]);
 }
 
 /** Jobs still waiting, active or delayed in the level queues (should be none at the end). */

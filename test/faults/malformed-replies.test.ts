@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { JobResult } from '../../src/ladder/result.js';
 import { LadderClient } from '../../src/producer/ladder-client.js';
 import {
-  startFakeProvider,
   type Behaviour,
   type FakeProvider,
   type FakeProviderName,
 } from '../helpers/fake-provider/server.js';
 import { crashLines, Fleet } from './fleet.js';
 import { JobLedger, taggedJob } from './ledger.js';
-import { faultConfig, reportFigures } from './setup.js';
+import { faultConfig, reportFigures, withFakeProvider } from './setup.js';
 
 let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
+withFakeProvider((f) => (fake = f));
 
 const PROVIDERS: { provider: FakeProviderName; model: string; level: number }[] = [
   { provider: 'anthropic', model: 'claude-opus-4-1', level: 1 },
@@ -102,18 +96,7 @@ describe('fault: malformed provider replies', () => {
       fallback: { max_retries: 0, base_delay_ms: 5, max_delay_ms: 20 },
     });
     const fleet = new Fleet(config.path);
-    const worker = fleet.spawn([
-      'worker',
-      '--level',
-      'full',
-      '--level',
-      'reduced',
-      '--level',
-      'basic',
-      '--level',
-      'static',
-    ]);
-    await worker.waitFor('workers started', 30_000);
+    await fleet.start({ workers: 1, levels: LEVELS.map((l) => l.name) });
     const client = new LadderClient({ redis: redisUrl, prefix: config.prefix });
     const ledger = await JobLedger.open(redisUrl, config.prefix, fake);
     const outcomes: Record<string, string> = {};

@@ -1,22 +1,20 @@
 import { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  ANY_MODEL,
-  startFakeProvider,
-  type FakeProvider,
-} from '../helpers/fake-provider/server.js';
+import { describe, expect, inject, it } from 'vitest';
+import type { FakeProvider } from '../helpers/fake-provider/server.js';
 import { freePort } from '../helpers/redis-server.js';
 import { crashLines, Fleet, leftoverJobs, sleep } from './fleet.js';
 import { JobLedger, taggedJob } from './ledger.js';
-import { API_TOKEN, faultConfig, LEVEL_NAMES, reportFigures } from './setup.js';
+import {
+  API_TOKEN,
+  everyProviderAnswers,
+  faultConfig,
+  LEVEL_NAMES,
+  reportFigures,
+  withFakeProvider,
+} from './setup.js';
 
 let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
+withFakeProvider((f) => (fake = f));
 
 const MAX_DEPTH = 100;
 
@@ -27,8 +25,7 @@ function percentile(values: number[], p: number): number {
 
 describe('fault: overload', () => {
   it('enqueueing faster than workers drain: /healthz stays quick, POST answers 429 with Retry-After past max_queue_depth, all accepted jobs end', async () => {
-    for (const p of ['anthropic', 'openai', 'google'] as const)
-      fake.setDefault(p, ANY_MODEL, { kind: 'text', text: 'slowly', delayMs: 50 });
+    everyProviderAnswers(fake, { kind: 'text', text: 'slowly', delayMs: 50 });
     const redisUrl = inject('redisUrl');
     const config = faultConfig(redisUrl, fake, {
       api: { tokens: [API_TOKEN], max_queue_depth: MAX_DEPTH },
@@ -36,17 +33,12 @@ describe('fault: overload', () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const fleet = new Fleet(config.path);
-    const api = fleet.spawn(['api', '--port', String(port)]);
-    const worker = fleet.spawn([
-      'worker',
-      ...LEVEL_NAMES.flatMap((n) => ['--level', n]),
-      '--concurrency',
-      '4',
-    ]);
-    await Promise.all([
-      api.waitFor('API listening', 30_000),
-      worker.waitFor('workers started', 30_000),
-    ]);
+    await fleet.start({
+      apiPort: port,
+      workers: 1,
+      levels: LEVEL_NAMES,
+      workerArgs: ['--concurrency', '4'],
+    });
     const ledger = await JobLedger.open(redisUrl, config.prefix, fake);
     const queue = new Queue('full', { connection: { url: redisUrl }, prefix: config.prefix });
     const statuses: Record<number, number> = {};

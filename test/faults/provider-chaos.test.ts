@@ -1,23 +1,20 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { JobResult } from '../../src/ladder/result.js';
 import { openRedisOps } from '../../src/producer/open-redis-ops.js';
-import {
-  ANY_MODEL,
-  startFakeProvider,
-  type FakeProvider,
-} from '../helpers/fake-provider/server.js';
+import type { FakeProvider } from '../helpers/fake-provider/server.js';
 import { ChaosDriver, type ChaosTarget } from './chaos-driver.js';
 import { crashLines, Fleet, leftoverJobs, seeded, sleep } from './fleet.js';
 import { JobLedger, taggedJob } from './ledger.js';
-import { faultConfig, LEVEL_NAMES, reportFigures } from './setup.js';
+import {
+  everyProviderAnswers,
+  faultConfig,
+  LEVEL_NAMES,
+  reportFigures,
+  withFakeProvider,
+} from './setup.js';
 
 let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
+withFakeProvider((f) => (fake = f));
 
 const TARGETS: ChaosTarget[] = [
   { provider: 'anthropic', model: 'claude-opus-4-1' },
@@ -33,7 +30,6 @@ const LEVEL_OF: Record<string, number> = {
   'google/gemini-2.0-flash': 2,
   'google/gemini-2.0-flash-lite': 3,
 };
-const ALL_LEVELS = LEVEL_NAMES.flatMap((name) => ['--level', name]);
 
 /** Problems with where and when a job ended: never below its floor, no LLM call after its deadline. */
 function floorAndDeadline(record: JobResult, deadlineMs: number | undefined): string[] {
@@ -72,11 +68,7 @@ describe('fault: provider chaos', () => {
     const fleet = new Fleet(config.path);
     const chaos = new ChaosDriver(fake, TARGETS, random);
     const ledger = await JobLedger.open(redisUrl, config.prefix, fake);
-    const workers = [
-      fleet.spawn(['worker', ...ALL_LEVELS]),
-      fleet.spawn(['worker', ...ALL_LEVELS]),
-    ];
-    await Promise.all(workers.map((w) => w.waitFor('workers started', 30_000)));
+    await fleet.start({ workers: 2, levels: LEVEL_NAMES });
     const ops = await openRedisOps({ url: redisUrl, prefix: config.prefix });
     const deadlines = new Map<string, number | undefined>();
     const started = Date.now();
@@ -105,8 +97,7 @@ describe('fault: provider chaos', () => {
       }
       await outage;
       chaos.stop();
-      for (const p of ['anthropic', 'openai', 'google'] as const)
-        fake.setDefault(p, ANY_MODEL, { kind: 'text', text: 'calm' });
+      everyProviderAnswers(fake, { kind: 'text', text: 'calm' });
       await ledger.waitAllFinal(60_000);
       const chaosSeconds = (Date.now() - started) / 1000;
 

@@ -1,29 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LadderUnavailableError } from '../../src/producer/errors.js';
 import { LadderClient } from '../../src/producer/ladder-client.js';
-import {
-  ANY_MODEL,
-  startFakeProvider,
-  type FakeProvider,
-} from '../helpers/fake-provider/server.js';
+import type { FakeProvider } from '../helpers/fake-provider/server.js';
 import { freePort, startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
 import { crashLines, Fleet, leftoverJobs, sleep } from './fleet.js';
 import { JobLedger, taggedJob } from './ledger.js';
-import { API_TOKEN, faultConfig, LEVEL_NAMES, reportFigures } from './setup.js';
+import {
+  API_TOKEN,
+  everyProviderAnswers,
+  faultConfig,
+  LEVEL_NAMES,
+  REDIS_OUTAGE_WORKER,
+  reportFigures,
+  withFakeProvider,
+} from './setup.js';
 
 let fake: FakeProvider;
+withFakeProvider((f) => (fake = f));
 let redis: RedisServerHandle;
 beforeAll(async () => {
-  fake = await startFakeProvider();
   // appendfsync always: every write the API acknowledged (a 202) is on disk before the answer.
   redis = await startRedisServer({ appendOnly: true, appendFsync: 'always' });
 });
 afterAll(async () => {
-  await fake.close();
   await redis.dispose();
 });
-
-const ALL_LEVELS = LEVEL_NAMES.flatMap((name) => ['--level', name]);
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const started = Date.now();
@@ -33,28 +34,13 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
 
 describe('fault: Redis restart', () => {
   it('Redis killed and restarted from its AOF mid-stream: 503 while away, everything accepted is served after', async () => {
-    for (const provider of ['anthropic', 'openai', 'google'] as const) {
-      fake.setDefault(provider, ANY_MODEL, { kind: 'text', text: 'served', delayMs: 250 });
-    }
+    everyProviderAnswers(fake, { kind: 'text', text: 'served', delayMs: 250 });
     const config = faultConfig(redis.url, fake, {
-      worker: {
-        concurrency: 4,
-        lock_duration_ms: 2_000,
-        stalled_interval_ms: 1_000,
-        shutdown_grace_ms: 3_000,
-      },
+      worker: REDIS_OUTAGE_WORKER,
     });
     const port = await freePort();
     const fleet = new Fleet(config.path);
-    const api = fleet.spawn(['api', '--port', String(port)]);
-    const workers = [
-      fleet.spawn(['worker', ...ALL_LEVELS]),
-      fleet.spawn(['worker', ...ALL_LEVELS]),
-    ];
-    await Promise.all([
-      api.waitFor('API listening', 30_000),
-      ...workers.map((w) => w.waitFor('workers started', 30_000)),
-    ]);
+    await fleet.start({ apiPort: port, workers: 2, levels: LEVEL_NAMES });
     const url = `http://127.0.0.1:${port}`;
     const client = new LadderClient({ url, token: API_TOKEN });
     const ledger = await JobLedger.open(redis.url, config.prefix, fake);

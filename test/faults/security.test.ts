@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BULLMQ_QUEUE_KEY_NAMES } from '../../src/jobs/bull-job-id.js';
 import { rawRequest } from '../api/harness.js';
-import { down, startFakeProvider, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { down, type FakeProvider } from '../helpers/fake-provider/server.js';
 import { freePort } from '../helpers/redis-server.js';
 import { slowBodies } from '../security/slow-bodies.js';
 import { validJob } from './bad-jobs.js';
 import { crashLines, Fleet, leftoverJobs } from './fleet.js';
-import { faultConfig, LEVEL_NAMES, reportFigures, type FaultConfig } from './setup.js';
+import {
+  faultConfig,
+  LEVEL_NAMES,
+  reportFigures,
+  withFakeProvider,
+  type FaultConfig,
+} from './setup.js';
 
 /**
  * Issue 19's outages against real processes: an API in open mode (no tokens, as the demo runs)
@@ -14,27 +20,21 @@ import { faultConfig, LEVEL_NAMES, reportFigures, type FaultConfig } from './set
  * `npm test` (test/security).
  */
 let fake: FakeProvider;
+withFakeProvider((f) => (fake = f));
 let fleet: Fleet;
 let config: FaultConfig;
 let port: number;
 let url: string;
 
 beforeAll(async () => {
-  fake = await startFakeProvider();
   config = faultConfig(inject('redisUrl'), fake, { api: { max_body_bytes: 4 * 1024 * 1024 } });
   port = await freePort();
   url = `http://127.0.0.1:${port}`;
   fleet = new Fleet(config.path, { LADDER_API_TOKENS: '' });
-  const api = fleet.spawn(['api', '--port', String(port)]);
-  const worker = fleet.spawn(['worker', ...LEVEL_NAMES.flatMap((n) => ['--level', n])]);
-  await Promise.all([
-    api.waitFor('API listening', 30_000),
-    worker.waitFor('workers started', 30_000),
-  ]);
+  await fleet.start({ apiPort: port, workers: 1, levels: LEVEL_NAMES });
 });
 afterAll(async () => {
   await fleet.stopAll();
-  await fake.close();
 });
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };

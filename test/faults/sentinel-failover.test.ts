@@ -1,10 +1,6 @@
 import { Redis } from 'ioredis';
-import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
-import {
-  ANY_MODEL,
-  startFakeProvider,
-  type FakeProvider,
-} from '../helpers/fake-provider/server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeProvider } from '../helpers/fake-provider/server.js';
 import { freePort } from '../helpers/redis-server.js';
 import {
   startSentinelSetup,
@@ -14,23 +10,25 @@ import {
 import { testPrefix } from '../helpers/ladder.js';
 import { crashLines, Fleet, leftoverJobs, sleep } from './fleet.js';
 import { JobLedger, taggedJob } from './ledger.js';
-import { API_TOKEN, faultConfig, LEVEL_NAMES, reportFigures } from './setup.js';
+import {
+  API_TOKEN,
+  everyProviderAnswers,
+  faultConfig,
+  LEVEL_NAMES,
+  REDIS_OUTAGE_WORKER,
+  reportFigures,
+  withFakeProvider,
+} from './setup.js';
 
 let fake: FakeProvider;
+withFakeProvider((f) => (fake = f));
 let setup: SentinelSetup | undefined;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
 afterEach(async () => {
   await setup?.dispose();
   setup = undefined;
   fake.reset();
 });
 
-const ALL_LEVELS = LEVEL_NAMES.flatMap((name) => ['--level', name]);
 /** How long the replica lags (frozen) before the master is killed. */
 const LAG_MS = 800;
 
@@ -88,8 +86,7 @@ async function breakerState(url: string): Promise<string | undefined> {
 }
 
 async function failover(durability: 'async' | 'replicated'): Promise<void> {
-  for (const provider of ['anthropic', 'openai', 'google'] as const)
-    fake.setDefault(provider, ANY_MODEL, { kind: 'text', text: 'served', delayMs: 100 });
+  everyProviderAnswers(fake, { kind: 'text', text: 'served', delayMs: 100 });
   setup = await startSentinelSetup();
   const s = setup;
   const prefix = testPrefix();
@@ -100,21 +97,11 @@ async function failover(durability: 'async' | 'replicated'): Promise<void> {
       durability,
       wait_timeout_ms: 500,
     },
-    worker: {
-      concurrency: 4,
-      lock_duration_ms: 2_000,
-      stalled_interval_ms: 1_000,
-      shutdown_grace_ms: 3_000,
-    },
+    worker: REDIS_OUTAGE_WORKER,
   });
   const port = await freePort();
   const fleet = new Fleet(config.path);
-  const api = fleet.spawn(['api', '--port', String(port)]);
-  const workers = [fleet.spawn(['worker', ...ALL_LEVELS]), fleet.spawn(['worker', ...ALL_LEVELS])];
-  await Promise.all([
-    api.waitFor('API listening', 30_000),
-    ...workers.map((w) => w.waitFor('workers started', 30_000)),
-  ]);
+  await fleet.start({ apiPort: port, workers: 2, levels: LEVEL_NAMES });
   const url = `http://127.0.0.1:${port}`;
   // The ledger listens on the replica: it sees what was replicated, and it is the next master.
   const ledger = await JobLedger.open(s.replica.url, prefix, fake);

@@ -1,4 +1,10 @@
-import type { FakeProvider } from '../helpers/fake-provider/server.js';
+import { afterAll, beforeAll } from 'vitest';
+import {
+  ANY_MODEL,
+  startFakeProvider,
+  type Behaviour,
+  type FakeProvider,
+} from '../helpers/fake-provider/server.js';
 import { testPrefix } from '../helpers/ladder.js';
 import { writeConfigFile } from '../helpers/processes.js';
 
@@ -14,6 +20,17 @@ export const LADDER_LEVELS = [
 ];
 
 export const LEVEL_NAMES = LADDER_LEVELS.map((l) => l.name);
+
+/**
+ * The `worker:` block of the scenarios where Redis goes away (restart, failover): fewer jobs at
+ * once, and locks that outlast a short outage so a job is not stalled and run twice meanwhile.
+ */
+export const REDIS_OUTAGE_WORKER = {
+  concurrency: 4,
+  lock_duration_ms: 2_000,
+  stalled_interval_ms: 1_000,
+  shutdown_grace_ms: 3_000,
+};
 
 export interface FaultConfig {
   prefix: string;
@@ -68,4 +85,25 @@ export function faultConfig(
 /** One line the suite's figures are collected from (`grep FAULT-FIGURES`). */
 export function reportFigures(scenario: string, figures: Record<string, unknown>): void {
   process.stdout.write(`FAULT-FIGURES ${JSON.stringify({ scenario, ...figures })}\n`);
+}
+
+/**
+ * The scenario file's fake provider, started before its tests and closed after them; `use` is
+ * handed it once it is up (`let fake: FakeProvider; withFakeProvider((f) => (fake = f));`).
+ */
+export function withFakeProvider(use: (fake: FakeProvider) => void): void {
+  let fake: FakeProvider | undefined;
+  beforeAll(async () => {
+    fake = await startFakeProvider();
+    use(fake);
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+}
+
+/** Every model of every provider of the standard ladder answers `behaviour`. */
+export function everyProviderAnswers(fake: FakeProvider, behaviour: Behaviour): void {
+  for (const provider of ['anthropic', 'openai', 'google'] as const)
+    fake.setDefault(provider, ANY_MODEL, behaviour);
 }

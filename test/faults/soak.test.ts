@@ -63,14 +63,7 @@ describe('fault: load and soak', () => {
     const fleet = new Fleet(config.path, {
       NODE_OPTIONS: process.env.SOAK_NODE_OPTIONS ?? '--max-old-space-size=96',
     });
-    const api = fleet.spawn(['api', '--port', String(port)]);
-    const workers = [0, 1].map(() =>
-      fleet.spawn(['worker', ...NAMES.flatMap((n) => ['--level', n])]),
-    );
-    await Promise.all([
-      api.waitFor('API listening', 30_000),
-      ...workers.map((w) => w.waitFor('workers started', 30_000)),
-    ]);
+    const { api, workers } = await fleet.start({ apiPort: port, workers: 2, levels: NAMES });
     const admin = new Redis(redis.url);
     const client = new LadderClient({ url: `http://127.0.0.1:${port}`, token: API_TOKEN });
     const started = Date.now();
@@ -111,7 +104,7 @@ describe('fault: load and soak', () => {
           byLevel[`${r.source ?? r.status}@${r.level}`] =
             (byLevel[`${r.source ?? r.status}@${r.level}`] ?? 0) + 1;
         peak = Math.max(peak, await usedMemoryMiB(admin));
-        rss.api.push(Math.round(rssMiB(api.child.pid)));
+        rss.api.push(Math.round(rssMiB(api?.child.pid)));
         rss.workers.push(Math.round(workers.reduce((a, w) => a + rssMiB(w.child.pid), 0)));
       }
       const drainedS = (Date.now() - started) / 1000;

@@ -1,31 +1,26 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { LadderClient } from '../../src/producer/ladder-client.js';
-import {
-  ANY_MODEL,
-  startFakeProvider,
-  type FakeProvider,
-} from '../helpers/fake-provider/server.js';
-import { crashLines, Fleet, leftoverJobs, seeded, sleep } from './fleet.js';
+import type { FakeProvider } from '../helpers/fake-provider/server.js';
+import { crashLines, Fleet, leftoverJobs, levelArgs, seeded, sleep } from './fleet.js';
 import { JobLedger, taggedJob } from './ledger.js';
-import { faultConfig, LEVEL_NAMES, reportFigures } from './setup.js';
+import {
+  everyProviderAnswers,
+  faultConfig,
+  LEVEL_NAMES,
+  reportFigures,
+  withFakeProvider,
+} from './setup.js';
 
 let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
+withFakeProvider((f) => (fake = f));
 
-const ALL_LEVELS = LEVEL_NAMES.flatMap((name) => ['--level', name]);
+const ALL_LEVELS = levelArgs(LEVEL_NAMES);
 
 describe('fault: worker crashes', () => {
   it('kill -9 a random worker every ~2 s under a steady stream: one final result per job, none re-sent once final', async () => {
     const seed = Date.now() % 100_000;
     const random = seeded(seed);
-    for (const provider of ['anthropic', 'openai', 'google'] as const) {
-      fake.setDefault(provider, ANY_MODEL, { kind: 'text', text: 'served', delayMs: 150 });
-    }
+    everyProviderAnswers(fake, { kind: 'text', text: 'served', delayMs: 150 });
     const redisUrl = inject('redisUrl');
     const config = faultConfig(redisUrl, fake);
     const fleet = new Fleet(config.path);
@@ -33,8 +28,7 @@ describe('fault: worker crashes', () => {
     const client = new LadderClient({ redis: redisUrl, prefix: config.prefix });
     let started = Date.now();
     try {
-      const first = Array.from({ length: 3 }, () => fleet.spawn(['worker', ...ALL_LEVELS]));
-      await Promise.all(first.map((p) => p.waitFor('workers started', 30_000)));
+      await fleet.start({ workers: 3, levels: LEVEL_NAMES });
       started = Date.now();
 
       const streamMs = 16_000;
