@@ -19,7 +19,7 @@ export interface RateLimitInfo {
   retryAfterMs: number | null;
 }
 
-interface HeaderReader {
+export interface HeaderReader {
   get(name: string): string | null;
 }
 

@@ -1,7 +1,6 @@
 import { GoogleGenAI, type HttpOptions } from '@google/genai';
 import type { CompleteArgs, Completion, Provider } from '../contract.js';
-import { misconfiguredFailure, type FailureContext } from '../failure.js';
-import { missingKeyText } from '../missing-key.js';
+import { KeyedClient } from '../keyed-client.js';
 import type { ProviderSettings } from '../../config/types.js';
 import { mapGoogleError } from './map-error.js';
 import { mapRequest } from './map-request.js';
@@ -21,28 +20,23 @@ export interface GoogleProviderOptions {
  */
 export class GoogleProvider implements Provider {
   readonly name: string;
-  private readonly client: GoogleGenAI | null;
-  private readonly apiKey: string | undefined;
-  private readonly apiKeyEnv: string[];
+  private readonly sdk: KeyedClient<GoogleGenAI>;
 
   constructor({ settings, name = 'google' }: GoogleProviderOptions) {
     this.name = name;
-    this.apiKey = settings.apiKey;
-    this.apiKeyEnv = settings.apiKeyEnv;
     const httpOptions: HttpOptions = { timeout: settings.timeoutMs };
     // Left unset, the SDK reads GOOGLE_GEMINI_BASE_URL itself (checked in @google/genai 2.x).
     if (settings.baseUrl) httpOptions.baseUrl = settings.baseUrl;
-    this.client = settings.apiKey
-      ? // vertexai: false so GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch backends.
-        new GoogleGenAI({ apiKey: settings.apiKey, vertexai: false, httpOptions })
-      : null;
+    // vertexai: false so GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch backends.
+    this.sdk = new KeyedClient(
+      name,
+      settings,
+      (apiKey) => new GoogleGenAI({ apiKey, vertexai: false, httpOptions }),
+    );
   }
 
   async complete({ model, request, timeoutMs, signal }: CompleteArgs): Promise<Completion> {
-    const ctx: FailureContext = { provider: this.name, model, apiKey: this.apiKey };
-    if (!this.client) {
-      throw misconfiguredFailure(ctx, missingKeyText(this.name, this.apiKeyEnv));
-    }
+    const { client, ctx } = this.sdk.forCall(model);
     const params = mapRequest(model, request);
     // Per-request httpOptions are merged over the client's, so the base URL stays.
     params.config = {
@@ -52,7 +46,7 @@ export class GoogleProvider implements Provider {
     };
     let body: unknown;
     try {
-      body = await this.client.models.generateContent(params);
+      body = await client.models.generateContent(params);
     } catch (error) {
       throw mapGoogleError({ ctx, error, timeoutMs, signal });
     }
@@ -60,8 +54,7 @@ export class GoogleProvider implements Provider {
   }
 
   async stream(args: StreamArgs): Promise<Completion> {
-    const ctx: FailureContext = { provider: this.name, model: args.model, apiKey: this.apiKey };
-    if (!this.client) throw misconfiguredFailure(ctx, missingKeyText(this.name, this.apiKeyEnv));
-    return streamGoogle(this.client, ctx, args);
+    const { client, ctx } = this.sdk.forCall(args.model);
+    return streamGoogle(client, ctx, args);
   }
 }
