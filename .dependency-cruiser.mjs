@@ -13,9 +13,9 @@ const LAYERS = [
   ['breaker', 'results', 'cache'],
   ['quota'],
   ['jobs'], // what producers and workers share: queues, job data, records, hooks
-  ['levels'], // level availability, the level view and controller, pauses, the published definition
+  ['levels'], // level availability, the level states and controller, pauses, the published definition
   ['streaming', 'cost'],
-  ['context'], // what one process builds once and shares: breakers, level view, budget view
+  ['context'], // what one process builds once and shares: breakers, level states, budget spend
   ['producer'],
   ['workers', 'metrics', 'dashboard'],
   ['api'],

@@ -70,7 +70,7 @@ export async function ladderSide(spec: SideSpec): Promise<DrainSide> {
   if (!(redis instanceof Redis)) throw new Error('bench: expected a single-server Redis client');
   await connectRedis(redis);
   const keys = createKeys(prefix);
-  // No level view: the bench pauses the level itself and must still be able to fill it.
+  // No level states: the bench pauses the level itself and must still be able to fill it.
   const ops = new RedisLadderOps({ redis, prefix, definition: definitionFromConfig(config) });
   const queue = (await ops.levelQueues()).queue('full');
   const children = Array.from({ length: spec.processes }, () =>

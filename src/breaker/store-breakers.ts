@@ -1,7 +1,7 @@
 import { createLogger, type Logger } from '../util/log.js';
 import { snapshotOf } from './codec.js';
 import { countsAsFailure, normaliseFailure } from './failure.js';
-import { needsStore, viewOf, type LocalView } from './local-view.js';
+import { needsStore, localStateOf, type LocalState } from './local-state.js';
 import type { BreakerEvent, BreakerState, Decision } from './state.js';
 import type { BreakerStore, StoreTransition } from './store.js';
 import type {
@@ -37,7 +37,7 @@ interface Pending {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * The `Breakers` a worker uses, over any store. Keeps a local view of each target, kept in step by
+ * The `Breakers` a worker uses, over any store. Keeps a local state of each target, kept in step by
  * announcements, so that a closed breaker costs no round trip; batches the successes of closed
  * breakers; sends failures, probes and operator actions at once.
  */
@@ -48,10 +48,10 @@ export class StoreBreakers implements Breakers {
   private readonly flushMs: number;
   private readonly batchSize: number;
   private readonly startedAtMs: number;
-  private readonly views = new Map<string, LocalView>();
+  private readonly known = new Map<string, LocalState>();
   /** Announcements seen per target: a reply older than an announcement must not overwrite it. */
   private readonly seen = new Map<string, number>();
-  private readonly loads = new Map<string, Promise<LocalView>>();
+  private readonly loads = new Map<string, Promise<LocalState>>();
   private readonly pending = new Map<string, Pending>();
   private readonly halfOpenTimers = new Map<string, NodeJS.Timeout>();
   private readonly inflight = new Set<Promise<unknown>>();
@@ -81,9 +81,9 @@ export class StoreBreakers implements Breakers {
 
   async acquire(target: string): Promise<Permit | null> {
     if (this.closed) return null;
-    const view = this.views.get(target) ?? (await this.load(target));
-    if (view.name === 'closed' || view.name === 'forced_closed') return { target, probe: false };
-    if (!needsStore(view, this.now())) return null;
+    const local = this.known.get(target) ?? (await this.load(target));
+    if (local.name === 'closed' || local.name === 'forced_closed') return { target, probe: false };
+    if (!needsStore(local, this.now())) return null;
     try {
       const decision = await this.apply(target, { type: 'acquire' });
       return decision.grant ? { target, probe: decision.grant === 'probe' } : null;
@@ -138,8 +138,8 @@ export class StoreBreakers implements Breakers {
   }
 
   state(target: string): BreakerStateName {
-    const view = this.views.get(target);
-    if (view) return view.name;
+    const local = this.known.get(target);
+    if (local) return local.name;
     this.track(this.load(target));
     return 'closed';
   }
@@ -176,11 +176,11 @@ export class StoreBreakers implements Breakers {
     await this.store.close();
   }
 
-  /** Applies an event in the store and takes the answer as the local view, unless it is stale. */
+  /** Applies an event in the store and takes the answer as the local state, unless it is stale. */
   private async apply(target: string, event: BreakerEvent): Promise<Decision> {
     const seenBefore = this.seen.get(target) ?? 0;
     const decision = await this.store.apply(target, event, this.now());
-    if ((this.seen.get(target) ?? 0) === seenBefore) this.setView(target, decision.state);
+    if ((this.seen.get(target) ?? 0) === seenBefore) this.setLocal(target, decision.state);
     if (decision.transition) {
       const { from, to, reason } = decision.transition;
       this.logger.info(
@@ -191,15 +191,15 @@ export class StoreBreakers implements Breakers {
     return decision;
   }
 
-  private load(target: string): Promise<LocalView> {
+  private load(target: string): Promise<LocalState> {
     const existing = this.loads.get(target);
     if (existing) return existing;
     const seenBefore = this.seen.get(target) ?? 0;
     const loading = this.store
       .read(target, this.now())
       .then((state) => {
-        if ((this.seen.get(target) ?? 0) === seenBefore) this.setView(target, state);
-        return this.views.get(target) ?? viewOf(state);
+        if ((this.seen.get(target) ?? 0) === seenBefore) this.setLocal(target, state);
+        return this.known.get(target) ?? localStateOf(state);
       })
       .finally(() => this.loads.delete(target));
     this.loads.set(target, loading);
@@ -208,16 +208,16 @@ export class StoreBreakers implements Breakers {
 
   private resync(): void {
     this.logger.info(
-      { targets: this.views.size },
+      { targets: this.known.size },
       'breaker announcements resumed; reloading states',
     );
-    for (const target of this.views.keys()) this.track(this.load(target));
+    for (const target of this.known.keys()) this.track(this.load(target));
   }
 
   private onAnnouncement(transition: StoreTransition): void {
     const { target, from, to, reason, atMs } = transition;
     this.seen.set(target, (this.seen.get(target) ?? 0) + 1);
-    this.setView(target, transition.state);
+    this.setLocal(target, transition.state);
     this.logger.debug(
       { provider_target: target, from, to, reason },
       'breaker transition announced',
@@ -235,18 +235,18 @@ export class StoreBreakers implements Breakers {
     }
   }
 
-  private setView(target: string, state: BreakerState): void {
-    const view = viewOf(state);
-    this.views.set(target, view);
-    this.scheduleHalfOpen(target, view);
+  private setLocal(target: string, state: BreakerState): void {
+    const local = localStateOf(state);
+    this.known.set(target, local);
+    this.scheduleHalfOpen(target, local);
   }
 
   /** Nudges the store when the reset timeout ends, so the half-open transition is announced. */
-  private scheduleHalfOpen(target: string, view: LocalView): void {
+  private scheduleHalfOpen(target: string, local: LocalState): void {
     clearTimeout(this.halfOpenTimers.get(target));
     this.halfOpenTimers.delete(target);
-    if (this.closed || view.name !== 'open' || view.halfOpenAtMs === null) return;
-    const delayMs = Math.min(Math.max(0, view.halfOpenAtMs - this.now()), MAX_TIMER_MS);
+    if (this.closed || local.name !== 'open' || local.halfOpenAtMs === null) return;
+    const delayMs = Math.min(Math.max(0, local.halfOpenAtMs - this.now()), MAX_TIMER_MS);
     const timer = setTimeout(() => {
       this.halfOpenTimers.delete(target);
       this.track(this.apply(target, { type: 'tick' }));

@@ -26,7 +26,7 @@ export interface BreakerTransition {
 }
 
 /**
- * The breakers of every target, as a worker sees them. `acquire` answers from a local view kept in
+ * The breakers of every target, as a worker sees them. `acquire` answers from a local state kept in
  * step by announcements, so a closed breaker costs no Redis round trip per call.
  */
 export interface Breakers {
@@ -36,7 +36,7 @@ export interface Breakers {
   recordFailure(permit: Permit, failure: BreakerFailure): Promise<void>;
   /** The call ended in a way that is neither success nor failure (caller error, own deadline). */
   release(permit: Permit): void;
-  /** Local view of the state, without a round trip. */
+  /** The local state, without a round trip. */
   state(target: string): BreakerStateName;
   snapshot(target: string): Promise<BreakerSnapshot>;
   force(target: string, action: BreakerAction): Promise<void>;

@@ -1,27 +1,27 @@
 import { createRedisBreakers } from '../breaker/redis-breakers.js';
 import type { Breakers } from '../breaker/types.js';
 import type { BreakerConfig, BudgetsConfig, LevelConfig, Price } from '../config/types.js';
-import { BudgetView } from '../cost/budget-view.js';
+import { BudgetSpend } from '../cost/budget-spend.js';
 import { createPriceLookup } from '../cost/prices.js';
 import type { LevelQueues } from '../jobs/queues.js';
 import type { Keys } from '../ladder/keys.js';
 import { combineAvailability, type LevelAvailability } from '../levels/availability.js';
-import { LevelView } from '../levels/level-view.js';
+import { LevelStates } from '../levels/level-states.js';
 import type { Logger } from '../util/log.js';
 import type { RedisClient } from '../util/redis.js';
 
 /**
  * What a process knows of its ladder: the breakers (state in Redis, transitions heard on
- * pub/sub), the level view kept from them, and the budget view (spend read back every second).
+ * pub/sub), the level states kept from them, and the budget spend (read back every second).
  * Built once per process by `openProcessContext` and shared by whatever runs in it: `ladder start`
  * hands its workers' context to its API, so the process holds one breaker subscription, one level
  * view and one budget refresh, not one per part.
  */
 export interface ProcessContext {
   breakers: Breakers;
-  view: LevelView;
-  budgets: BudgetView;
-  /** Which levels take jobs as this process sees them: the level view's, then the budgets'. */
+  levelStates: LevelStates;
+  budgets: BudgetSpend;
+  /** Which levels take jobs as this process sees them: the level states', then the budgets'. */
   availability: LevelAvailability;
   close(): Promise<void>;
 }
@@ -55,7 +55,7 @@ export async function openProcessContext(input: {
       logger: input.logger.breaker,
       targets: ladder.levels.flatMap((l) => (l.kind === 'llm' ? l.targets.map((t) => t.id) : [])),
     }));
-  const view = await new LevelView({
+  const levelStates = await new LevelStates({
     levels: ladder.levels,
     breakers,
     queues: input.queues,
@@ -63,7 +63,7 @@ export async function openProcessContext(input: {
     keys,
   }).start();
   // Reads nothing while the ladder sets no budget.
-  const budgets = await new BudgetView({
+  const budgets = await new BudgetSpend({
     redis,
     keys,
     budgets: ladder.budgets,
@@ -75,12 +75,12 @@ export async function openProcessContext(input: {
   }).start();
   return {
     breakers,
-    view,
+    levelStates,
     budgets,
-    availability: combineAvailability(view, budgets.availability),
+    availability: combineAvailability(levelStates, budgets.availability),
     async close() {
       budgets.close();
-      view.stop();
+      levelStates.stop();
       if (!input.breakers) await breakers.close();
     },
   };

@@ -4,7 +4,7 @@ import type { LevelAvailability } from '../levels/availability.js';
 import type { Keys } from '../ladder/keys.js';
 import type { Logger } from '../util/log.js';
 import type { CostFn, WorkerObserver } from '../jobs/hooks.js';
-import type { BudgetView } from './budget-view.js';
+import type { BudgetSpend } from './budget-spend.js';
 import { createCostFn } from './cost-fn.js';
 import { createPriceLookup, type PriceLookup } from './prices.js';
 import { StatsRecorder } from './stats-recorder.js';
@@ -14,22 +14,22 @@ export interface CostAccountingOptions {
   redis: RedisClient;
   keys: Keys;
   logger: Logger;
-  /** The process's budget view (see context/process-context.ts): told of this process's spend. */
-  budgets: BudgetView;
+  /** The process's budget spend (see context/process-context.ts): told of this process's spend. */
+  budgets: BudgetSpend;
   /** Epoch ms. Default `Date.now`. */
   now?: () => number;
 }
 
-/** A worker process's cost accounting: prices and running totals, wired to its budget view. */
+/** A worker process's cost accounting: prices and running totals, wired to its budget spend. */
 export interface CostAccounting {
   prices: PriceLookup;
   cost: CostFn;
-  budgets: BudgetView;
+  budgets: BudgetSpend;
   stats: StatsRecorder;
   /** `budget` for spent levels, and for costly levels when the job's agent is spent. */
   availability: LevelAvailability;
   observer: WorkerObserver;
-  /** Waits for pending stats writes (the budget view is the process context's to stop). */
+  /** Waits for pending stats writes (the budget spend is the process context's to stop). */
   close(): Promise<void>;
 }
 

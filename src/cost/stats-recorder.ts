@@ -26,7 +26,7 @@ export interface StatsRecorderOptions {
   logger: Logger;
   /** Epoch ms, for transition logs' trimming. Default `Date.now`. */
   now?: () => number;
-  /** Told of every job's spend once it is written (the local budget view). */
+  /** Told of every job's spend once it is written (the local budget spend). */
   onSpend?: (spend: JobStats['spend']) => void;
 }
 

@@ -18,13 +18,13 @@ export interface AvailabilityContext {
 }
 
 /**
- * Whether a level takes new jobs now, answered from a local view (no round trip). The breaker
+ * Whether a level takes new jobs now, answered from local state (no round trip). The breaker
  * (level down), operators (paused) and budgets each contribute; null means available.
  */
 export interface LevelAvailability {
   unavailable(level: LevelConfig, context: AvailabilityContext): Unavailable | null;
   /**
-   * The exact check a worker makes as it starts a job at a level, where a stale local view would
+   * The exact check a worker makes as it starts a job at a level, where stale local state would
    * let concurrent workers overspend (budgets ask Redis). Absent: the worker does not check.
    */
   admit?(level: LevelConfig, context: AvailabilityContext): Promise<Unavailable | null>;

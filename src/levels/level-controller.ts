@@ -5,7 +5,7 @@ import type { Keys } from '../ladder/keys.js';
 import type { LevelQueues } from '../jobs/queues.js';
 import type { Logger } from '../util/log.js';
 import { isLevelDown } from './level-down.js';
-import type { LevelView } from './level-view.js';
+import type { LevelStates } from './level-states.js';
 import type { Breakers, BreakerStateName } from '../breaker/types.js';
 
 export interface LevelControllerOptions {
@@ -14,7 +14,7 @@ export interface LevelControllerOptions {
   queues: LevelQueues;
   redis: RedisClient;
   keys: Keys;
-  view: LevelView;
+  levelStates: LevelStates;
   /** Moves a down level's waiting jobs further down; answers how many moved. */
   sweep: (level: LevelConfig) => Promise<number>;
   logger: Logger;
@@ -51,7 +51,10 @@ export class LevelController {
     });
     this.timer = setInterval(() => {
       for (const level of levels) {
-        if (this.options.view.isDown(level) || this.options.view.pausedBy(level.name) === 'breaker')
+        if (
+          this.options.levelStates.isDown(level) ||
+          this.options.levelStates.pausedBy(level.name) === 'breaker'
+        )
           this.schedule(level);
       }
     }, this.options.intervalMs ?? 1_000);
@@ -119,7 +122,7 @@ export class LevelController {
       }
     } finally {
       await redis.eval(RELEASE, 1, lock, token).catch(() => undefined);
-      await this.options.view.refresh().catch(() => undefined);
+      await this.options.levelStates.refresh().catch(() => undefined);
     }
   }
 

@@ -31,7 +31,7 @@ export async function openRedisOps(input: {
   config?: LadderConfig;
   /** Without a config: `replicated` waits for a replica before answering an enqueue. */
   durability?: Pick<RedisConfig, 'durability' | 'waitTimeoutMs'>;
-  /** This process's context (breakers, level and budget views), when another part keeps it (not closed here). */
+  /** This process's context (breakers, level states, budget spend), when another part keeps it (not closed here). */
   context?: ProcessContext;
 }): Promise<RedisLadderOps> {
   const redis = isRedisClient(input.url) ? input.url : createRedis(input.url, 'producer');
@@ -81,7 +81,7 @@ export async function openRedisOps(input: {
     },
   });
   if (!input.context) closing.push(() => breakers.close());
-  // A producer skips down, paused and spent levels itself, from the same views the workers keep.
+  // A producer skips down, paused and spent levels itself, from the same level states and budget spend the workers keep.
   const definition = input.context ? undefined : await ops.definition().catch(() => undefined);
   const context =
     input.context ??

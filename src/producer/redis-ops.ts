@@ -53,7 +53,7 @@ export interface RedisOpsOptions {
   owned?: RedisClient[];
   /** `LadderOps.report`, when the process can build reports (see cost/producer-side.ts). */
   report?: LadderOps['report'];
-  /** Called by `close()` first: stops what was opened alongside (views, breakers). */
+  /** Called by `close()` first: stops what was opened alongside (level states, budget spend, breakers). */
   onClose?: () => Promise<void>;
   /**
    * `redis.durability: replicated`: an enqueue is answered only once a replica has the job and its

@@ -35,7 +35,7 @@ export interface WorkerRuntimeOptions {
   redis?: RedisClient;
   providers?: ProviderRegistry;
   breakers?: Breakers;
-  /** This process's context (breakers, level and budget views) when another part keeps it; not closed here. */
+  /** This process's context (breakers, level states, budget spend) when another part keeps it; not closed here. */
   context?: ProcessContext;
   availability?: LevelAvailability;
   cost?: CostFn;
@@ -48,7 +48,7 @@ export interface WorkerRuntime {
   readonly workers: Worker[];
   readonly providers: ProviderRegistry;
   readonly breakers: Breakers;
-  /** The process context this runtime keeps (breakers, level and budget views), for other parts to share. */
+  /** The process context this runtime keeps (breakers, level states, budget spend), for other parts to share. */
   readonly context: ProcessContext;
   readonly redis: RedisClient;
   /** Stops taking jobs, lets active ones finish within `worker.shutdown_grace_ms`, closes. */
@@ -113,7 +113,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       breakers: options.breakers,
       now,
     }));
-  const { breakers, view, budgets } = context;
+  const { breakers, levelStates, budgets } = context;
   const accounting = startCostAccounting({
     config,
     redis,
@@ -147,7 +147,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     providerSettings: config.providers,
     providers,
     breakers,
-    availability: combineAvailability(view, options.availability, budgets.availability),
+    availability: combineAvailability(levelStates, options.availability, budgets.availability),
     results: new RedisResultStore(redis, keys, config.results.ttlSeconds),
     cache: new ResponseCache(redis, keys, config.cache.ttlSeconds),
     queue: (name) => queues.queue(name),
@@ -183,7 +183,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     queues,
     redis,
     keys,
-    view,
+    levelStates,
     sweep: (level) => sweepLevel(ctx, level, queues.queue(level.name)),
     logger: componentLogger(logger, 'levels'),
   }).start();

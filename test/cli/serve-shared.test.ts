@@ -12,7 +12,7 @@ afterEach(async () => {
   probe?.disconnect();
 });
 
-describe('ladder start keeps one view of its levels', () => {
+describe('ladder start keeps one copy of its level states', () => {
   it('its workers and its API share one set of breakers: one transition subscriber, one answer', async () => {
     const config = testConfig({
       redis: { url: inject('redisUrl'), prefix: testPrefix() },
@@ -36,7 +36,7 @@ describe('ladder start keeps one view of its levels', () => {
     expect(running.runtime?.breakers.state('simulated/opus-sim')).toBe('forced_open');
   }, 60_000);
 
-  it('its workers and its API share one budget view: spend the workers see, the API routes by', async () => {
+  it('its workers and its API share one budget spend: spend the workers see, the API routes by', async () => {
     const config = testConfig({
       redis: { url: inject('redisUrl'), prefix: testPrefix() },
       levels: [
@@ -46,7 +46,7 @@ describe('ladder start keeps one view of its levels', () => {
       budgets: { levels: { full: { daily_usd: 1 } } },
     });
     running = await serve(config, { port: 0, workers: true });
-    // Spend only this process knows of (not in Redis): a second view would never see it.
+    // Spend only this process knows of (not in Redis): a second copy would never see it.
     running.runtime?.context.budgets.record({ level: 'full', nusd: 2_000_000_000 });
     const answer = await fetch(`${running.api.url}/v1/jobs`, {
       method: 'POST',

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BudgetView } from '../../src/cost/budget-view.js';
+import { BudgetSpend } from '../../src/cost/budget-spend.js';
 import { createPriceLookup } from '../../src/cost/prices.js';
 import { createStateDecorator } from '../../src/cost/state-decorator.js';
 import { redisSource, type LadderConfig } from '../../src/config/types.js';
@@ -14,13 +14,13 @@ import { FIVE_LEVELS } from './fixtures.js';
 
 let fake: FakeProvider;
 let ladder: TestLadder | undefined;
-let producer: { ops: RedisLadderOps; view: BudgetView } | undefined;
+let producer: { ops: RedisLadderOps; spend: BudgetSpend } | undefined;
 
 beforeAll(async () => {
   fake = await startFakeProvider();
 });
 afterEach(async () => {
-  producer?.view.close();
+  producer?.spend.close();
   await producer?.ops.close();
   producer = undefined;
   await ladder?.close();
@@ -43,16 +43,16 @@ function testClock(iso: string): Clock & { set(iso: string): void } {
   };
 }
 
-/** A producer whose budget view and ladder state use the test's clock. */
+/** A producer whose budget spend and ladder state use the test's clock. */
 async function startProducer(
   config: LadderConfig,
   clock: Clock,
-): Promise<{ ops: RedisLadderOps; view: BudgetView }> {
+): Promise<{ ops: RedisLadderOps; spend: BudgetSpend }> {
   const redis = createRedis(redisSource(config.redis), 'producer');
   await connectRedis(redis);
   const keys = createKeys(config.redis.prefix);
   const now = () => clock.now();
-  const view = await new BudgetView({
+  const spend = await new BudgetSpend({
     redis,
     keys,
     budgets: config.budgets,
@@ -65,11 +65,11 @@ async function startProducer(
     redis,
     prefix: config.redis.prefix,
     owned: [redis],
-    availability: view.availability,
+    availability: spend.availability,
     now,
     decorateState: createStateDecorator({ redis, keys, budgets: config.budgets, now }),
   });
-  return { ops, view };
+  return { ops, spend };
 }
 
 const trail = (r: JobResult | null) =>
@@ -94,11 +94,11 @@ describe('budgets that degrade', () => {
     expect(await run(producer.ops, 'a')).toMatchObject({ level: 1, cost_usd: 0.0075 });
     expect(await run(producer.ops, 'b')).toMatchObject({ level: 1, cost_usd: 0.0075 });
 
-    // The producer's view (read back, or from its next refresh) enters new jobs one level down.
+    // The producer's budget spend (read back, or from its next refresh) enters new jobs one level down.
     // Stats are written just after the result, so wait for the second job's spend to land.
     await vi.waitFor(async () => {
-      await producer!.view.refresh();
-      expect(producer!.view.spentUsd('level', 'full')).toBe(0.015);
+      await producer!.spend.refresh();
+      expect(producer!.spend.spentUsd('level', 'full')).toBe(0.015);
     });
     const entered = await producer.ops.enqueue(job('c'));
     expect(entered).toMatchObject({ level: 2, level_name: 'reduced' });
@@ -126,7 +126,7 @@ describe('budgets that degrade', () => {
 
     // A new UTC day: the budget is whole again.
     clock.set('2026-11-26T00:00:05Z');
-    await producer.view.refresh();
+    await producer.spend.refresh();
     expect(await run(producer.ops, 'e')).toMatchObject({
       level: 1,
       degraded: false,
@@ -160,8 +160,8 @@ describe('budgets that degrade', () => {
 
     expect(await run(agentJob('first', 'cheap-bot'))).toMatchObject({ level: 1, cost_usd: 0.0075 });
     await vi.waitFor(async () => {
-      await producer!.view.refresh();
-      expect(producer!.view.spentUsd('agent', 'cheap-bot')).toBe(0.0075);
+      await producer!.spend.refresh();
+      expect(producer!.spend.spentUsd('agent', 'cheap-bot')).toBe(0.0075);
     });
 
     const spent = await run(agentJob('second', 'cheap-bot'));
@@ -189,7 +189,7 @@ describe('budgets that degrade', () => {
     // Other agents are not held to cheap-bot's budget; a new month resets it.
     expect(await run(agentJob('fourth', 'other-bot'))).toMatchObject({ level: 1, degraded: false });
     clock.set('2026-12-01T00:00:01Z');
-    await producer.view.refresh();
+    await producer.spend.refresh();
     expect(await run(agentJob('fifth', 'cheap-bot'))).toMatchObject({ level: 1, degraded: false });
     expect(fake.calls('anthropic', 'claude-opus-4-7')).toBe(3);
   });

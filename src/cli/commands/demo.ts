@@ -170,7 +170,7 @@ export function registerDemo(program: Command): void {
           port: options.port ? parsePositiveInt(options.port, '--port') : undefined,
           workers: true,
         });
-        // The demo's producer shares the process context too (one set of breakers and views).
+        // The demo's producer shares the process context too (one set of breakers, level states and budget spend).
         const producer = await openRedisOps({
           url: redisSource(config.redis),
           prefix: config.redis.prefix,

@@ -34,7 +34,7 @@ export async function serve(
         observer: metricsObserver,
       })
     : undefined;
-  // One process context (breakers, level and budget views): the API reads the workers' own.
+  // One process context (breakers, level states, budget spend): the API reads the workers' own.
   const ops = await openRedisOps({
     url: redisSource(config.redis),
     prefix: config.redis.prefix,

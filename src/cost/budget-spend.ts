@@ -11,7 +11,7 @@ import { periodKey } from './period.js';
 import type { PriceLookup } from './prices.js';
 import { BUDGET_FIELD, fromNusd } from './stats-fields.js';
 
-export interface BudgetViewOptions {
+export interface BudgetSpendOptions {
   redis: RedisClient;
   keys: Keys;
   budgets: BudgetsConfig;
@@ -19,7 +19,7 @@ export interface BudgetViewOptions {
   prices: PriceLookup;
   /** Epoch ms. Default `Date.now`; tests move it across period boundaries. */
   now?: () => number;
-  /** How often the local view is read back from Redis. Default 1000. */
+  /** How often the local copy is read back from Redis. Default 1000. */
   refreshMs?: number;
   logger?: Logger;
 }
@@ -39,7 +39,7 @@ interface Check {
  * its jobs cost at any level. An agent over its budget may still use levels that cost nothing (the
  * cache, the static message, LLM levels whose every target is priced at zero); others are `budget`.
  */
-export class BudgetView {
+export class BudgetSpend {
   readonly availability: LevelAvailability;
   private readonly now: () => number;
   /** `${period key}|${field}` → nano-USD, for the periods read last. */
@@ -47,7 +47,7 @@ export class BudgetView {
   private timer: NodeJS.Timeout | undefined;
   private readonly costly: Set<string>;
 
-  constructor(private readonly options: BudgetViewOptions) {
+  constructor(private readonly options: BudgetSpendOptions) {
     this.now = options.now ?? Date.now;
     // An unpriced target may cost anything, so it counts as costly.
     this.costly = new Set(
@@ -85,7 +85,7 @@ export class BudgetView {
       this.refresh().catch((error: unknown) =>
         this.options.logger?.warn(
           { err: String(error) },
-          'budget spend could not be read; keeping the last view',
+          'budget spend could not be read; keeping the last read',
         ),
       );
     }, this.options.refreshMs ?? 1000);

@@ -6,7 +6,7 @@ import type { LevelQueues } from '../jobs/queues.js';
 import { isLevelDown, type PausedBy } from './level-down.js';
 import type { Breakers } from '../breaker/types.js';
 
-export interface LevelViewOptions {
+export interface LevelStatesOptions {
   levels: LevelConfig[];
   breakers: Breakers;
   queues: LevelQueues;
@@ -17,15 +17,15 @@ export interface LevelViewOptions {
 }
 
 /**
- * Which levels take new jobs, from this process's point of view and without a round trip per job:
- * `down` from the breakers' local view (kept current by their announcements), `paused` from a
+ * Which levels take new jobs, as this process sees them and without a round trip per job:
+ * `down` from the breakers' local state (kept current by their announcements), `paused` from a
  * periodic read of the queues' pause flags and of who set them.
  */
-export class LevelView implements LevelAvailability {
+export class LevelStates implements LevelAvailability {
   private paused = new Map<string, PausedBy>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: LevelViewOptions) {}
+  constructor(private readonly options: LevelStatesOptions) {}
 
   async start(): Promise<this> {
     await this.refresh();
