@@ -2,14 +2,7 @@ import type { Completion, Usage } from '../contract.js';
 import { malformedFailure, type FailureContext } from '../failure.js';
 import type { ToolCall } from '../../ladder/job-schema.js';
 import { mapAnthropicStopReason } from './map-stop-reason.js';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function count(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
+import { isRecord, count } from '../wire-values.js';
 
 /**
  * Anthropic's `input_tokens` excludes cache reads and writes; the normalised `input_tokens` counts

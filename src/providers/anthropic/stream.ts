@@ -9,10 +9,7 @@ import { mapAnthropicError } from './map-error.js';
 import { mapRequest } from './map-request.js';
 import { mapUsage } from './map-response.js';
 import { mapAnthropicStopReason } from './map-stop-reason.js';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../wire-values.js';
 
 /** What the events said so far beyond the content: usage pieces and the stop reason. */
 interface StreamEnd {

@@ -3,14 +3,7 @@ import { malformedFailure, type FailureContext } from '../failure.js';
 import type { ToolCall } from '../../ladder/job-schema.js';
 import { mapGeminiStopReason } from './map-stop-reason.js';
 import { synthesizeToolCallId } from './tool-call-id.js';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function count(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
+import { isRecord, count } from '../wire-values.js';
 
 /** `promptTokenCount` includes cached content; thinking tokens are billed as output. */
 export function mapUsage(usage: unknown): Usage | null {

@@ -10,10 +10,7 @@ import { mapRequest } from './map-request.js';
 import { mapUsage } from './map-response.js';
 import { mapGeminiStopReason } from './map-stop-reason.js';
 import { synthesizeToolCallId } from './tool-call-id.js';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../wire-values.js';
 
 interface StreamEnd {
   finish: string | null;

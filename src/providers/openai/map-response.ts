@@ -3,14 +3,7 @@ import { malformedFailure, type FailureContext } from '../failure.js';
 import { parseToolArguments } from '../parse-tool-arguments.js';
 import type { ToolCall } from '../../ladder/job-schema.js';
 import { mapOpenAIStopReason } from './map-stop-reason.js';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function count(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
+import { isRecord, count } from '../wire-values.js';
 
 /** `prompt_tokens` already includes the cached part, which is the normalised convention too. */
 export function mapUsage(usage: unknown): Usage | null {

@@ -9,10 +9,7 @@ import { mapOpenAIError } from './map-error.js';
 import { mapRequest } from './map-request.js';
 import { mapUsage } from './map-response.js';
 import { mapOpenAIStopReason } from './map-stop-reason.js';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../wire-values.js';
 
 interface StreamEnd {
   finish: string | null;
