@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
-import { startRedisServer, type RedisServerHandle } from './redis-server.js';
+import { askRedis, startRedisServer, type RedisServerHandle } from './redis-server.js';
 
 const run = promisify(execFile);
 
@@ -22,25 +21,6 @@ export interface RedisClusterHandle {
   dispose(): Promise<void>;
 }
 
-async function ask<T>(port: number, work: (c: Redis) => Promise<T>): Promise<T | null> {
-  const client = new Redis({
-    port,
-    host: '127.0.0.1',
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return await work(client);
-  } catch {
-    return null;
-  } finally {
-    client.disconnect();
-  }
-}
-
 /**
  * Waits until every replica among `nodes` (every node with `replicas`) has finished its first
  * sync: before, it cannot be promoted.
@@ -52,7 +32,9 @@ async function waitReplicasSynced(
 ): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const infos = await Promise.all(nodes.map((n) => ask(n.port, (c) => c.info('replication'))));
+    const infos = await Promise.all(
+      nodes.map((n) => askRedis(n.port, (c) => c.info('replication'))),
+    );
     const synced = infos.every(
       (i) =>
         typeof i === 'string' &&
@@ -112,8 +94,8 @@ export async function startRedisCluster(
     urls: nodes.map((n) => `redis://127.0.0.1:${n.port}`),
     async masterFor(key) {
       for (const node of alive) {
-        const slot = await ask(node.port, (c) => c.call('CLUSTER', 'KEYSLOT', key));
-        const slots = (await ask(node.port, (c) => c.call('CLUSTER', 'SLOTS'))) as
+        const slot = await askRedis(node.port, (c) => c.call('CLUSTER', 'KEYSLOT', key));
+        const slots = (await askRedis(node.port, (c) => c.call('CLUSTER', 'SLOTS'))) as
           [number, number, [string, number]][] | null;
         const range = slots?.find(([from, to]) => Number(slot) >= from && Number(slot) <= to);
         const port = range?.[2][1];
@@ -126,7 +108,7 @@ export async function startRedisCluster(
       const until = Date.now() + timeoutMs;
       for (;;) {
         const states = await Promise.all(
-          [...alive].map((n) => ask(n.port, (c) => c.call('CLUSTER', 'INFO'))),
+          [...alive].map((n) => askRedis(n.port, (c) => c.call('CLUSTER', 'INFO'))),
         );
         if (states.every((s) => typeof s === 'string' && s.includes('cluster_state:ok'))) return;
         if (Date.now() > until) throw new Error('the cluster did not become healthy');

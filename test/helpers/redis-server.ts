@@ -48,6 +48,32 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * `work` on a one-off connection to the local server on `port` that neither retries nor queues:
+ * null when the server is not there or the work fails (a node being killed or failed over).
+ */
+export async function askRedis<T>(
+  port: number,
+  work: (client: Redis) => Promise<T>,
+): Promise<T | null> {
+  const client = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return await work(client);
+  } catch {
+    return null;
+  } finally {
+    client.disconnect();
+  }
+}
+
 async function waitForPing(url: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {

@@ -2,8 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { startRedisServer, freePort, type RedisServerHandle } from './redis-server.js';
+import { askRedis, startRedisServer, freePort, type RedisServerHandle } from './redis-server.js';
 import { waitForLink } from './replica-pair.js';
 
 export const SENTINEL_MASTER_NAME = 'ladder-main';
@@ -25,25 +24,6 @@ export interface SentinelSetup {
   /** Waits until `server` is a replica with its link up (after it rejoined). */
   waitForReplica(server: RedisServerHandle, timeoutMs: number): Promise<void>;
   dispose(): Promise<void>;
-}
-
-async function ask<T>(port: number, work: (client: Redis) => Promise<T>): Promise<T | null> {
-  const client = new Redis({
-    port,
-    host: '127.0.0.1',
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return await work(client);
-  } catch {
-    return null;
-  } finally {
-    client.disconnect();
-  }
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -78,7 +58,7 @@ export async function startSentinelSetup(): Promise<SentinelSetup> {
 
   const masterPort = async (): Promise<number | null> => {
     for (const port of ports) {
-      const addr = await ask(port, (c) =>
+      const addr = await askRedis(port, (c) =>
         c.call('SENTINEL', 'get-master-addr-by-name', SENTINEL_MASTER_NAME),
       );
       if (Array.isArray(addr)) return Number(addr[1]);
@@ -91,7 +71,7 @@ export async function startSentinelSetup(): Promise<SentinelSetup> {
   for (;;) {
     const views = await Promise.all(
       ports.map((port) =>
-        ask(port, async (c) => {
+        askRedis(port, async (c) => {
           const replicas = (await c.call(
             'SENTINEL',
             'replicas',
@@ -117,7 +97,7 @@ export async function startSentinelSetup(): Promise<SentinelSetup> {
       for (;;) {
         const named = await Promise.all(
           ports.map((p) =>
-            ask(p, (c) => c.call('SENTINEL', 'get-master-addr-by-name', SENTINEL_MASTER_NAME)),
+            askRedis(p, (c) => c.call('SENTINEL', 'get-master-addr-by-name', SENTINEL_MASTER_NAME)),
           ),
         );
         const agree = named.filter((a) => Array.isArray(a) && Number(a[1]) === port).length;
