@@ -41,8 +41,8 @@ export interface StreamWriterOptions {
 /**
  * Appends a job's events to its Redis Stream without making the provider call wait: the first
  * event goes out with this event-loop turn's writes (StreamWriteBatch), and whatever arrives while
- * a write is in flight goes in the next one, adjacent deltas merged. One write in flight per job keeps the order and bounds the
- * entries by round trips rather than by tokens.
+ * a write is in flight goes in the next one, adjacent deltas merged. One write in flight per job
+ * keeps the order and bounds the entries by round trips rather than by tokens.
  */
 export class JobStreamWriter {
   private pending: Pending[] = [];
