@@ -13,6 +13,12 @@ export interface WalkInput extends CallJob {
   prefer?: string;
 }
 
+/** How one target's turn ended: the level's end, or on to the next target; with its attempts. */
+interface TargetTurn {
+  end: LevelEnd | 'next_target';
+  attempts: Attempt[];
+}
+
 function orderTargets(targets: TargetRef[], prefer: string | undefined): TargetRef[] {
   const first = targets.find((t) => t.id === prefer);
   return first ? [first, ...targets.filter((t) => t !== first)] : targets;
@@ -44,7 +50,7 @@ async function walkTarget(
   target: TargetRef,
   run: { callsMade: number },
   earlier: readonly Attempt[],
-): Promise<{ end: LevelEnd | 'next_target'; attempts: Attempt[] }> {
+): Promise<TargetTurn> {
   const { level } = input;
   let made: Attempt[] = [];
   // A streamed job's readers get each attempt as it joins the trail, before the next call: the
@@ -53,12 +59,7 @@ async function walkTarget(
     for (const attempt of more) input.stream?.attempt(attempt);
     made = [...made, ...more];
   };
-  const end = (
-    how: LevelEnd | 'next_target',
-  ): { end: LevelEnd | 'next_target'; attempts: Attempt[] } => ({
-    end: how,
-    attempts: made,
-  });
+  const end = (how: TargetTurn['end']): TargetTurn => ({ end: how, attempts: made });
   const stamp = (): string => new Date(ctx.clock.now()).toISOString();
   const remaining = (): number =>
     input.deadlineAt === null ? Number.POSITIVE_INFINITY : input.deadlineAt - ctx.clock.now();
