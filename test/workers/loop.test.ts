@@ -1,4 +1,5 @@
-import { UnrecoverableError, WaitingError } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingError } from 'bullmq';
+import type { Quota } from '../../src/quota/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobResult } from '../../src/ladder/result.js';
 import { processJob } from '../../src/workers/process-job.js';
@@ -252,5 +253,39 @@ describe('processJob at one level', () => {
     expect(summary).toEqual({ status: 'skipped', why: 'the job is at level 2 already' });
     expect(h.added.map((a) => a.queue)).toEqual(['reduced']);
     expect(h.openai.calls).toEqual([]);
+  });
+});
+
+/** A quota scheduler that manages `google/big` only and answers every admission "wait". */
+function waitingQuota(waitMs: number): Quota {
+  return {
+    managed: (target) => target === 'google/big',
+    admit: async () => ({ kind: 'wait', waitMs, reason: 'rpm' }),
+    settle: async () => 0,
+    leave: async () => undefined,
+    close: async () => undefined,
+  };
+}
+
+describe('the quota gate in the loop', () => {
+  it('a wait it can afford parks the job delayed, its record keeping the attempts made at this level', async () => {
+    h = await loopHarness(loopConfig({ max_retries: 0 }));
+    h.ctx.quota = waitingQuota(500);
+    h.openai.script('big', providerError({ status: 503 }));
+    const { summary, record, job, trail } = await run();
+    expect(summary).toBeInstanceOf(DelayedError);
+    expect(job.moves).toEqual(['updateData', 'delayed until +500']);
+    expect(record.status).toBe('queued');
+    expect(trail).toEqual(['openai/big transient 503']);
+    expect(h.google.calls).toEqual([]);
+  });
+
+  it('a wait beyond the cap skips the target with reason quota', async () => {
+    h = await loopHarness(loopConfig({ max_retries: 0, retry_after_cap_ms: 1_000 }));
+    h.ctx.quota = waitingQuota(5_000);
+    h.openai.script('big', providerError({ status: 503 }));
+    const { summary, trail } = await run();
+    expect(summary).toEqual({ status: 'rerouted', to: 2 });
+    expect(trail).toEqual(['openai/big transient 503', 'google/big quota']);
   });
 });
