@@ -1,14 +1,14 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   down,
   ok,
-  startFakeProvider,
   streamed,
   toolCall,
   type FakeProvider,
 } from '../helpers/fake-provider/server.js';
+import { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import { caught } from '../helpers/caught.js';
 import { startRunningLadder, TOKEN, type RunningLadder } from '../openai-compat/running-ladder.js';
 
@@ -23,9 +23,7 @@ let fake: FakeProvider;
 let running: RunningLadder;
 let client: Anthropic;
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
+withFakeProvider((f) => (fake = f));
 beforeEach(async () => {
   running = await startRunningLadder(fake, {}, { levels: CLAUDE_FIRST });
   client = new Anthropic({
@@ -38,9 +36,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await running.close();
   fake.reset();
-});
-afterAll(async () => {
-  await fake.close();
 });
 
 const lookupTool = {

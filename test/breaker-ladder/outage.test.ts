@@ -1,11 +1,12 @@
 import { Queue } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { pauseLevel } from '../../src/levels/operator-pause.js';
 import { createKeys } from '../../src/ladder/keys.js';
 import { LadderClient } from '../../src/producer/ladder-client.js';
 import { redisSource } from '../../src/config/types.js';
 import { connectRedis, createRedis } from '../../src/util/redis.js';
-import { down, ok, startFakeProvider, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { down, ok, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import {
   job,
   startTestLadder,
@@ -21,9 +22,7 @@ let fake: FakeProvider;
 const processes: LadderProcess[] = [];
 let ladder: TestLadder | undefined;
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
+withFakeProvider((f) => (fake = f));
 afterEach(async () => {
   for (const p of processes.splice(0)) {
     p.child.kill('SIGTERM');
@@ -32,9 +31,6 @@ afterEach(async () => {
   await ladder?.close();
   ladder = undefined;
   fake.reset();
-});
-afterAll(async () => {
-  await fake.close();
 });
 
 const BREAKER = {

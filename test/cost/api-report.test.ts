@@ -1,10 +1,11 @@
 import { redisSource } from '../../src/config/types.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openRedisOps } from '../../src/producer/open-redis-ops.js';
 import type { Report } from '../../src/cost/report-types.js';
 import { FakeLadderOps } from '../api/fake-ops.js';
 import { startApi, TOKEN, type RunningApi } from '../api/harness.js';
-import { ok, startFakeProvider, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { ok, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import { job, startTestLadder, testConfig, type TestLadder } from '../helpers/ladder.js';
 import { FIVE_LEVELS } from './fixtures.js';
 
@@ -13,9 +14,7 @@ let ladder: TestLadder | undefined;
 let api: RunningApi | undefined;
 const closers: (() => Promise<void>)[] = [];
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
+withFakeProvider((f) => (fake = f));
 afterEach(async () => {
   await api?.close();
   api = undefined;
@@ -23,9 +22,6 @@ afterEach(async () => {
   await ladder?.close();
   ladder = undefined;
   fake.reset();
-});
-afterAll(async () => {
-  await fake.close();
 });
 
 const get = (path: string) =>

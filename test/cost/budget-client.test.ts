@@ -1,21 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { LadderClient } from '../../src/producer/ladder-client.js';
-import { ok, startFakeProvider, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { ok, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import { job, startTestLadder, testConfig, type TestLadder } from '../helpers/ladder.js';
 import { FIVE_LEVELS } from './fixtures.js';
 
 let fake: FakeProvider;
 let ladder: TestLadder | undefined;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
+withFakeProvider((f) => (fake = f));
 afterEach(async () => {
   await ladder?.close();
   ladder = undefined;
   fake.reset();
-});
-afterAll(async () => {
-  await fake.close();
 });
 
 describe('budgets seen by a client over Redis with no config file', () => {

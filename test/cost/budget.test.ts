@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BudgetSpend } from '../../src/cost/budget-spend.js';
 import { createPriceLookup } from '../../src/cost/prices.js';
 import { createStateDecorator } from '../../src/cost/state-decorator.js';
@@ -8,7 +8,8 @@ import type { JobResult } from '../../src/ladder/result.js';
 import { RedisLadderOps } from '../../src/producer/redis-ops.js';
 import { connectRedis, createRedis } from '../../src/util/redis.js';
 import type { Clock } from '../../src/jobs/hooks.js';
-import { ok, startFakeProvider, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { ok, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import { job, startTestLadder, testConfig, type TestLadder } from '../helpers/ladder.js';
 import { FIVE_LEVELS } from './fixtures.js';
 
@@ -16,9 +17,7 @@ let fake: FakeProvider;
 let ladder: TestLadder | undefined;
 let producer: { ops: RedisLadderOps; spend: BudgetSpend } | undefined;
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
+withFakeProvider((f) => (fake = f));
 afterEach(async () => {
   producer?.spend.close();
   await producer?.ops.close();
@@ -26,9 +25,6 @@ afterEach(async () => {
   await ladder?.close();
   ladder = undefined;
   fake.reset();
-});
-afterAll(async () => {
-  await fake.close();
 });
 
 /** A clock the test moves; sleeps are real (backoff only). */

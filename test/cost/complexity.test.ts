@@ -1,21 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeProvider } from '../helpers/fake-provider/server.js';
+import { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import { job, startTestLadder, testConfig, type TestLadder } from '../helpers/ladder.js';
 import { FIVE_LEVELS } from './fixtures.js';
 
 let fake: FakeProvider;
 let ladder: TestLadder | undefined;
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
+withFakeProvider((f) => (fake = f));
 afterEach(async () => {
   await ladder?.close();
   ladder = undefined;
   fake.reset();
-});
-afterAll(async () => {
-  await fake.close();
 });
 
 describe('complexity routing', () => {

@@ -1,22 +1,18 @@
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { buildReport } from '../../src/cost/report.js';
 import { periodKey } from '../../src/cost/period.js';
 import { loadDefinition } from '../../src/levels/definition.js';
 import { createKeys } from '../../src/ladder/keys.js';
 import { LadderClient } from '../../src/producer/ladder-client.js';
-import { ok, startFakeProvider, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { ok, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import { job, testPrefix } from '../helpers/ladder.js';
 import { runLadder, writeConfigFile, type LadderProcess } from '../helpers/processes.js';
 import { FIVE_LEVELS } from './fixtures.js';
 
 let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
+withFakeProvider((f) => (fake = f));
 
 describe('totals and budgets across worker processes', () => {
   it('adds every process’s jobs exactly, and overspends a level budget by no more than the jobs in flight', async () => {

@@ -1,33 +1,23 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildReport } from '../../src/cost/report.js';
 import { renderReport } from '../../src/cost/render-report.js';
 import { definitionFromConfig } from '../../src/levels/definition.js';
 import { createKeys } from '../../src/ladder/keys.js';
 import { createLogger } from '../../src/util/log.js';
 import { startWorkerRuntime } from '../../src/workers/runtime.js';
-import {
-  down,
-  ok,
-  startFakeProvider,
-  status,
-  type FakeProvider,
-} from '../helpers/fake-provider/server.js';
+import { down, ok, status, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import { FIVE_LEVELS } from './fixtures.js';
 import { job, startTestLadder, testConfig, type TestLadder } from '../helpers/ladder.js';
 
 let fake: FakeProvider;
 let ladder: TestLadder | undefined;
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
+withFakeProvider((f) => (fake = f));
 afterEach(async () => {
   await ladder?.close();
   ladder = undefined;
   fake.reset();
-});
-afterAll(async () => {
-  await fake.close();
 });
 
 describe('the report of a scripted run', () => {

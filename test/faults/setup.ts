@@ -1,10 +1,5 @@
-import { afterAll, beforeAll } from 'vitest';
-import {
-  ANY_MODEL,
-  startFakeProvider,
-  type Behaviour,
-  type FakeProvider,
-} from '../helpers/fake-provider/server.js';
+import { ANY_MODEL, type Behaviour, type FakeProvider } from '../helpers/fake-provider/server.js';
+export { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import { testPrefix } from '../helpers/ladder.js';
 import { writeConfigFile } from '../helpers/processes.js';
 
@@ -85,21 +80,6 @@ export function faultConfig(
 /** One line the suite's figures are collected from (`grep FAULT-FIGURES`). */
 export function reportFigures(scenario: string, figures: Record<string, unknown>): void {
   process.stdout.write(`FAULT-FIGURES ${JSON.stringify({ scenario, ...figures })}\n`);
-}
-
-/**
- * The scenario file's fake provider, started before its tests and closed after them; `use` is
- * handed it once it is up (`let fake: FakeProvider; withFakeProvider((f) => (fake = f));`).
- */
-export function withFakeProvider(use: (fake: FakeProvider) => void): void {
-  let fake: FakeProvider | undefined;
-  beforeAll(async () => {
-    fake = await startFakeProvider();
-    use(fake);
-  });
-  afterAll(async () => {
-    await fake?.close();
-  });
 }
 
 /** Every model of every provider of the standard ladder answers `behaviour`. */

@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { Queue } from 'bullmq';
 import { LadderClient } from '../../src/producer/ladder-client.js';
-import { ok, startFakeProvider, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { ok, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import { job, startTestLadder, testConfig, testPrefix } from '../helpers/ladder.js';
 import { runLadder, writeConfigFile } from '../helpers/processes.js';
 
 let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
+withFakeProvider((f) => (fake = f));
 
 function fileConfig(prefix: string): Record<string, unknown> {
   return {

@@ -1,18 +1,14 @@
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { LadderClient } from '../../src/producer/ladder-client.js';
-import { down, ok, startFakeProvider, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { down, ok, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import { job } from '../helpers/ladder.js';
 import { runLadder } from '../helpers/processes.js';
 
 let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
+withFakeProvider((f) => (fake = f));
 
 describe("the seed article's config", () => {
   it('loads unchanged and serves jobs, falling back by priority inside the one LLM level', async () => {

@@ -1,14 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { requestHash } from '../../src/cache/request-hash.js';
 import { parseJob } from '../../src/ladder/job-schema.js';
-import {
-  down,
-  ok,
-  startFakeProvider,
-  status,
-  toolCall,
-  type FakeProvider,
-} from '../helpers/fake-provider/server.js';
+import { down, ok, status, toolCall, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import {
   job,
   startTestLadder,
@@ -21,16 +15,11 @@ import { createRedis } from '../../src/util/redis.js';
 let fake: FakeProvider;
 let ladder: TestLadder | undefined;
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
+withFakeProvider((f) => (fake = f));
 afterEach(async () => {
   await ladder?.close();
   ladder = undefined;
   fake.reset();
-});
-afterAll(async () => {
-  await fake.close();
 });
 
 /** A job's request with its own max_tokens. */

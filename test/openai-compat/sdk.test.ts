@@ -3,24 +3,16 @@ import type {
   ChatCompletionChunk,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  down,
-  hang,
-  ok,
-  startFakeProvider,
-  toolCall,
-  type FakeProvider,
-} from '../helpers/fake-provider/server.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { down, hang, ok, toolCall, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import { startRunningLadder, TOKEN, type RunningLadder } from './running-ladder.js';
 
 let fake: FakeProvider;
 let running: RunningLadder;
 let client: OpenAI;
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
+withFakeProvider((f) => (fake = f));
 beforeEach(async () => {
   running = await startRunningLadder(fake);
   client = running.client();
@@ -28,9 +20,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await running.close();
   fake.reset();
-});
-afterAll(async () => {
-  await fake.close();
 });
 
 const lookupTool = {

@@ -1,29 +1,21 @@
 import OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  startFakeProvider,
-  structured,
-  type FakeProvider,
-} from '../helpers/fake-provider/server.js';
+import { structured, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import { startRunningLadder, TOKEN, type RunningLadder } from '../openai-compat/running-ladder.js';
 
 let fake: FakeProvider;
 let running: RunningLadder;
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
+withFakeProvider((f) => (fake = f));
 beforeEach(async () => {
   running = await startRunningLadder(fake);
 });
 afterEach(async () => {
   await running.close();
   fake.reset();
-});
-afterAll(async () => {
-  await fake.close();
 });
 
 const Invoice = z.object({

@@ -1,27 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   requestedFormat,
-  startFakeProvider,
   structured,
   toolCall,
   type FakeProvider,
   type FakeProviderName,
 } from '../helpers/fake-provider/server.js';
+import { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import { job, startTestLadder, testConfig, type TestLadder } from '../helpers/ladder.js';
 
 let fake: FakeProvider;
 let ladder: TestLadder | undefined;
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
+withFakeProvider((f) => (fake = f));
 afterEach(async () => {
   await ladder?.close();
   ladder = undefined;
   fake.reset();
-});
-afterAll(async () => {
-  await fake.close();
 });
 
 const TARGETS: Record<FakeProviderName, string> = {

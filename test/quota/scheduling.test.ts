@@ -1,31 +1,23 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { LadderConfig } from '../../src/config/types.js';
 import type { JobResult } from '../../src/ladder/result.js';
 import type { LadderOps } from '../../src/producer/ladder-ops.js';
 import { startWorkerRuntime, type WorkerRuntime } from '../../src/workers/runtime.js';
 import { createLogger } from '../../src/util/log.js';
-import {
-  maxPerSecond,
-  startFakeProvider,
-  type FakeProvider,
-} from '../helpers/fake-provider/server.js';
+import { maxPerSecond, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import { job, startTestLadder, testConfig, type TestLadder } from '../helpers/ladder.js';
 
 let fake: FakeProvider;
 let ladder: TestLadder | undefined;
 const extra: WorkerRuntime[] = [];
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
+withFakeProvider((f) => (fake = f));
 afterEach(async () => {
   await ladder?.close();
   ladder = undefined;
   await Promise.all(extra.splice(0).map((r) => r.close()));
   fake.reset();
-});
-afterAll(async () => {
-  await fake.close();
 });
 
 const TARGET = 'openai/gpt-4o';

@@ -1,26 +1,24 @@
 import OpenAI from 'openai';
 import { zodTextFormat } from 'openai/helpers/zod';
 import type { ResponseInputItem } from 'openai/resources/responses/responses';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { caught } from '../helpers/caught.js';
 import {
   down,
   ok,
-  startFakeProvider,
   structured,
   toolCall,
   type FakeProvider,
 } from '../helpers/fake-provider/server.js';
+import { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import { startRunningLadder, type RunningLadder } from '../openai-compat/running-ladder.js';
 
 let fake: FakeProvider;
 let running: RunningLadder;
 let client: OpenAI;
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
+withFakeProvider((f) => (fake = f));
 beforeEach(async () => {
   running = await startRunningLadder(fake);
   client = running.client();
@@ -28,9 +26,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await running.close();
   fake.reset();
-});
-afterAll(async () => {
-  await fake.close();
 });
 
 const lookupTool = {

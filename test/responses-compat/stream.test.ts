@@ -1,28 +1,18 @@
 import OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cutAfter,
-  down,
-  startFakeProvider,
-  streamed,
-  type FakeProvider,
-} from '../helpers/fake-provider/server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cutAfter, down, streamed, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import { startRunningLadder, type RunningLadder } from '../openai-compat/running-ladder.js';
 
 let fake: FakeProvider;
 let running: RunningLadder | undefined;
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
+withFakeProvider((f) => (fake = f));
 afterEach(async () => {
   await running?.close();
   running = undefined;
   fake.reset();
-});
-afterAll(async () => {
-  await fake.close();
 });
 
 const TEXT = 'Rivers run to the sea and the sea is never full.';

@@ -1,16 +1,16 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, stepCountIs, streamText, tool } from 'ai';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   down,
   ok,
-  startFakeProvider,
   streamed,
   toolCall,
   type FakeProvider,
 } from '../helpers/fake-provider/server.js';
+import { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import { startRunningLadder, TOKEN, type RunningLadder } from '../openai-compat/running-ladder.js';
 
 /** Claude first, an OpenAI model when Claude is out, then static: either SDK may point at it. */
@@ -23,18 +23,13 @@ const LEVELS = [
 let fake: FakeProvider;
 let running: RunningLadder;
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
+withFakeProvider((f) => (fake = f));
 beforeEach(async () => {
   running = await startRunningLadder(fake, {}, { levels: LEVELS });
 });
 afterEach(async () => {
   await running.close();
   fake.reset();
-});
-afterAll(async () => {
-  await fake.close();
 });
 
 /** The two lines an agent changes: the provider's base URL and key. */
