@@ -32,7 +32,8 @@ export class ResultWaiter {
   /**
    * The record once final, or as it is when `timeoutMs` runs out (null when unknown). `id` may be
    * a raw producer's BullMQ id aliased to another record: then that record's id is watched too.
-   * `abort` ends the wait early (a stream reader that went away).
+   * `abort` ends the wait early with null, the record not read again (a stream reader that went
+   * away: its stream had the final event, or its client left).
    */
   async wait(id: string, timeoutMs: number, abort?: AbortSignal): Promise<JobResult | null> {
     await this.subscribe();
@@ -51,6 +52,8 @@ export class ResultWaiter {
     let timer: NodeJS.Timeout | undefined;
     try {
       for (;;) {
+        // A reader that went away (a stream that got its final event) needs no last read.
+        if (abort?.aborted) return null;
         const woken = new Promise<void>((resolve) => (signal = resolve));
         // Subscribed before reading, so a result finalised in between still wakes us.
         const now = await this.store.get(id);
