@@ -6,7 +6,7 @@ import { jobIdentity } from './job-identity.js';
 import { processJob } from './process-job.js';
 import type { JobSummary } from './outcome.js';
 import { failedRecord } from '../jobs/records.js';
-import { writeFinalRecord } from '../results/final-record.js';
+import { endJob } from '../results/final-record.js';
 
 export interface LevelWorkerOptions {
   ctx: WorkerContext;
@@ -60,19 +60,20 @@ export function createLevelWorker(options: LevelWorkerOptions): Worker<unknown, 
 
 /**
  * BullMQ fails a job on its own when it stalls too often or the processor throws unexpectedly; the
- * record must still end, or `result()` would wait for ever. A record the ladder finalised is kept.
+ * record must still end, or `result()` would wait for ever, and the job counts in the stats like
+ * any failed job. A record the ladder finalised is kept.
  */
-async function recordBullmqFailure(
+export async function recordBullmqFailure(
   ctx: WorkerContext,
   level: LevelConfig,
-  job: Job,
+  job: Pick<Job, 'processedOn'>,
   id: string,
   error: Error,
 ): Promise<void> {
   const record = await ctx.results.get(id);
   if (!record || isFinal(record.status)) return;
   const now = ctx.clock.now();
-  await writeFinalRecord(
+  await endJob(
     ctx,
     failedRecord({
       record,
