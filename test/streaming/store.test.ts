@@ -1,82 +1,13 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { createKeys, type Keys } from '../../src/ladder/keys.js';
-import type { JobResult } from '../../src/ladder/result.js';
-import { RedisResultStore } from '../../src/results/redis-result-store.js';
-import type { ResultStore } from '../../src/results/result-store.js';
-import { ResultWaiter } from '../../src/results/result-waiter.js';
+import { describe, expect, it } from 'vitest';
 import { isBadEventIdError, isUnknownJobError } from '../../src/streaming/errors.js';
-import { MAX_STREAM_EVENTS, type JobEvent } from '../../src/streaming/events.js';
-import { StreamHub } from '../../src/streaming/hub.js';
-import { RedisJobEvents } from '../../src/streaming/reader.js';
+import type { JobEvent } from '../../src/streaming/events.js';
 import { JobStreamSession, readAnswerSoFar } from '../../src/streaming/session.js';
-import { testPrefix } from '../helpers/ladder.js';
+import { collect } from './events.js';
+import { redisEvents } from './redis-events.js';
 
-let redis: Redis;
-let blocking: Redis;
-let subscriber: Redis;
-let keys: Keys;
-let results: ResultStore;
-let hub: StreamHub;
-let events: RedisJobEvents;
-
-beforeAll(() => {
-  const url = inject('redisUrl');
-  redis = new Redis(url);
-  blocking = new Redis(url);
-  subscriber = new Redis(url);
-  keys = createKeys(testPrefix());
-  results = new RedisResultStore(redis, keys, 60);
-  hub = new StreamHub(blocking, redis);
-  events = new RedisJobEvents({
-    redis,
-    hub,
-    keys,
-    results,
-    waiter: new ResultWaiter(subscriber, keys, results),
-  });
-});
-afterAll(async () => {
-  await hub.close();
-  for (const c of [redis, blocking, subscriber]) c.disconnect();
-});
-
-let n = 0;
-function record(id: string, status: JobResult['status'] = 'active'): JobResult {
-  return {
-    id,
-    status,
-    level: 1,
-    level_name: 'full',
-    entry_level: 1,
-    floor: 3,
-    attempts: [],
-    timing: { enqueued_at: new Date().toISOString() },
-  };
-}
-
-async function newJob(): Promise<{ id: string; session: JobStreamSession }> {
-  n += 1;
-  const id = `job-${n}`;
-  await results.claim(record(id));
-  const session = await JobStreamSession.open({ redis, key: keys.jobStream(id), ttlSeconds: 60 });
-  return { id, session };
-}
-
-async function finish(id: string, text: string): Promise<void> {
-  const done: JobResult = {
-    ...record(id, 'completed'),
-    output: { text, tool_calls: [], stop_reason: 'end_turn', raw_stop_reason: 'end_turn' },
-  };
-  await results.write(done, { stream: { key: keys.jobStream(id), maxEvents: MAX_STREAM_EVENTS } });
-}
-
-async function collect(iterable: AsyncIterable<JobEvent>): Promise<JobEvent[]> {
-  const all: JobEvent[] = [];
-  for await (const event of iterable) all.push(event);
-  return all;
-}
+const s = redisEvents('job');
+const { newJob, finish, record } = s;
+let plain = 0;
 
 const textOf = (list: JobEvent[]): string =>
   list.map((e) => (e.type === 'delta' && 'text' in e.data ? e.data.text : '')).join('');
@@ -84,7 +15,7 @@ const textOf = (list: JobEvent[]): string =>
 describe('job event stream in Redis', () => {
   it('delivers live deltas to a reader that joined first, then final with the record', async () => {
     const { id, session } = await newJob();
-    const reading = collect(await events.events(id));
+    const reading = collect(await s.events.events(id));
     session.begin({ level: 1 }, { canContinue: false });
     for (const word of ['Hello ', 'streaming ', 'world.'])
       session.delta({ kind: 'text', text: word });
@@ -104,10 +35,10 @@ describe('job event stream in Redis', () => {
       await session.flush();
     }
     await finish(id, 'x');
-    const all = await collect(await events.events(id));
+    const all = await collect(await s.events.events(id));
     for (let cut = 0; cut < all.length - 1; cut++) {
       const lastEventId = all[cut]?.id;
-      const rest = await collect(await events.events(id, { lastEventId }));
+      const rest = await collect(await s.events.events(id, { lastEventId }));
       expect(rest.map((e) => e.id)).toEqual(all.slice(cut + 1).map((e) => e.id));
     }
   });
@@ -127,24 +58,28 @@ describe('job event stream in Redis', () => {
     await session.flush();
     expect(session.text).toBe('Partial answer.');
     await finish(id, session.text);
-    const got = await collect(await events.events(id));
+    const got = await collect(await s.events.events(id));
     const restarts = got.filter((e) => e.type === 'restart');
     expect(restarts.map((e) => e.data)).toEqual([
       { level: 2, provider: 'c', model: 'm', continues: true, kept_chars: 11, sent_chars: 11 },
     ]);
     const afterRestart = got.slice(got.findIndex((e) => e.type === 'restart') + 1);
     expect(textOf(afterRestart)).toBe('Partial answer.');
-    const again = await JobStreamSession.open({ redis, key: keys.jobStream(id), ttlSeconds: 60 });
+    const again = await JobStreamSession.open({
+      redis: s.redis,
+      key: s.keys.jobStream(id),
+      ttlSeconds: 60,
+    });
     expect(again.text).toBe('Partial answer.');
-    expect((await readAnswerSoFar(redis, keys.jobStream(id))).chars).toBe(15);
+    expect((await readAnswerSoFar(s.redis, s.keys.jobStream(id))).chars).toBe(15);
   });
 
   it('ends a job without a stream with its trail and final, ids r-<n> that resume too', async () => {
-    n += 1;
-    const id = `plain-${n}`;
-    await results.claim(record(id));
-    const reading = collect(await events.events(id));
-    await results.write({
+    plain += 1;
+    const id = `plain-${plain}`;
+    await s.results.claim(record(id));
+    const reading = collect(await s.events.events(id));
+    await s.results.write({
       ...record(id, 'completed'),
       attempts: [{ level: 1, outcome: 'ok', at: new Date().toISOString() }],
     });
@@ -153,26 +88,26 @@ describe('job event stream in Redis', () => {
       ['r-0', 'attempt'],
       ['r-1', 'final'],
     ]);
-    const rest = await collect(await events.events(id, { lastEventId: 'r-0' }));
+    const rest = await collect(await s.events.events(id, { lastEventId: 'r-0' }));
     expect(rest.map((e) => e.id)).toEqual(['r-1']);
   });
 
   it('refuses an unknown job and a Last-Event-ID that is not one of its ids', async () => {
-    await expect(events.events('no-such-job')).rejects.toSatisfy(isUnknownJobError);
+    await expect(s.events.events('no-such-job')).rejects.toSatisfy(isUnknownJobError);
     const { id, session } = await newJob();
     session.begin({ level: 1 }, { canContinue: false });
     session.delta({ kind: 'text', text: 'a' });
     await session.flush();
-    await expect(events.events(id, { lastEventId: 'garbage' })).rejects.toSatisfy(
+    await expect(s.events.events(id, { lastEventId: 'garbage' })).rejects.toSatisfy(
       isBadEventIdError,
     );
-    await expect(events.events(id, { lastEventId: '1-0' })).rejects.toSatisfy(isBadEventIdError);
+    await expect(s.events.events(id, { lastEventId: '1-0' })).rejects.toSatisfy(isBadEventIdError);
   });
 
   it('stops reading when the reader goes away, leaving the stream to the writer', async () => {
     const { id, session } = await newJob();
     const controller = new AbortController();
-    const iterator = (await events.events(id, { signal: controller.signal }))[
+    const iterator = (await s.events.events(id, { signal: controller.signal }))[
       Symbol.asyncIterator
     ]();
     session.begin({ level: 1 }, { canContinue: false });
@@ -182,6 +117,6 @@ describe('job event stream in Redis', () => {
     expect((await iterator.next()).done).toBe(true);
     session.delta({ kind: 'text', text: ' two' });
     await session.flush();
-    expect(await redis.xlen(keys.jobStream(id))).toBe(2);
+    expect(await s.redis.xlen(s.keys.jobStream(id))).toBe(2);
   });
 });
