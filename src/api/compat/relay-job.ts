@@ -1,10 +1,10 @@
 import type { Response } from 'express';
 import { isFinal, type JobResult } from '../../ladder/result.js';
 import type { LadderOps } from '../../producer/ladder-ops.js';
-import type { JobEvent } from '../../streaming/events.js';
 import { servedOrThrow } from '../openai-compat/outcome.js';
 import { ladderResponseHeaders, type ServedRecord } from '../openai-compat/to-completion.js';
 import { BlockRelay, deltasOf, type BlockSink } from './block-relay.js';
+import { again, relayEvents } from './relay-events.js';
 import { tickBatch } from './tick-batch.js';
 
 /** One named Server-Sent Event (`event:` and `data:` lines), as Anthropic and Responses send them. */
@@ -40,9 +40,6 @@ function openStream(res: Response): void {
   res.setHeader('X-Accel-Buffering', 'no');
   res.flushHeaders();
 }
-
-const again = (jobId: string): string =>
-  `repeat the request with Idempotency-Key ${jobId} for the finished answer, or read GET /v1/jobs/${encodeURIComponent(jobId)}`;
 
 /**
  * `stream: true` on the Messages and Responses endpoints: the job's pieces are relayed as the
@@ -83,33 +80,20 @@ export async function relayJob(input: RelayJobInput): Promise<void> {
     return;
   }
 
-  const stop = new AbortController();
-  res.on('close', () => stop.abort());
-  const timer = setTimeout(() => stop.abort(), input.waitMs);
-  let final: JobResult | null = null;
-  try {
-    const events: AsyncIterable<JobEvent> = await ops.events(jobId, {
-      signal: stop.signal,
-      ...(input.created ? { created: true } : {}),
-    });
-    for await (const event of events) {
-      const step = relay.take(event);
-      if (step.kind === 'final') {
-        final = step.record;
-        break;
-      }
-      if (step.kind === 'broken') {
-        writer.fail(
-          `the answer was cut at ${step.restart.sent_chars} characters and goes on at level ${step.restart.level} from the start, which this stream cannot take back; ${again(jobId)}`,
-          'stream_restarted',
-        );
-        res.end();
-        return;
-      }
-    }
-  } finally {
-    clearTimeout(timer);
+  const end = await relayEvents({
+    res,
+    events: ops.events.bind(ops),
+    jobId,
+    created: input.created,
+    waitMs: input.waitMs,
+    take: (event) => relay.take(event),
+  });
+  if ('broken' in end) {
+    writer.fail(end.broken, 'stream_restarted');
+    res.end();
+    return;
   }
+  const final = end.final;
   if (res.destroyed || res.writableEnded) return;
   if (!relay.started) {
     sendWhole(final ?? (await ops.get(jobId)));

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Response } from 'express';
 import { isFinal, type JobResult } from '../../ladder/result.js';
 import type { LadderOps } from '../../producer/ladder-ops.js';
-import type { JobEvent } from '../../streaming/events.js';
+import { again, relayEvents } from '../compat/relay-events.js';
 import { tickBatch } from '../compat/tick-batch.js';
 import { ChunkRelay } from './chunk-relay.js';
 import { servedOrThrow } from './outcome.js';
@@ -47,9 +47,6 @@ function sendWhole(input: StreamAnswerInput, record: JobResult | null): void {
   input.res.end(toSse(toChunks(served, { includeUsage: input.includeUsage })));
 }
 
-const again = (jobId: string): string =>
-  `repeat the request with Idempotency-Key ${jobId} for the finished answer, or read GET /v1/jobs/${encodeURIComponent(jobId)}`;
-
 /**
  * `stream: true` on `/v1/chat/completions`: the job's pieces are relayed as OpenAI chunks as the
  * provider produces them. Nothing is sent before the first piece, so a job that fails before
@@ -63,9 +60,6 @@ export async function streamAnswer(input: StreamAnswerInput): Promise<void> {
   const existing = input.created ? null : await ops.get(jobId);
   if (existing && isFinal(existing.status)) return sendWhole(input, existing);
 
-  const stop = new AbortController();
-  res.on('close', () => stop.abort());
-  const timer = setTimeout(() => stop.abort(), input.waitMs);
   const batch = tickBatch(res);
   const relay = new ChunkRelay({
     id: jobId,
@@ -81,31 +75,16 @@ export async function streamAnswer(input: StreamAnswerInput): Promise<void> {
       if (!res.write(`data: ${JSON.stringify(chunk)}\n\n`)) void once(res, 'drain');
     },
   });
-  let final: JobResult | null = null;
-  try {
-    const events: AsyncIterable<JobEvent> = await input.events(jobId, {
-      signal: stop.signal,
-      ...(input.created ? { created: true } : {}),
-    });
-    for await (const event of events) {
-      const step = relay.take(event);
-      if (step.kind === 'final') {
-        final = step.record;
-        break;
-      }
-      if (step.kind === 'broken') {
-        endWithError(
-          res,
-          jobId,
-          `the answer was cut at ${step.restart.sent_chars} characters and goes on at level ${step.restart.level} from the start, which this stream cannot take back; ${again(jobId)}`,
-          'stream_restarted',
-        );
-        return;
-      }
-    }
-  } finally {
-    clearTimeout(timer);
-  }
+  const end = await relayEvents({
+    res,
+    events: input.events,
+    jobId,
+    created: input.created,
+    waitMs: input.waitMs,
+    take: (event) => relay.take(event),
+  });
+  if ('broken' in end) return endWithError(res, jobId, end.broken, 'stream_restarted');
+  const final = end.final;
   if (res.destroyed || res.writableEnded) return;
   if (!relay.started) return sendWhole(input, final ?? (await ops.get(jobId)));
   if (final?.status === 'completed' && final.output) {
