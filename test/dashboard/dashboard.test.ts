@@ -103,11 +103,17 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     expect(body.queues.map((q) => q.displayName)).toEqual(LEVELS.map((n, i) => `${i + 1} ${n}`));
     expect(body.queues.every((q) => q.readOnlyMode)).toBe(true);
     const links = page.locator('a[href^="/admin/queues/queue/"]');
-    const menu: Array<string | null> = [];
-    for (let i = 0; i < (await links.count()); i++)
-      menu.push(await links.nth(i).getAttribute('title'));
-    // The side menu by name, then the overview's cards by display name.
-    expect(menu).toEqual([...LEVELS, ...LEVELS.map((n, i) => `${i + 1} ${n}`)]);
+    const titles = async (): Promise<Array<string | null>> => {
+      const menu: Array<string | null> = [];
+      for (let i = 0; i < (await links.count()); i++)
+        menu.push(await links.nth(i).getAttribute('title'));
+      return menu;
+    };
+    // The side menu by name, then the overview's cards by display name (the cards render after
+    // the menu, once the page has fetched the queues: on a busy machine that is later).
+    await expect
+      .poll(titles, { timeout: 15_000 })
+      .toEqual([...LEVELS, ...LEVELS.map((n, i) => `${i + 1} ${n}`)]);
     // A job's view hides the ladder's routing data and labels it in the name instead.
     const job = await page.request.get(`${api.url}/admin/queues/api/queues/full/job.dash-2`);
     expect(job.status()).toBe(200);
