@@ -1,12 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { BreakerConfig } from '../../src/config/types.js';
-import type { BreakerEvent } from '../../src/breaker/state.js';
-import type { BreakerStore, StoreTransition } from '../../src/breaker/store.js';
-import type { BreakerFailure } from '../../src/breaker/types.js';
+import { describe, expect, it } from 'vitest';
 import { windowTotals } from '../../src/breaker/window.js';
-import { T0, baseConfig, failureOf, randomTarget, transient } from './fixtures.js';
+import { T0, failureOf, transient } from './fixtures.js';
+import { describeForcedAndAnnounced } from './store-contract-forced.js';
+import { storeHarness, type MakeStore } from './store-contract-setup.js';
 
-export type MakeStore = (config: BreakerConfig) => Promise<BreakerStore>;
+export type { MakeStore };
 
 /**
  * The breaker's behaviour, written once and run against every store: the in-memory one (the pure
@@ -14,34 +12,7 @@ export type MakeStore = (config: BreakerConfig) => Promise<BreakerStore>;
  */
 export function describeStoreContract(name: string, makeStore: MakeStore): void {
   describe(`breaker store contract: ${name}`, () => {
-    const opened: BreakerStore[] = [];
-    afterEach(async () => {
-      await Promise.all(opened.splice(0).map((s) => s.close()));
-    });
-
-    async function setup(overrides: Partial<BreakerConfig> = {}) {
-      const store = await makeStore({ ...baseConfig, ...overrides });
-      opened.push(store);
-      const target = randomTarget();
-      const apply = (event: BreakerEvent, nowMs: number) => store.apply(target, event, nowMs);
-      const fail = (nowMs: number, failure: BreakerFailure = transient(), probe = false) =>
-        apply({ type: 'failure', probe, failure }, nowMs);
-      const succeed = (nowMs: number, count = 1, probe = false) =>
-        apply({ type: 'success', probe, count, atMs: nowMs }, nowMs);
-      const acquire = (nowMs: number) => apply({ type: 'acquire' }, nowMs);
-      const read = (nowMs: number) => store.read(target, nowMs);
-      /** Opens the breaker with consecutive failures at `nowMs`; returns when it half-opens. */
-      const open = async (
-        nowMs: number,
-        failure: BreakerFailure = transient(),
-      ): Promise<number> => {
-        for (let i = 0; i < baseConfig.failureThreshold; i++) await fail(nowMs, failure);
-        const state = await read(nowMs);
-        if (state.name !== 'open') throw new Error(`expected open, got ${state.name}`);
-        return state.halfOpenAtMs;
-      };
-      return { store, target, apply, fail, succeed, acquire, read, open };
-    }
+    const setup = storeHarness(makeStore);
 
     describe('closed', () => {
       it('lets calls through', async () => {
@@ -320,70 +291,6 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       });
     });
 
-    describe('forced', () => {
-      it('forced_open refuses every call until auto, which closes with counters cleared', async () => {
-        const b = await setup();
-        await b.fail(T0);
-        const forced = await b.apply({ type: 'force', action: 'open' }, T0 + 1);
-        expect(forced.transition).toEqual({
-          from: 'closed',
-          to: 'forced_open',
-          reason: 'forced open by operator',
-        });
-        expect((await b.acquire(T0 + 100_000)).grant).toBeNull();
-        expect((await b.apply({ type: 'tick' }, T0 + 100_000)).transition).toBeNull();
-        expect((await b.apply({ type: 'force', action: 'open' }, T0 + 2)).transition).toBeNull();
-        const auto = await b.apply({ type: 'force', action: 'auto' }, T0 + 3);
-        expect(auto.transition).toEqual({
-          from: 'forced_open',
-          to: 'closed',
-          reason: 'released by operator',
-        });
-        const state = await b.read(T0 + 4);
-        expect(state).toMatchObject({ name: 'closed', sinceMs: T0 + 3, streak: [] });
-        expect(windowTotals(state.buckets)).toEqual({ calls: 0, failures: 0 });
-      });
-
-      it('forced_closed lets calls through whatever fails', async () => {
-        const b = await setup();
-        await b.open(T0);
-        const forced = await b.apply({ type: 'force', action: 'close' }, T0 + 1);
-        expect(forced.transition).toEqual({
-          from: 'open',
-          to: 'forced_closed',
-          reason: 'forced closed by operator',
-        });
-        for (let i = 0; i < 10; i++) await b.fail(T0 + 2, failureOf('misconfigured', 401));
-        expect((await b.acquire(T0 + 3)).grant).toBe('call');
-        expect((await b.read(T0 + 3)).name).toBe('forced_closed');
-        expect((await b.apply({ type: 'force', action: 'auto' }, T0 + 4)).state.name).toBe(
-          'closed',
-        );
-      });
-
-      it('auto does nothing to a breaker that is not forced', async () => {
-        const b = await setup();
-        const at = await b.open(T0);
-        expect((await b.apply({ type: 'force', action: 'auto' }, T0 + 1)).transition).toBeNull();
-        expect(await b.read(T0 + 1)).toMatchObject({ name: 'open', halfOpenAtMs: at });
-      });
-    });
-
-    it('announces each transition once, with the new state', async () => {
-      const b = await setup();
-      const seen: StoreTransition[] = [];
-      const unsubscribe = await b.store.subscribe((t) => {
-        if (t.target === b.target) seen.push(t);
-      });
-      const at = await b.open(T0);
-      await b.acquire(at);
-      await expect.poll(() => seen.length, { timeout: 1_000, interval: 5 }).toBe(2);
-      expect(seen.map((t) => [t.from, t.to])).toEqual([
-        ['closed', 'open'],
-        ['open', 'half_open'],
-      ]);
-      expect(seen[0]).toMatchObject({ atMs: T0, state: { name: 'open', halfOpenAtMs: at } });
-      await unsubscribe();
-    });
+    describeForcedAndAnnounced(setup);
   });
 }

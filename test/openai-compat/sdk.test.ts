@@ -5,6 +5,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { down, hang, ok, toolCall, type FakeProvider } from '../helpers/fake-provider/server.js';
+import { caught } from '../helpers/caught.js';
 import { withFakeProvider } from '../helpers/fake-provider/for-file.js';
 import { startRunningLadder, TOKEN, type RunningLadder } from './running-ladder.js';
 
@@ -34,23 +35,6 @@ const lookupTool = {
     },
   },
 };
-
-async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-async function caught(work: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await work();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('the official openai SDK against a running llm-ladder', () => {
   it('gets a plain completion, with the served model and usage in OpenAI field names', async () => {
@@ -332,7 +316,7 @@ describe('the official openai SDK against a running llm-ladder', () => {
         .create({ model: 'full', messages: [{ role: 'user', content }] }, slow)
         .catch((error: unknown) => error);
     const active = ask('first takes the only worker');
-    await until(() => fake.calls('openai', 'gpt-4o') === 1);
+    await expect.poll(() => fake.calls('openai', 'gpt-4o')).toBe(1);
     const waiting = ask('second waits in the queue');
     // Past the producer's 250 ms depth cache, so the next enqueue sees the waiting job.
     await new Promise((resolve) => setTimeout(resolve, 400));
