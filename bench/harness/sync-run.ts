@@ -16,6 +16,8 @@ export interface SyncLadder {
   direct: OpenAI;
   /** `POST /v1/jobs?wait=30` with one user message; resolves when the answer is back. */
   postJob(content: string): Promise<void>;
+  /** The same request with `fetch` on the fake provider's Chat Completions: the jobs rows' baseline. */
+  postDirect(content: string): Promise<void>;
   child: BenchChild;
   close(): Promise<void>;
 }
@@ -63,6 +65,16 @@ export async function startSyncLadder(input: {
       });
       if (response.status !== 200)
         throw new Error(`bench: POST /v1/jobs?wait answered ${response.status}`);
+      await response.arrayBuffer();
+    },
+    async postDirect(content) {
+      const response = await fetch(`${fake.baseUrls.openai}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sk-bench-openai', 'content-type': 'application/json' },
+        body: JSON.stringify({ model: SYNC_MODEL, messages: [{ role: 'user', content }] }),
+      });
+      if (response.status !== 200)
+        throw new Error(`bench: the fake provider answered ${response.status}`);
       await response.arrayBuffer();
     },
     child,

@@ -30,20 +30,32 @@ async function measure(
   return { perSecond: n / (elapsed / 1000), latencies };
 }
 
-function caller(run: SyncLadder, way: Way | 'direct'): (i: number) => Promise<void> {
-  const messages = (i: number) => [{ role: 'user' as const, content: `sync ${i}` }];
-  if (way === 'jobs') return (i) => run.postJob(`sync ${i}`);
-  const client = way === 'chat' ? run.ladder : run.direct;
-  const model = way === 'chat' ? `openai/${SYNC_MODEL}` : SYNC_MODEL;
+/**
+ * One request of a way, on the ladder or on the provider directly with the same HTTP client: the
+ * SDK for chat, `fetch` for `/v1/jobs?wait` (a plain-HTTP caller is compared with a plain-HTTP
+ * call of the provider, so the SDK's own cost is on neither side or on both).
+ */
+function caller(
+  run: SyncLadder,
+  way: Way,
+  side: 'ladder' | 'direct',
+): (i: number) => Promise<void> {
+  if (way === 'jobs')
+    return side === 'ladder' ? (i) => run.postJob(`sync ${i}`) : (i) => run.postDirect(`sync ${i}`);
+  const client = side === 'ladder' ? run.ladder : run.direct;
+  const model = side === 'ladder' ? `openai/${SYNC_MODEL}` : SYNC_MODEL;
   return async (i) => {
-    await client.chat.completions.create({ model, messages: messages(i) });
+    await client.chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: `sync ${i}` }],
+    });
   };
 }
 
 /**
  * The synchronous path as an agent uses it: `ladder start` in its own process, a fake provider
  * answering in 20 ms, the official SDK on `/v1/chat/completions` and plain `POST /v1/jobs?wait=`,
- * each against the same SDK calling the fake provider directly, in the same run; 16 requests in
+ * each against the same client calling the fake provider directly (the SDK, `fetch`), in the same run; 16 requests in
  * flight (throughput, added p50) and one at a time (added p50 and p99).
  */
 export const sync: Scenario = {
@@ -58,10 +70,10 @@ export const sync: Scenario = {
         const n = size(ctx.options, inFlight === 16 ? 1_600 : 300, inFlight === 16 ? 320 : 60);
         for (const way of ['chat', 'jobs'] as const) {
           // Warm both sides (connections, JIT) before measuring.
-          await measure(Math.min(n, 64), inFlight, caller(run, way));
-          await measure(Math.min(n, 64), inFlight, caller(run, 'direct'));
+          await measure(Math.min(n, 64), inFlight, caller(run, way, 'ladder'));
+          await measure(Math.min(n, 64), inFlight, caller(run, way, 'direct'));
           const runs = await alternate(ctx.options.reps, (side) =>
-            measure(n, inFlight, caller(run, side === 'ladder' ? way : 'direct')),
+            measure(n, inFlight, caller(run, way, side === 'ladder' ? 'ladder' : 'direct')),
           );
           const path = way === 'chat' ? '/v1/chat/completions' : 'POST /v1/jobs?wait';
           const pick = (p: number) => ({
