@@ -137,6 +137,15 @@ export type LevelRef = z.infer<typeof levelRefSchema>;
 export type Complexity = z.infer<typeof complexitySchema>;
 export type JobInput = z.infer<typeof jobInputSchema>;
 
+/**
+ * The agent a job speaks for (`metadata.agent`), undefined when it names none: such jobs count as
+ * one agent for budgets, quota fairness and queue order.
+ */
+export function jobAgent(job: Pick<JobInput, 'metadata'>): string | undefined {
+  const agent = job.metadata?.agent;
+  return typeof agent === 'string' ? agent : undefined;
+}
+
 /** One problem with a job, with the path where it was found (`request.messages.0.role`). */
 export type JobProblem = Omit<Problem, 'index'>;
 

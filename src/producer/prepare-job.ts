@@ -3,7 +3,7 @@ import type { LevelConfig } from '../config/types.js';
 import { firstAvailableLevel, type LevelAvailability } from '../levels/availability.js';
 import type { LadderDefinition } from '../levels/definition.js';
 import { META_KEY, type LadderJobData, type LadderJobMeta } from '../jobs/job-data.js';
-import { parseJob, type JobProblem, type ValidJob } from '../ladder/job-schema.js';
+import { jobAgent, parseJob, type JobProblem, type ValidJob } from '../ladder/job-schema.js';
 import { resolveJobLevels } from '../levels/resolve-job.js';
 import type { Attempt, JobResult } from '../ladder/result.js';
 import { initialRecord } from '../jobs/records.js';
@@ -37,7 +37,7 @@ export function prepareJob(input: {
   const resolved = resolveJobLevels(input.definition, job);
   if (!resolved.ok) return resolved;
   const { entry, floor } = resolved.levels;
-  const agent = typeof job.metadata?.agent === 'string' ? job.metadata.agent : undefined;
+  const agent = jobAgent(job);
   const found = firstAvailableLevel({
     levels: input.definition.levels,
     from: entry,

@@ -1,7 +1,7 @@
 import type { LevelConfig } from '../config/types.js';
 import { firstAvailableLevel } from '../levels/availability.js';
 import { META_KEY, type LadderJobMeta } from '../jobs/job-data.js';
-import type { JobInput } from '../ladder/job-schema.js';
+import { jobAgent, type JobInput } from '../ladder/job-schema.js';
 import type { Attempt, JobResult } from '../ladder/result.js';
 import { addOptions, JOB_NAME } from '../jobs/queues.js';
 import { endJob } from '../results/final-record.js';
@@ -43,7 +43,7 @@ export function planMoveDown(
 ): MovePlan {
   const now = ctx.clock.now();
   const pastDeadline = s.deadlineAt !== null && now >= s.deadlineAt;
-  const agent = typeof s.job.metadata?.agent === 'string' ? s.job.metadata.agent : undefined;
+  const agent = jobAgent(s.job);
   const next = firstAvailableLevel({
     levels: ctx.levels,
     from: s.level.level + 1,

@@ -4,7 +4,7 @@ import { requestHash } from '../cache/request-hash.js';
 import { isCacheable } from '../cache/response-cache.js';
 import { skipReasonFor } from '../levels/availability.js';
 import { splitJobData, type LadderJobMeta } from '../jobs/job-data.js';
-import { parseJob } from '../ladder/job-schema.js';
+import { jobAgent, parseJob } from '../ladder/job-schema.js';
 import { jobMetaAt } from './raw-job-meta.js';
 import { isFinal, type Attempt, type JobResult } from '../ladder/result.js';
 import type { LevelJob, WorkerContext } from './context.js';
@@ -100,8 +100,7 @@ export async function processJob(
     parsed.job.deadline_ms === undefined ? null : meta.enqueued_at + parsed.job.deadline_ms;
   // The exact check (budgets read from Redis) as the job starts here: concurrent workers cannot
   // overspend by more than the jobs already in flight.
-  const agent =
-    typeof parsed.job.metadata?.agent === 'string' ? parsed.job.metadata.agent : undefined;
+  const agent = jobAgent(parsed.job);
   const refused = level.kind === 'llm' ? await ctx.availability.admit?.(level, { agent }) : null;
   const { parked: _parked, ...kept } = quota;
   const gate = new QuotaGate(ctx, {

@@ -1,7 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { LevelConfig, TargetRef } from '../config/types.js';
 import { META_KEY, type LadderJobMeta } from '../jobs/job-data.js';
-import type { JobInput } from '../ladder/job-schema.js';
+import { jobAgent, type JobInput } from '../ladder/job-schema.js';
 import type { Attempt, JobResult } from '../ladder/result.js';
 import { DEFAULT_PRIORITY } from '../jobs/queues.js';
 import type { Completion } from '../providers/contract.js';
@@ -61,7 +61,7 @@ export class QuotaGate {
     const admission = await quota.admit({
       target,
       ticket: this.g.jobId,
-      agent: typeof this.g.job.metadata?.agent === 'string' ? this.g.job.metadata.agent : undefined,
+      agent: jobAgent(this.g.job),
       priority: this.g.job.priority ?? DEFAULT_PRIORITY,
       estimatedTokens: estimateTokens(this.g.job.request),
       callTimeoutMs,

@@ -11,7 +11,7 @@ import {
   testRedisSource,
   type TestLadder,
 } from '../helpers/ladder.js';
-import { FIVE_LEVELS } from './five-levels.js';
+import { FIVE_LEVELS } from '../helpers/five-levels.js';
 
 let fake: FakeProvider;
 let ladder: TestLadder | undefined;

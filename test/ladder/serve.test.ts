@@ -13,7 +13,7 @@ afterEach(async () => {
   fake.reset();
 });
 
-import { FIVE_LEVELS } from './five-levels.js';
+import { FIVE_LEVELS } from '../helpers/five-levels.js';
 
 describe('serving a job on the ladder', () => {
   it.each([
