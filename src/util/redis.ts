@@ -1,4 +1,5 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { coalesceWrites } from './coalesce-writes.js';
 
 /**
  * Every connection llm-ladder opens is one of these: a single server (or a Sentinel-managed
@@ -131,6 +132,7 @@ export function createRedis(
         : clusterClient(endpoint, role, options);
   // Errors surface on the commands that fail; the connection itself just reconnects.
   client.on('error', () => undefined);
+  coalesceWrites(client);
   return client;
 }
 
@@ -150,6 +152,7 @@ export function duplicateRedis(client: RedisClient, extra: RedisOptions = {}): R
         })
       : client.duplicate(extra);
   copy.on('error', () => undefined);
+  coalesceWrites(copy);
   return copy;
 }
 
