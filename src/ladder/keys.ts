@@ -14,8 +14,17 @@ export interface Keys {
    * `results.ttl`), so that the job is findable by either.
    */
   resultAlias(bullId: string): string;
-  /** Pub/sub channel announcing final results (message: the job id). */
+  /**
+   * Pub/sub channel announcing final results (message: the job id), and aliases a raw producer's
+   * BullMQ id gets. Public: raw-BullMQ users subscribe to it (docs/raw-bullmq.md).
+   */
   resultsChannel(): string;
+  /**
+   * Pub/sub channel announcing final records themselves (message: the job id, a newline, the
+   * record JSON), published just before the id on `resultsChannel`, so a waiter needs no read back.
+   * Always `resultsChannel()` + `:records`: the Lua scripts derive it so.
+   */
+  resultRecordsChannel(): string;
   /** Response cache entry (TTL `cache.ttl`). */
   cache(hash: string): string;
   /** Breaker state hash for one target. */
@@ -56,6 +65,7 @@ export function createKeys(prefix: string): Keys {
     result: (id) => k('ladder', 'result', id),
     resultAlias: (bullId) => k('ladder', 'alias', bullId),
     resultsChannel: () => k('ladder', 'results'),
+    resultRecordsChannel: () => k('ladder', 'results', 'records'),
     cache: (hash) => k('ladder', 'cache', hash),
     breaker: (target) => k('ladder', 'breaker', target),
     breakerWindow: (target) => k('ladder', 'breaker', target, 'window'),

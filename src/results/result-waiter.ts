@@ -3,12 +3,15 @@ import type { Keys } from '../ladder/keys.js';
 import type { JobResult } from '../ladder/result.js';
 import { isFinalRecord, type ResultStore } from './result-store.js';
 
+/** Wakes one wait: with the final record when its announcement carried it. */
+type Wake = (record?: JobResult) => void;
+
 /**
  * Waits for final results wherever on the ladder a job ends: one subscription per process to the
- * results channel, rather than BullMQ's per-queue events, which a rerouted job never fires.
+ * results channels, rather than BullMQ's per-queue events, which a rerouted job never fires.
  */
 export class ResultWaiter {
-  private readonly waiting = new Map<string, Set<() => void>>();
+  private readonly waiting = new Map<string, Set<Wake>>();
   private subscribed: Promise<unknown> | undefined;
   private closed = false;
 
@@ -17,15 +20,31 @@ export class ResultWaiter {
     private readonly keys: Keys,
     private readonly store: ResultStore,
   ) {
-    subscriber.on('message', (channel: string, id: string) => {
-      if (channel !== keys.resultsChannel()) return;
-      const wakers = this.waiting.get(id);
-      if (wakers) for (const wake of wakers) wake();
+    const records = keys.resultRecordsChannel();
+    const ids = keys.resultsChannel();
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel === records) {
+        // The id, a newline, the record JSON: JSON.stringify writes no raw newline, an id might.
+        const cut = message.lastIndexOf('\n');
+        const wakers = cut < 0 ? undefined : this.waiting.get(message.slice(0, cut));
+        // Only a record someone waits for is parsed: every final record of the ladder comes here.
+        if (!wakers) return;
+        const record = parseRecord(message.slice(cut + 1));
+        for (const wake of wakers) wake(record);
+      } else if (channel === ids) {
+        // The id alone: a final record (announced with its record just before, so its waits are
+        // mostly done) or a raw producer's alias; the wait reads the record.
+        const wakers = this.waiting.get(message);
+        if (wakers) for (const wake of wakers) wake();
+      }
     });
   }
 
   private subscribe(): Promise<unknown> {
-    this.subscribed ??= this.subscriber.subscribe(this.keys.resultsChannel());
+    this.subscribed ??= this.subscriber.subscribe(
+      this.keys.resultRecordsChannel(),
+      this.keys.resultsChannel(),
+    );
     return this.subscribed;
   }
 
@@ -39,7 +58,13 @@ export class ResultWaiter {
     await this.subscribe();
     const until = Date.now() + timeoutMs;
     let signal: () => void = () => undefined;
-    const wake = (): void => signal();
+    // A final record its announcement carried: answered as it is, with no read back.
+    let announced: JobResult | undefined;
+    const wake: Wake = (record) => {
+      if (record && isFinalRecord(record)) announced = record;
+      signal();
+    };
+    const stop = (): void => signal();
     const watched: string[] = [];
     const watch = (key: string): void => {
       const wakers = this.waiting.get(key) ?? new Set();
@@ -48,12 +73,13 @@ export class ResultWaiter {
       watched.push(key);
     };
     watch(id);
-    abort?.addEventListener('abort', wake, { once: true });
+    abort?.addEventListener('abort', stop, { once: true });
     let timer: NodeJS.Timeout | undefined;
     try {
       for (;;) {
         // A reader that went away (a stream that got its final event) needs no last read.
         if (abort?.aborted) return null;
+        if (announced) return announced;
         const woken = new Promise<void>((resolve) => (signal = resolve));
         // Subscribed before reading, so a result finalised in between still wakes us.
         const now = await this.store.get(id);
@@ -69,7 +95,7 @@ export class ResultWaiter {
       }
     } finally {
       clearTimeout(timer);
-      abort?.removeEventListener('abort', wake);
+      abort?.removeEventListener('abort', stop);
       for (const key of watched) {
         const wakers = this.waiting.get(key);
         wakers?.delete(wake);
@@ -82,5 +108,14 @@ export class ResultWaiter {
     this.closed = true;
     for (const wakers of this.waiting.values()) for (const wake of wakers) wake();
     this.waiting.clear();
+  }
+}
+
+/** An announced record; undefined (the wait reads the record instead) when it is not JSON. */
+function parseRecord(json: string): JobResult | undefined {
+  try {
+    return JSON.parse(json) as JobResult;
+  } catch {
+    return undefined;
   }
 }

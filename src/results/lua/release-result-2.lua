@@ -6,7 +6,7 @@
 
   KEYS[1]  result hash   {prefix}:ladder:result:{id}
   KEYS[2]  job event stream {prefix}:ladder:stream:{id}, or KEYS[1] again when not streamed
-  ARGV[1]  results channel
+  ARGV[1]  results channel (the record first on ARGV[1] .. ':records', as write-result-3.lua does)
   ARGV[2]  job id (the announcement)
   ARGV[3]  approximate cap on the stream's entries (XADD MAXLEN ~)
   ARGV[4]  TTL in seconds
@@ -21,5 +21,6 @@ if KEYS[2] ~= KEYS[1] then
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'type', 'final', 'data', held[3])
   redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]))
 end
+redis.call('PUBLISH', ARGV[1] .. ':records', ARGV[2] .. '\n' .. held[3])
 redis.call('PUBLISH', ARGV[1], ARGV[2])
 return 1

@@ -13,7 +13,8 @@
   ARGV[2]  new status (queued | active | completed | failed | cancelled)
   ARGV[3]  level the writer is at
   ARGV[4]  TTL in seconds
-  ARGV[5]  results channel
+  ARGV[5]  results channel (the record itself goes first on ARGV[5] .. ':records', as id, newline,
+           record JSON: waiters need not read it back; then the id alone on ARGV[5])
   ARGV[6]  job id (the announcement)
   ARGV[7]  status the record must have now, or '' for any non-final status
   ARGV[8]  cached answer JSON, or '' for none
@@ -50,5 +51,8 @@ if final[ARGV[2]] and KEYS[3] ~= KEYS[1] then
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[10], '*', 'type', 'final', 'data', ARGV[1])
   redis.call('EXPIRE', KEYS[3], tonumber(ARGV[4]))
 end
-if final[ARGV[2]] then redis.call('PUBLISH', ARGV[5], ARGV[6]) end
+if final[ARGV[2]] then
+  redis.call('PUBLISH', ARGV[5] .. ':records', ARGV[6] .. '\n' .. ARGV[1])
+  redis.call('PUBLISH', ARGV[5], ARGV[6])
+end
 return { 1, ARGV[2] }
