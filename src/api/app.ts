@@ -3,6 +3,7 @@ import { mountDashboard } from '../dashboard/mount.js';
 import { authMode, createAuthMiddleware } from './auth.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { hostOriginGuard } from './host-origin.js';
+import { hotRoutes } from './hot-routes.js';
 import { jsonBody } from './json-body.js';
 import { mountAnthropicCompat } from './anthropic-compat/router.js';
 import { mountOpenAiCompat, openAiNotFound } from './openai-compat/router.js';
@@ -37,10 +38,16 @@ export function createApiApp(options: ApiAppOptions): Express {
 
   // Host and Origin first (DNS rebinding, cross-site writes), then auth, before any parsing or
   // routing: deny by default except the open paths.
-  app.use(hostOriginGuard({ open: !authMode(config).required }));
-  app.use(createAuthMiddleware(config));
-  app.use(baseHeaders);
-  app.use(jsonBody({ limitBytes: config.maxBodyBytes, logger }));
+  const front: RequestHandler[] = [
+    hostOriginGuard({ open: !authMode(config).required }),
+    createAuthMiddleware(config),
+    baseHeaders,
+    jsonBody({ limitBytes: config.maxBodyBytes, logger }),
+  ];
+  const jobs = jobsRouter({ ops, config });
+  // The hot routes run `front` and their own handlers directly (see hot-routes.ts).
+  app.use(hotRoutes(front, [{ base: '/v1', route: jobs.post }]));
+  app.use(front);
 
   app.use(healthRouter({ readiness: options.readiness, metrics: options.metrics, logger }));
   app.use(docsRouter());
@@ -49,7 +56,7 @@ export function createApiApp(options: ApiAppOptions): Express {
   mountAnthropicCompat(app, { ops, config, logger });
   mountResponsesCompat(app, { ops, config, logger });
   app.use('/v1', jobEventsRouter(ops));
-  app.use('/v1', jobsRouter({ ops, config }));
+  app.use('/v1', jobs.router);
   app.use('/v1', ladderRouter(ops));
   app.use('/v1', reportRouter(ops));
   // Clients written for OpenAI (and gateways) read a 404 under /v1 in OpenAI's shape.

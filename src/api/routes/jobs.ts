@@ -3,6 +3,7 @@ import type { ApiConfig } from '../../config/types.js';
 import { isFinal } from '../../ladder/result.js';
 import type { LadderOps } from '../../producer/ladder-ops.js';
 import { HttpError } from '../http-error.js';
+import type { HotRouteSpec, TerminalHandler } from '../hot-routes.js';
 import { batchJobs, parseJobId, parseWaitMs, requireJson } from '../validation.js';
 
 export interface JobsRouteDeps {
@@ -10,11 +11,12 @@ export interface JobsRouteDeps {
   config: Pick<ApiConfig, 'maxBatch' | 'syncTimeoutMs'>;
 }
 
-/** `/v1/jobs`: enqueue (one or a batch), fetch or long-poll a result, cancel. */
-export function jobsRouter({ ops, config }: JobsRouteDeps): Router {
-  const router = Router();
-
-  router.post('/jobs', requireJson, async (req, res) => {
+/**
+ * `POST /v1/jobs`: enqueue one job, and with `?wait=S` answer its final record if it has one by
+ * then. The router below and the app's hot lane (hot-routes.ts) both serve this one definition.
+ */
+export function postJobRoute({ ops, config }: JobsRouteDeps): HotRouteSpec {
+  const handler: TerminalHandler = async (req, res) => {
     // The query is checked first; ops validates the job itself (its one parse) before writing
     // anything, so a refusal never leaves a job behind.
     const waitMs = parseWaitMs(req, config.syncTimeoutMs);
@@ -30,7 +32,19 @@ export function jobsRouter({ ops, config }: JobsRouteDeps): Router {
       .status(202)
       .location(`/v1/jobs/${encodeURIComponent(answer.id)}`)
       .json(answer);
-  });
+  };
+  return { method: 'POST', path: '/jobs', chain: [requireJson], handler };
+}
+
+/**
+ * `/v1/jobs`: enqueue (one or a batch), fetch or long-poll a result, cancel; `post` is the route
+ * the app also serves on its hot lane.
+ */
+export function jobsRouter({ ops, config }: JobsRouteDeps): { router: Router; post: HotRouteSpec } {
+  const router = Router();
+
+  const post = postJobRoute({ ops, config });
+  router.post(post.path, ...post.chain, post.handler);
 
   router.post('/jobs/batch', requireJson, async (req, res) => {
     const jobs = batchJobs(req.body, config.maxBatch);
@@ -65,5 +79,5 @@ export function jobsRouter({ ops, config }: JobsRouteDeps): Router {
     res.status(200).json(record);
   });
 
-  return router;
+  return { router, post };
 }

@@ -1,0 +1,92 @@
+import { request as httpRequest } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeLadderOps } from './fake-ops.js';
+import { bearer, startApi, validJob, type RunningApi } from './harness.js';
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function send(port: number, path: string, headers: Record<string, string>, body?: Buffer) {
+  return new Promise<Answer>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** What may differ between two answers to the same request: the job's id and what follows from it. */
+function comparable(answer: Answer): Answer {
+  const headers = { ...answer.headers };
+  for (const name of ['date', 'etag', 'content-length']) {
+    expect(typeof headers[name] === 'string' || name === 'etag').toBe(true);
+    delete headers[name];
+  }
+  const ids = (text: string): string => text.replace(/job-\d+-x/g, 'job-N-x');
+  if (typeof headers.location === 'string') headers.location = ids(headers.location);
+  return { status: answer.status, headers, body: ids(answer.body) };
+}
+
+const json = { ...bearer(), 'content-type': 'application/json' };
+const job = Buffer.from(JSON.stringify(validJob()));
+
+/**
+ * `POST /v1/jobs` is served by the hot lane (hot-routes.ts) and any other spelling of it
+ * (`/v1/jobs/`, `/V1/JOBS`) by the router: the same request must get the same answer both ways.
+ */
+const CASES: Array<{
+  name: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+  query?: string;
+}> = [
+  { name: 'a valid job', headers: json, body: job },
+  { name: 'a valid job with ?wait', headers: json, body: job, query: '?wait=0.01' },
+  { name: 'a bad ?wait', headers: json, body: job, query: '?wait=soon' },
+  { name: 'an invalid job', headers: json, body: Buffer.from('{"request":{}}') },
+  { name: 'not JSON', headers: json, body: Buffer.from('{"request":') },
+  { name: 'a JSON string', headers: json, body: Buffer.from('"job"') },
+  { name: 'an empty body', headers: json, body: Buffer.alloc(0) },
+  { name: 'no body at all', headers: json },
+  { name: 'text/plain', headers: { ...bearer(), 'content-type': 'text/plain' }, body: job },
+  { name: 'no token', headers: { 'content-type': 'application/json' }, body: job },
+  { name: 'a wrong token', headers: { ...json, ...bearer('nope') }, body: job },
+  { name: 'a foreign Origin', headers: { ...json, origin: 'http://evil.example' }, body: job },
+  { name: 'too large', headers: json, body: Buffer.from(`{"x":"${'a'.repeat(70_000)}"}`) },
+  { name: 'gzip', headers: { ...json, 'content-encoding': 'gzip' }, body: gzipSync(job) },
+  { name: 'a bad gzip', headers: { ...json, 'content-encoding': 'gzip' }, body: job },
+  { name: 'compress', headers: { ...json, 'content-encoding': 'compress' }, body: job },
+  { name: 'latin-1', headers: { ...json, 'content-type': 'application/json; charset=latin1' } },
+  { name: 'not UTF-8', headers: json, body: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]) },
+  { name: 'nested deep', headers: json, body: Buffer.from('['.repeat(200)) },
+];
+
+describe('POST /v1/jobs: the hot lane answers as the router does', () => {
+  const ops = new FakeLadderOps();
+  let api: RunningApi;
+  beforeAll(async () => {
+    api = await startApi({ ops });
+  });
+  afterAll(async () => api.close());
+
+  it.each(CASES)('$name', async ({ headers, body, query = '' }) => {
+    const hot = await send(api.port, `/v1/jobs${query}`, headers, body);
+    const routed = await send(api.port, `/v1/jobs/${query}`, headers, body);
+    const shouted = await send(api.port, `/V1/JOBS${query}`, headers, body);
+    expect(comparable(hot)).toEqual(comparable(routed));
+    expect(comparable(hot)).toEqual(comparable(shouted));
+  });
+});
