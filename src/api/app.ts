@@ -6,7 +6,7 @@ import { hostOriginGuard } from './host-origin.js';
 import { hotRoutes } from './hot-routes.js';
 import { jsonBody } from './json-body.js';
 import { mountAnthropicCompat } from './anthropic-compat/router.js';
-import { mountOpenAiCompat, openAiNotFound } from './openai-compat/router.js';
+import { chatCompletionsRoute, mountOpenAiCompat, openAiNotFound } from './openai-compat/router.js';
 import { mountResponsesCompat } from './responses-compat/router.js';
 import { docsRouter } from './routes/docs.js';
 import { healthRouter } from './routes/health.js';
@@ -45,14 +45,20 @@ export function createApiApp(options: ApiAppOptions): Express {
     jsonBody({ limitBytes: config.maxBodyBytes, logger }),
   ];
   const jobs = jobsRouter({ ops, config });
+  const chat = chatCompletionsRoute({ ops, config, logger });
   // The hot routes run `front` and their own handlers directly (see hot-routes.ts).
-  app.use(hotRoutes(front, [{ base: '/v1', route: jobs.post }]));
+  app.use(
+    hotRoutes(front, [
+      { base: '/v1', route: jobs.post },
+      { base: '/v1', route: chat },
+    ]),
+  );
   app.use(front);
 
   app.use(healthRouter({ readiness: options.readiness, metrics: options.metrics, logger }));
   app.use(docsRouter());
   // Before the generic /v1 routes, so its paths answer (and fail) in OpenAI's shape.
-  mountOpenAiCompat(app, { ops, config, logger });
+  mountOpenAiCompat(app, { ops, config, logger }, chat);
   mountAnthropicCompat(app, { ops, config, logger });
   mountResponsesCompat(app, { ops, config, logger });
   app.use('/v1', jobEventsRouter(ops));

@@ -17,6 +17,9 @@ export function isOpenPath(url: string): boolean {
   return OPEN_PATHS.has(trimmed);
 }
 
+/** Segments of lower-case letters, digits, `_` and `-` (so never `.` or `..`), none empty. */
+const ALREADY_NORMAL = /^(?:\/[a-z0-9_-]+)+$/;
+
 /**
  * The path as a lenient server might read it: decoded (repeatedly, for double encoding), backslashes
  * as slashes, dot segments resolved, doubled slashes collapsed, lower case. Null when it cannot be
@@ -24,6 +27,9 @@ export function isOpenPath(url: string): boolean {
  */
 export function normalisePath(url: string): string | null {
   let path = rawPathname(url);
+  // Lower-case segments with nothing to decode, resolve or collapse are already normal: the
+  // common case (`/v1/jobs`), answered without building the segments (auth asks on every request).
+  if (ALREADY_NORMAL.test(path)) return path;
   for (let i = 0; i < 3 && path.includes('%'); i++) {
     try {
       path = decodeURIComponent(path);

@@ -8,8 +8,8 @@ export interface BodyFailure {
 
 const failure = (status: number, type: string): BodyFailure => ({ status, type });
 
-/** `Content-Type` values read as UTF-8 JSON with no parameter but the charset. */
-const PLAIN_TYPES: ReadonlySet<string> = new Set([
+/** `Content-Type` values (lower-cased) that are UTF-8 JSON with no parameter but the charset. */
+export const PLAIN_JSON_TYPES: ReadonlySet<string> = new Set([
   'application/json',
   'application/json; charset=utf-8',
   'application/json;charset=utf-8',
@@ -30,7 +30,7 @@ export function isPlainJsonRequest(req: IncomingMessage, limitBytes: number): bo
   const length = headers['content-length'];
   return (
     type !== undefined &&
-    PLAIN_TYPES.has(type.toLowerCase()) &&
+    PLAIN_JSON_TYPES.has(type.toLowerCase()) &&
     headers['content-encoding'] === undefined &&
     headers['transfer-encoding'] === undefined &&
     length !== undefined &&
@@ -80,17 +80,15 @@ export function readPlainJson(
     finished = true;
     req.off('data', onData);
     req.off('end', onEnd);
-    req.off('aborted', onAborted);
-    req.off('error', onAborted);
     req.off('close', onClose);
     done(error, body);
   };
   const onData = (chunk: Buffer): void => {
     chunks.push(chunk);
   };
-  const onAborted = (): void => finish(failure(400, 'request.aborted'));
+  // A request cut short closes before it is complete (Node emits its 'error' only to listeners).
   const onClose = (): void => {
-    if (!req.complete) onAborted();
+    if (!req.complete) finish(failure(400, 'request.aborted'));
   };
   const onEnd = (): void => {
     const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
@@ -110,7 +108,5 @@ export function readPlainJson(
   };
   req.on('data', onData);
   req.on('end', onEnd);
-  req.on('aborted', onAborted);
-  req.on('error', onAborted);
   req.on('close', onClose);
 }

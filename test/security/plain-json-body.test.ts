@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,5 +113,25 @@ describe('security: plain JSON bodies are read as body-parser reads them', () =>
     const plain = await post('/v1/jobs', { 'content-type': type }, body);
     const chunked = await post('/v1/jobs', { 'content-type': type }, body, true);
     expect(plain).toEqual(chunked);
+  });
+
+  it.each([
+    ['plain', 'content-length: 100'],
+    ['chunked', 'transfer-encoding: chunked'],
+  ])('a client gone mid-body (%s): one log line, request.aborted', async (_name, framing) => {
+    lines.length = 0;
+    const socket = connect(api.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      `POST /v1/jobs HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: ${bearer().Authorization}\r\n` +
+        `content-type: application/json\r\n${framing}\r\n\r\n`,
+    );
+    const part = framing.startsWith('content') ? '{"request"' : 'a\r\n{"request"\r\n';
+    await new Promise((resolve) => socket.write(part, resolve));
+    // The bytes sent arrive before the close: the server sees a request cut short.
+    socket.destroy();
+    await expect
+      .poll(() => lines.map(({ msg, reason, status }) => ({ msg, reason, status })))
+      .toEqual([{ msg: 'request body refused', reason: 'request.aborted', status: 400 }]);
   });
 });

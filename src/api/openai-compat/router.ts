@@ -8,6 +8,7 @@ import {
 import type { ApiConfig } from '../../config/types.js';
 import type { LadderOps } from '../../producer/ladder-ops.js';
 import type { Logger } from '../../util/log.js';
+import type { HotRouteSpec, TerminalHandler } from '../hot-routes.js';
 import { catalogOf, enqueueBuilt } from '../compat/submit.js';
 import { OpenAiError, openAiErrorBody, toOpenAiError } from './errors.js';
 import { parseLadderHeaders } from './ladder-headers.js';
@@ -45,12 +46,12 @@ function writeStream(res: Response, record: ServedRecord, includeUsage: boolean)
   res.end('data: [DONE]\n\n');
 }
 
-/** `POST /v1/chat/completions` and `GET /v1/models`, served by the ladder. */
-export function openAiCompatRouter({ ops, config }: OpenAiCompatDeps): Router {
-  const router = Router();
-  const startedSeconds = Math.floor(Date.now() / 1000);
-
-  router.post('/chat/completions', async (req, res) => {
+/**
+ * `POST /v1/chat/completions`: the router below and the app's hot lane (hot-routes.ts) both serve
+ * this one definition.
+ */
+export function chatCompletionsRoute({ ops, config }: OpenAiCompatDeps): HotRouteSpec {
+  const handler: TerminalHandler = async (req, res) => {
     // Everything is checked before anything is enqueued, so a 400 never leaves a job behind.
     const request = parseChatRequest(req.body);
     const headers = parseLadderHeaders(req.headers, config.syncTimeoutMs);
@@ -87,7 +88,16 @@ export function openAiCompatRouter({ ops, config }: OpenAiCompatDeps): Router {
       return;
     }
     res.status(200).json(toChatCompletion(record));
-  });
+  };
+  return { method: 'POST', path: '/chat/completions', chain: [], handler };
+}
+
+/** `POST /v1/chat/completions` and `GET /v1/models`, served by the ladder. */
+export function openAiCompatRouter({ ops }: OpenAiCompatDeps, chat: HotRouteSpec): Router {
+  const router = Router();
+  const startedSeconds = Math.floor(Date.now() / 1000);
+
+  router.post(chat.path, ...chat.chain, chat.handler);
 
   router.all('/chat/completions', (_req, res) => {
     res.setHeader('Allow', 'POST');
@@ -144,9 +154,14 @@ export function openAiErrorHandler(logger: Logger): ErrorRequestHandler {
 
 /**
  * Mounts the endpoints and, right behind them, their error handler: it must sit at app level to
- * also catch what the JSON body parser in front of every route rejects.
+ * also catch what the JSON body parser in front of every route rejects. `chat` is the app's, when
+ * its hot lane serves it too.
  */
-export function mountOpenAiCompat(app: Express, deps: OpenAiCompatDeps): void {
-  app.use('/v1', openAiCompatRouter(deps));
+export function mountOpenAiCompat(
+  app: Express,
+  deps: OpenAiCompatDeps,
+  chat: HotRouteSpec = chatCompletionsRoute(deps),
+): void {
+  app.use('/v1', openAiCompatRouter(deps, chat));
   app.use([...OPENAI_COMPAT_PATHS], openAiErrorHandler(deps.logger));
 }
