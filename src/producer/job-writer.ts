@@ -1,4 +1,5 @@
 import { agentOf, FairShare } from '../jobs/fair-share.js';
+import type { Queue } from 'bullmq';
 import { addOptions, JOB_NAME, type LevelQueues } from '../jobs/queues.js';
 import type { JobResult } from '../ladder/result.js';
 import type { LadderDefinition } from '../levels/definition.js';
@@ -7,6 +8,7 @@ import { isReplicationTimeoutError, type ReplicaWait } from '../util/replica-wai
 import { NotReplicatedError, QueueFullError } from './errors.js';
 import type { EnqueueAnswer } from './ladder-ops.js';
 import type { PreparedJob } from './prepare-job.js';
+import type { RecordedAdd } from './recorded-add.js';
 
 /**
  * Writes validated jobs: the queue-depth check, the result record and the BullMQ job (with its
@@ -25,6 +27,8 @@ export class JobWriter {
       now: () => number;
       /** `redis.durability: replicated`: answers wait until a replica has the writes. */
       replicaWait?: ReplicaWait;
+      /** Record and job in one call; absent (BullMQ without its 6.7 script), two calls. */
+      recordedAdd?: RecordedAdd | null;
     },
   ) {
     this.fair = new FairShare(o.now);
@@ -81,6 +85,14 @@ export class JobWriter {
 
   /** Jobs with generated ids: cannot collide, so records and jobs go out together, per level in bulk. */
   async writeFresh(jobs: readonly PreparedJob[], queues: LevelQueues): Promise<void> {
+    const recorded = this.o.recordedAdd;
+    if (recorded) {
+      // One call per job, all sent in this turn (one write on the connection, as a pipeline).
+      await Promise.all(
+        jobs.map((j) => recorded.add(queues.queue(j.level.name), j, this.addOptions(j))),
+      );
+      return;
+    }
     const byLevel = new Map<string, PreparedJob[]>();
     for (const job of jobs)
       byLevel.set(job.level.name, [...(byLevel.get(job.level.name) ?? []), job]);
@@ -94,29 +106,18 @@ export class JobWriter {
     ]);
   }
 
-  /** One job: a fresh id goes out at once; a given id is claimed first (idempotent enqueue). */
+  /** One job: its record and job, unless its id has a record already (idempotent enqueue). */
   async write(
     job: PreparedJob,
     queues: LevelQueues,
     definition: LadderDefinition,
   ): Promise<EnqueueAnswer> {
     const queue = queues.queue(job.level.name);
-    const options = this.addOptions(job);
-    const add = (): Promise<unknown> => queue.add(JOB_NAME, job.data, options);
-    if (!job.idGiven) {
-      // A fresh id cannot collide, so the record and the job are written together.
-      await Promise.all([this.o.results.claim(job.record), add()]);
-      return this.answer(job, job.record, true);
-    }
-    const claim = await this.o.results.claim(job.record);
-    if (claim.created) {
-      await add().catch(async (error: unknown) => {
-        await this.o.results.delete(job.id).catch(() => undefined);
-        throw error;
-      });
-      return this.answer(job, job.record, true);
-    }
-    const existing = (await this.o.results.get(job.id)) ?? claim.record;
+    const found = this.o.recordedAdd
+      ? await this.o.recordedAdd.add(queue, job, this.addOptions(job))
+      : await this.writeApart(job, queue);
+    if (found.created) return this.answer(job, job.record, true);
+    const existing = (await this.o.results.get(job.id)) ?? found.record;
     if (existing.status === 'queued') {
       // The first enqueue may have died between record and job: re-adding is a no-op if it did not.
       const at = definition.levels[existing.level - 1];
@@ -124,6 +125,26 @@ export class JobWriter {
         await queues.queue(at.name).add(JOB_NAME, { ...job.data }, addOptions(job.id, job.data));
     }
     return this.answer(job, existing, false);
+  }
+
+  /** Record, then job, in two calls: a fresh id goes out at once; a given id is claimed first. */
+  private async writeApart(
+    job: PreparedJob,
+    queue: Queue,
+  ): Promise<{ created: true } | { created: false; record: JobResult }> {
+    const add = (): Promise<unknown> => queue.add(JOB_NAME, job.data, this.addOptions(job));
+    if (!job.idGiven) {
+      // A fresh id cannot collide, so the record and the job are written together.
+      await Promise.all([this.o.results.claim(job.record), add()]);
+      return { created: true };
+    }
+    const claim = await this.o.results.claim(job.record);
+    if (!claim.created) return { created: false, record: claim.record };
+    await add().catch(async (error: unknown) => {
+      await this.o.results.delete(job.id).catch(() => undefined);
+      throw error;
+    });
+    return { created: true };
   }
 
   /** BullMQ options of a new job: its id, and its priority with its fair offset among agents. */

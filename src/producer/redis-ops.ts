@@ -25,6 +25,7 @@ import {
   type ResultOptions,
 } from './ladder-ops.js';
 import { JobWriter } from './job-writer.js';
+import { RecordedAdd } from './recorded-add.js';
 import { parseAndPrepare, type PreparedJob } from './prepare-job.js';
 import { queueKeyProblems } from './queue-key-types.js';
 import { LevelQueues } from '../jobs/queues.js';
@@ -96,6 +97,7 @@ export class RedisLadderOps implements LadderOps {
       results: this.results,
       now: this.now,
       replicaWait: options.replicaWait,
+      recordedAdd: RecordedAdd.open(options.redis, this.keys, options.resultsTtlSeconds ?? 86_400),
     });
     this.availability = options.availability ?? ALWAYS_AVAILABLE;
     if (options.definition) this.definitionPromise = Promise.resolve(options.definition);
