@@ -33,26 +33,14 @@ export class MemoryResultStore implements ResultStore {
   /** Final records appended to a streamed job's events (the stream's key and the record). */
   readonly streamFinals: { key: string; record: JobResult }[] = [];
 
+  async take(id: string, level: number, initial: () => JobResult): Promise<ClaimAnswer> {
+    // As claim-result-1.lua: the record is built only when there is none.
+    return this.claimExisting(id, level, true) ?? this.claim(initial(), { activate: true });
+  }
+
   async claim(record: JobResult, options: { activate?: boolean } = {}): Promise<ClaimAnswer> {
-    const entry = this.entries.get(record.id);
-    if (entry?.held) {
-      const { held } = entry;
-      return {
-        created: false,
-        status: held.status,
-        level: held.level,
-        record: copy(held.record),
-        held: true,
-      };
-    }
-    if (entry?.status && entry.record) {
-      const before = { status: entry.status, level: entry.level };
-      if (options.activate && !isFinal(entry.status) && entry.level <= record.level) {
-        entry.status = 'active';
-        entry.level = record.level;
-      }
-      return { created: false, ...before, record: copy(entry.record), held: false };
-    }
+    const existing = this.claimExisting(record.id, record.level, options.activate === true);
+    if (existing) return existing;
     this.entries.set(record.id, {
       status: record.status,
       level: record.level,
@@ -65,6 +53,29 @@ export class MemoryResultStore implements ResultStore {
       record: copy(record),
       held: false,
     };
+  }
+
+  private claimExisting(id: string, level: number, activate: boolean): ClaimAnswer | null {
+    const entry = this.entries.get(id);
+    if (entry?.held) {
+      const { held } = entry;
+      return {
+        created: false,
+        status: held.status,
+        level: held.level,
+        record: copy(held.record),
+        held: true,
+      };
+    }
+    if (entry?.status && entry.record) {
+      const before = { status: entry.status, level: entry.level };
+      if (activate && !isFinal(entry.status) && entry.level <= level) {
+        entry.status = 'active';
+        entry.level = level;
+      }
+      return { created: false, ...before, record: copy(entry.record), held: false };
+    }
+    return null;
   }
 
   async write(record: JobResult, options: WriteOptions = {}): Promise<WriteAnswer> {

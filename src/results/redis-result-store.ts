@@ -34,24 +34,46 @@ export class RedisResultStore implements ResultStore {
    * worker also marks an existing non-final record at or above its level as active at its level.
    */
   async claim(record: JobResult, options: { activate?: boolean } = {}): Promise<ClaimAnswer> {
+    const answer = await this.runClaim(record.id, record.level, record, options.activate === true);
+    if (!answer) throw new Error(`claim of ${record.id} answered no record`);
+    return answer;
+  }
+
+  async take(id: string, level: number, initial: () => JobResult): Promise<ClaimAnswer> {
+    return (
+      (await this.runClaim(id, level, null, true)) ??
+      // No record: a raw producer's job. The second call creates it, or answers the record a
+      // producer wrote in between.
+      this.claim(initial(), { activate: true })
+    );
+  }
+
+  /** claim-result-1.lua; null when there is no record and none was sent. */
+  private async runClaim(
+    id: string,
+    level: number,
+    record: JobResult | null,
+    activate: boolean,
+  ): Promise<ClaimAnswer | null> {
     const reply = (await runScript(
       this.redis,
       CLAIM,
-      [this.keys.result(record.id)],
+      [this.keys.result(id)],
       [
-        JSON.stringify(record),
-        record.status,
-        record.level,
+        record ? JSON.stringify(record) : '',
+        record?.status ?? 'active',
+        level,
         this.ttlSeconds,
-        options.activate ? '1' : '0',
+        activate ? '1' : '0',
       ],
-    )) as [number, string, string, string, number];
-    const [created, status, level, json, held] = reply;
+    )) as [number, string, string?, string?, number?];
+    const [created, status, levelBefore, json, held] = reply;
+    if (status === '' || json === undefined) return null;
     return {
       held: held === 1,
       created: created === 1,
       status: status as JobStatus,
-      level: Number(level),
+      level: Number(levelBefore),
       record: JSON.parse(json) as JobResult,
     };
   }

@@ -54,6 +54,12 @@ export interface ResultStore {
    */
   claim(record: JobResult, options?: { activate?: boolean }): Promise<ClaimAnswer>;
   /**
+   * A worker's claim (`activate`) of the job `id` at `level`. Its producer created the record in
+   * the usual case, so `initial` is built and sent only when there is none (a raw BullMQ producer's
+   * job): the common claim carries no record JSON.
+   */
+  take(id: string, level: number, initial: () => JobResult): Promise<ClaimAnswer>;
+  /**
    * Writes the record; refused when the stored one is final (or held), further down the ladder,
    * or (with `requireStatus`) not in that status. Answers whether it was written and the status now.
    */

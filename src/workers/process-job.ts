@@ -46,7 +46,9 @@ export async function processJob(
     enqueued_at: enqueuedAt,
   };
   const opening = startJobStream(ctx, parsed.ok ? parsed.job : null, id);
-  const claim = await ctx.results.claim(
+  // The producer created the record in the usual case: the claim sends the initial one only when
+  // there is none.
+  const claim = await ctx.results.take(id, level.level, () =>
     initialRecord({
       id,
       job: parsed.ok ? parsed.job : {},
@@ -54,7 +56,6 @@ export async function processJob(
       level,
       status: 'active',
     }),
-    { activate: true },
   );
   if (identity.alias !== undefined) await ctx.results.alias(identity.alias, id);
   if (claim.held) {

@@ -46,6 +46,38 @@ describe.each([
     expect((await store.get(first.id))?.level).toBe(2);
   });
 
+  it('take builds the record only when none exists, and activates one that does', async () => {
+    const store = open();
+    const made = record('queued', 1);
+    let built = 0;
+    const initial = (): JobResult => {
+      built++;
+      return { ...made, status: 'active' };
+    };
+    expect(await store.take(made.id, 1, initial)).toMatchObject({
+      created: true,
+      status: 'active',
+      level: 1,
+      held: false,
+      record: { id: made.id, status: 'active' },
+    });
+    expect(built).toBe(1);
+    const other = record('queued', 1);
+    await store.claim(other);
+    expect(await store.take(other.id, 2, initial)).toMatchObject({
+      created: false,
+      status: 'queued',
+      level: 1,
+      record: other,
+    });
+    expect(built).toBe(1);
+    expect(await store.get(other.id)).toMatchObject({ status: 'active', level: 2 });
+    // A stale copy further up neither takes it back nor creates anything.
+    expect(await store.take(other.id, 1, initial)).toMatchObject({ status: 'active', level: 2 });
+    expect((await store.get(other.id))?.level).toBe(2);
+    expect(built).toBe(1);
+  });
+
   it('never overwrites a final record, nor lets a writer above the record write', async () => {
     const store = open();
     const r = record('active', 2);
@@ -88,6 +120,7 @@ describe.each([
       held: true,
       status: 'completed',
     });
+    expect(await store.take(r.id, 1, () => r)).toMatchObject({ held: true, status: 'completed' });
     expect(await store.release(r.id)).toBe(true);
     expect(await store.release(r.id)).toBe(false);
     expect(await store.get(r.id)).toMatchObject({ status: 'completed', level: 1 });
