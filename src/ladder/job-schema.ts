@@ -4,20 +4,28 @@ import type { Problem } from './problem.js';
 import { structuredOutputProblems } from '../output/request-checks.js';
 import { responseFormatSchema } from '../output/response-format.js';
 
+import {
+  ALL_DIGITS,
+  JOB_ID_PATTERN,
+  LIMITS,
+  MAX_DEADLINE_MS,
+  MAX_LEVEL,
+  MAX_LEVEL_NAME_CHARS,
+  MAX_METADATA_KEY_CHARS,
+  MAX_METADATA_VALUE_CHARS,
+  MAX_PRIORITY,
+  MAX_STOP_CHARS,
+  MAX_TEMPERATURE,
+  MAX_TOOL_NAME_CHARS,
+} from './job-limits.js';
+import { plainJob } from './plain-job.js';
+
+export { LIMITS } from './job-limits.js';
+
 /**
  * The job JSON, the same over HTTP, the TypeScript client and raw BullMQ job data (snake_case).
- * Limits keep one job from exhausting a worker or a provider bill; they are deliberately generous.
+ * Its limits (job-limits.ts) keep one job from exhausting a worker or a provider bill.
  */
-export const LIMITS = {
-  maxMessages: 1_000,
-  maxTools: 128,
-  maxStringChars: 1_000_000,
-  maxTokens: 1_000_000,
-  maxIdChars: 200,
-  maxMetadataKeys: 64,
-  maxStops: 16,
-} as const;
-
 const text = z.string().max(LIMITS.maxStringChars);
 
 /** A tool call in the provider-neutral shape: arguments parsed to an object. */
@@ -40,7 +48,7 @@ export const messageSchema = z.discriminatedUnion('role', [
     .object({
       role: z.literal('tool'),
       tool_call_id: z.string().min(1).max(LIMITS.maxIdChars),
-      name: z.string().max(256).optional(),
+      name: z.string().max(MAX_TOOL_NAME_CHARS).optional(),
       content: text,
     })
     .strict(),
@@ -68,8 +76,8 @@ export const requestSchema = z
     tools: z.array(toolSchema).max(LIMITS.maxTools).optional(),
     tool_choice: toolChoiceSchema.optional(),
     max_tokens: z.number().int().positive().max(LIMITS.maxTokens).optional(),
-    temperature: z.number().min(0).max(2).optional(),
-    stop: z.array(z.string().min(1).max(1_000)).max(LIMITS.maxStops).optional(),
+    temperature: z.number().min(0).max(MAX_TEMPERATURE).optional(),
+    stop: z.array(z.string().min(1).max(MAX_STOP_CHARS)).max(LIMITS.maxStops).optional(),
     response_format: responseFormatSchema.optional(),
   })
   .strict();
@@ -79,12 +87,12 @@ export const jobIdSchema = z
   .string()
   .min(1)
   .max(LIMITS.maxIdChars)
-  .regex(/^[A-Za-z0-9_.@=+-]+$/, 'ids use letters, digits and _ . @ = + - only')
-  .refine((id) => !/^\d+$/.test(id), 'ids must not be all digits (BullMQ reserves those)');
+  .regex(JOB_ID_PATTERN, 'ids use letters, digits and _ . @ = + - only')
+  .refine((id) => !ALL_DIGITS.test(id), 'ids must not be all digits (BullMQ reserves those)');
 
 export const levelRefSchema = z.union([
-  z.number().int().min(1).max(100),
-  z.string().min(1).max(64),
+  z.number().int().min(1).max(MAX_LEVEL),
+  z.string().min(1).max(MAX_LEVEL_NAME_CHARS),
 ]);
 
 const PRIORITY_EXPECTED = 'priority is an integer from 1 to 1000 (lower runs first)';
@@ -98,12 +106,7 @@ export const jobInputSchema = z
     level: levelRefSchema.optional(),
     complexity: complexitySchema.optional(),
     floor: levelRefSchema.optional(),
-    deadline_ms: z
-      .number()
-      .int()
-      .positive()
-      .max(7 * 24 * 3600 * 1000)
-      .optional(),
+    deadline_ms: z.number().int().positive().max(MAX_DEADLINE_MS).optional(),
     cache: z.boolean().optional(),
     /**
      * Stream the answer: its pieces go to the job's event stream as the provider sends them
@@ -114,12 +117,12 @@ export const jobInputSchema = z
       .number({ error: PRIORITY_EXPECTED })
       .int({ error: PRIORITY_EXPECTED })
       .min(1, { error: PRIORITY_EXPECTED })
-      .max(1000, { error: PRIORITY_EXPECTED })
+      .max(MAX_PRIORITY, { error: PRIORITY_EXPECTED })
       .optional(),
     metadata: z
       .record(
-        z.string().max(256),
-        z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]),
+        z.string().max(MAX_METADATA_KEY_CHARS),
+        z.union([z.string().max(MAX_METADATA_VALUE_CHARS), z.number(), z.boolean(), z.null()]),
       )
       .refine((m) => Object.keys(m).length <= LIMITS.maxMetadataKeys, {
         message: `metadata holds at most ${LIMITS.maxMetadataKeys} keys`,
@@ -213,6 +216,10 @@ function splitUnknown(input: unknown): { known: unknown; problems: JobProblem[] 
  * large input.
  */
 export function parseJob(input: unknown): ParseJobResult {
+  // Nearly every job is a plain one (text messages, no tools, no structured output): checked by
+  // hand in one pass, as zod would answer it. Anything else, valid or not, takes the full parse.
+  const plain = plainJob(input);
+  if (plain !== null) return { ok: true, job: plain as ValidJob };
   const split = splitUnknown(input);
   const problems = split.problems;
   let known = split.known;
