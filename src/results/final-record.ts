@@ -52,7 +52,12 @@ export async function writeFinalRecord(
   options: { cache?: CacheWrite; stream?: StreamEnd } = {},
 ): Promise<boolean> {
   const hold = w.replicaWait !== undefined;
-  const written = await w.results.write(record, { ...options, hold });
+  // Fields named, not spread: see jobs/records.ts on the cost of spread copies.
+  const written = await w.results.write(record, {
+    cache: options.cache,
+    stream: options.stream,
+    hold,
+  });
   if (!written.written) return false;
   if (hold) await releaseWhenReplicated(w, record.id, options.stream);
   return true;
@@ -67,9 +72,8 @@ export async function endJob<Served>(
   record: JobResult,
   options: { cache?: CacheWrite; stream?: StreamEnd; served?: Served } = {},
 ): Promise<void> {
-  const { served, ...write } = options;
-  if (!(await writeFinalRecord(w, record, write))) return;
-  w.observer.jobFinished?.(record, served);
+  if (!(await writeFinalRecord(w, record, options))) return;
+  w.observer.jobFinished?.(record, options.served);
   w.logger.info(
     {
       job_id: record.id,

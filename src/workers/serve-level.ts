@@ -7,7 +7,7 @@ import type { QuotaGate } from './quota-gate.js';
 import { walkLevel } from './walk-level.js';
 import type { JobStreamSession } from '../streaming/session.js';
 import { cachedAnswer, staticRefusal } from './structured-levels.js';
-import type { LevelEnd, LevelOutcome } from './outcome.js';
+import { withAttempts, type LevelEnd, type LevelOutcome } from './outcome.js';
 
 /**
  * Serves a job at one level, whatever its kind: LLM targets, the response cache, or a message.
@@ -30,7 +30,7 @@ export async function serveLevel(
   const at = (): string => new Date(ctx.clock.now()).toISOString();
   const ended = (end: LevelEnd, ...attempts: Attempt[]): LevelOutcome => {
     for (const attempt of attempts) input.stream?.attempt(attempt);
-    return { ...end, attempts };
+    return withAttempts(end, attempts);
   };
   switch (level.kind) {
     case 'llm': {

@@ -4,7 +4,7 @@ import { isFinal, type Attempt } from '../ladder/result.js';
 import { callOnce, type CallJob } from './call-target.js';
 import type { WorkerContext } from './context.js';
 import { nextStep } from './next-step.js';
-import type { LevelEnd, LevelOutcome } from './outcome.js';
+import { withAttempts, type LevelEnd, type LevelOutcome } from './outcome.js';
 
 export interface WalkInput extends CallJob {
   /** Epoch ms after which the job stops climbing down; null for none. */
@@ -35,7 +35,7 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
   for (const target of orderTargets(input.level.targets, input.prefer)) {
     const turn = await walkTarget(ctx, input, target, run, attempts);
     attempts = [...attempts, ...turn.attempts];
-    if (turn.end !== 'next_target') return { ...turn.end, attempts };
+    if (turn.end !== 'next_target') return withAttempts(turn.end, attempts);
   }
   return { kind: 'unserved', why: 'exhausted', attempts };
 }
