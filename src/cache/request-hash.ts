@@ -1,16 +1,46 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { CompletionRequest } from '../ladder/job-schema.js';
 
-/** JSON with object keys sorted, so equal requests hash equally whatever their key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+/**
+ * JSON with object keys sorted, so equal requests hash equally whatever their key order. Written
+ * with loops (no entries, filter, map and join per object): it runs on every answer cached.
+ */
+function canonical(value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      // As Array.prototype.join: a value JSON has no text for adds nothing.
+      out += canonical(value[i]) ?? '';
+    }
+    return `${out}]`;
+  }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    const object = value as Record<string, unknown>;
+    // Default sort: UTF-16 code unit order, as `<` on strings.
+    const keys = Object.keys(object).sort();
+    let out = '{';
+    let first = true;
+    for (const key of keys) {
+      const v = object[key];
+      if (v === undefined) continue;
+      if (!first) out += ',';
+      first = false;
+      out += `${JSON.stringify(key)}:${String(canonical(v))}`;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(value);
+}
+
+/** Node's one-shot hash (20.12 and later) when there is one: no Hash object per call. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string })
+  .hash;
+
+function sha256Hex(text: string): string {
+  return oneShot
+    ? oneShot('sha256', text, 'hex')
+    : crypto.createHash('sha256').update(text).digest('hex');
 }
 
 /**
@@ -29,5 +59,5 @@ export function requestHash(request: CompletionRequest): string {
     // is what it was before structured output existed.
     response_format: request.response_format,
   };
-  return createHash('sha256').update(canonical(asked)).digest('hex');
+  return sha256Hex(canonical(asked) ?? '');
 }

@@ -117,5 +117,7 @@ export function jobStats(input: {
     add(fields, F.agentJobs(agent));
     add(fields, F.agentCostNusd(agent), nusd);
   }
-  return { fields, spend: { level: result.level_name, ...(agent ? { agent } : {}), nusd } };
+  const spend: JobStats['spend'] = { level: result.level_name, nusd };
+  if (agent) spend.agent = agent;
+  return { fields, spend };
 }

@@ -7,7 +7,7 @@ import type { JobResult } from '../ladder/result.js';
 import type { Logger } from '../util/log.js';
 import type { ServedDetail, WorkerObserver } from '../jobs/hooks.js';
 import { jobStats, type JobStats } from './job-stats.js';
-import { dayBucket, hourBucket, periodKey, TTL_SECONDS } from './period.js';
+import { HOUR_MS, hourBucket, periodKey, startOfHour, TTL_SECONDS } from './period.js';
 import type { PriceLookup } from './prices.js';
 import { BUDGET_FIELD } from './stats-fields.js';
 
@@ -38,8 +38,13 @@ export class StatsRecorder {
   readonly observer: WorkerObserver;
   private readonly pending = new Set<Promise<void>>();
 
-  /** Totals not yet written, by stats hash key. */
-  private batch = new Map<string, { ttlSeconds: number; fields: Map<string, number> }>();
+  /**
+   * Totals not yet written, by UTC hour bucket (`2026112514`); the day totals are summed from
+   * them when written, so a job adds its fields once, not once per hash.
+   */
+  private batch = new Map<string, Map<string, number>>();
+  /** The hour the last job finished in: its bucket name, and the epoch ms it spans. */
+  private hour = { bucket: '', fromMs: 0, toMs: 0 };
   private batchedJobs = 0;
   private batchTimer: NodeJS.Timeout | undefined;
 
@@ -62,17 +67,14 @@ export class StatsRecorder {
       cachedUsage: served?.cachedUsage ?? null,
     });
     const finishedMs = this.finishedMs(result);
-    const { keys } = this.options;
-    const targets = [
-      { key: keys.statsHour(hourBucket(finishedMs)), ttlSeconds: TTL_SECONDS.hour },
-      { key: keys.statsDay(dayBucket(finishedMs)), ttlSeconds: TTL_SECONDS.day },
-    ];
-    for (const { key, ttlSeconds } of targets) {
-      const entry = this.batch.get(key) ?? { ttlSeconds, fields: new Map<string, number>() };
-      for (const [field, amount] of stats.fields)
-        entry.fields.set(field, (entry.fields.get(field) ?? 0) + amount);
-      this.batch.set(key, entry);
+    const bucket = this.hourOf(finishedMs);
+    let totals = this.batch.get(bucket);
+    if (!totals) {
+      totals = new Map<string, number>();
+      this.batch.set(bucket, totals);
     }
+    for (const [field, amount] of stats.fields)
+      totals.set(field, (totals.get(field) ?? 0) + amount);
     this.batchedJobs += 1;
     if (stats.spend.nusd > 0) this.track(this.writeSpend(stats.spend, finishedMs));
     if (this.batchedJobs >= BATCH_MAX_JOBS) this.track(this.writeBatch());
@@ -89,12 +91,36 @@ export class StatsRecorder {
     const batch = this.batch;
     this.batch = new Map();
     this.batchedJobs = 0;
+    const { keys } = this.options;
+    const days = new Map<string, Map<string, number>>();
     const multi = this.options.redis.multi();
-    for (const [key, { ttlSeconds, fields }] of batch) {
+    for (const [hour, fields] of batch) {
+      const key = keys.statsHour(hour);
       for (const [field, amount] of fields) multi.hincrby(key, field, amount);
-      multi.expire(key, ttlSeconds);
+      multi.expire(key, TTL_SECONDS.hour);
+      // `2026112514` → `20261125`, as dayBucket names the same instant's day.
+      const day = hour.slice(0, 8);
+      const dayTotals = days.get(day) ?? new Map<string, number>();
+      for (const [field, amount] of fields)
+        dayTotals.set(field, (dayTotals.get(field) ?? 0) + amount);
+      days.set(day, dayTotals);
+    }
+    for (const [day, fields] of days) {
+      const key = keys.statsDay(day);
+      for (const [field, amount] of fields) multi.hincrby(key, field, amount);
+      multi.expire(key, TTL_SECONDS.day);
     }
     await multi.exec();
+  }
+
+  /** The hour bucket of `ms`, named once per hour rather than per job. */
+  private hourOf(ms: number): string {
+    const hour = this.hour;
+    if (ms < hour.fromMs || ms >= hour.toMs) {
+      const fromMs = startOfHour(ms);
+      this.hour = { bucket: hourBucket(ms), fromMs, toMs: fromMs + HOUR_MS };
+    }
+    return this.hour.bucket;
   }
 
   private async writeSpend(spend: JobStats['spend'], finishedMs: number): Promise<void> {
