@@ -47,10 +47,9 @@ export class RecordedAdd {
     job: PreparedJob,
     options: { jobId: string; priority: number },
   ): Promise<RecordedAddAnswer> {
-    const opts: JobsOptions = { ...queue.jobsOpts, ...options };
+    const opts: JobsOptions = Object.assign({}, queue.jobsOpts, options);
     const bullJob = new Job(queue, JOB_NAME, job.data, opts, options.jobId);
     const recordKey = this.keys.result(job.id);
-    const extra = [JSON.stringify(job.record), job.record.level, this.ttlSeconds];
     let sent = false;
     const send = (name: string, args: unknown[]): Promise<unknown> => {
       // Any other script means BullMQ took another path than a prioritized add: refuse, loudly.
@@ -60,7 +59,10 @@ export class RecordedAdd {
       const run = (this.redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[
         COMMAND
       ]!;
-      return run.call(this.redis, ...args.slice(0, 9), recordKey, ...args.slice(9), ...extra);
+      const keysThenArgs = args.slice(0, 9);
+      keysThenArgs.push(recordKey, args[9], args[10], args[11]);
+      keysThenArgs.push(JSON.stringify(job.record), job.record.level, this.ttlSeconds);
+      return run.apply(this.redis, keysThenArgs);
     };
     // addJobToTransaction only calls runCommand on the client it is given (BullMQ 6.7).
     const client = { runCommand: send } as unknown as IRedisTransaction;
