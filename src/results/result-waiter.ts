@@ -52,9 +52,17 @@ export class ResultWaiter {
    * The record once final, or as it is when `timeoutMs` runs out (null when unknown). `id` may be
    * a raw producer's BullMQ id aliased to another record: then that record's id is watched too.
    * `abort` ends the wait early with null, the record not read again (a stream reader that went
-   * away: its stream had the final event, or its client left).
+   * away: its stream had the final event, or its client left). `readAfterMs`, for a job the caller
+   * has just created: its announcement answers at once, and the first read of the record (which
+   * only finds a job that ended before the watch began) waits that long, so a wait that its
+   * announcement or `abort` ends first reads nothing.
    */
-  async wait(id: string, timeoutMs: number, abort?: AbortSignal): Promise<JobResult | null> {
+  async wait(
+    id: string,
+    timeoutMs: number,
+    abort?: AbortSignal,
+    options: { readAfterMs?: number } = {},
+  ): Promise<JobResult | null> {
     await this.subscribe();
     const until = Date.now() + timeoutMs;
     let signal: () => void = () => undefined;
@@ -76,6 +84,13 @@ export class ResultWaiter {
     abort?.addEventListener('abort', stop, { once: true });
     let timer: NodeJS.Timeout | undefined;
     try {
+      const readAfterMs = Math.min(options.readAfterMs ?? 0, timeoutMs);
+      if (readAfterMs > 0 && !abort?.aborted) {
+        const woken = new Promise<void>((resolve) => (signal = resolve));
+        const later = new Promise<void>((resolve) => (timer = setTimeout(resolve, readAfterMs)));
+        await Promise.race([woken, later]);
+        clearTimeout(timer);
+      }
       for (;;) {
         // A reader that went away (a stream that got its final event) needs no last read.
         if (abort?.aborted) return null;

@@ -28,6 +28,12 @@ export interface JobEventSource {
 
 /** A record-only job's waits are sliced so a forgotten reader cannot pin a timer for ever. */
 const WAIT_SLICE_MS = 3_600_000;
+/**
+ * A stream the request has just created watches its record without reading it first: its final
+ * event (or the record's announcement) nearly always comes before this; the read only catches a
+ * job that ended, with no final event, before the watch began.
+ */
+const CREATED_READ_AFTER_MS = 1_000;
 
 /** Events made up from the record, for jobs whose stream has no final event (or no stream). */
 function recordEvents(record: JobResult, withAttempts: boolean, afterIndex: number): JobEvent[] {
@@ -89,9 +95,11 @@ export class RedisJobEvents implements JobEventSource {
   private async finalRecord(
     id: string,
     signal: AbortSignal | undefined,
+    created = false,
   ): Promise<JobResult | null> {
-    for (;;) {
-      const record = await this.options.waiter.wait(id, WAIT_SLICE_MS, signal);
+    for (let first = true; ; first = false) {
+      const readAfterMs = created && first ? CREATED_READ_AFTER_MS : 0;
+      const record = await this.options.waiter.wait(id, WAIT_SLICE_MS, signal, { readAfterMs });
       if (!record || isFinal(record.status) || signal?.aborted) return record;
     }
   }
@@ -134,7 +142,9 @@ export class RedisJobEvents implements JobEventSource {
     const stop = new AbortController();
     const onAbort = (): void => ping();
     signal?.addEventListener('abort', onAbort, { once: true });
-    void this.finalRecord(id, AbortSignal.any([stop.signal, ...(signal ? [signal] : [])])).then(
+    const watching = AbortSignal.any([stop.signal, ...(signal ? [signal] : [])]);
+    // A stream that has just begun (no catch-up) is one the request just created.
+    void this.finalRecord(id, watching, !catchUp).then(
       (record) => {
         if (record && isFinal(record.status)) recordDone = true;
         ping();

@@ -70,6 +70,24 @@ describe('ResultWaiter', () => {
     expect(store.gets).toBe(reads);
   });
 
+  it('with readAfterMs, reads nothing when the announcement comes first', async () => {
+    const r = record('queued');
+    await store.claim(r);
+    const reads = store.gets;
+    const answer = waiter.wait(r.id, 10_000, undefined, { readAfterMs: 10_000 });
+    await store.write({ ...r, status: 'failed' });
+    expect(await answer).toMatchObject({ id: r.id, status: 'failed' });
+    expect(store.gets).toBe(reads);
+  });
+
+  it('with readAfterMs, still finds a record that was final before the wait began', async () => {
+    const r = record('active');
+    await store.claim(r);
+    await store.write({ ...r, status: 'completed' });
+    const answer = waiter.wait(r.id, 10_000, undefined, { readAfterMs: 20 });
+    expect(await answer).toMatchObject({ id: r.id, status: 'completed' });
+  });
+
   it('announces a held record once released, not when held', async () => {
     const { r, answer } = await waiting('active');
     let done = false;

@@ -23,6 +23,17 @@ export interface RedisEvents {
   newJob: (options?: { begin?: boolean }) => Promise<{ id: string; session: JobStreamSession }>;
   /** Writes the completed record with `text`, and with it the stream's `final` event. */
   finish: (id: string, text: string) => Promise<void>;
+  /** Records read so far (`results.get`), by readers and their record watches. */
+  readonly reads: number;
+}
+
+/** The real store, counting its record reads. */
+class CountingStore extends RedisResultStore {
+  reads = 0;
+  override async get(id: string): Promise<JobResult | null> {
+    this.reads += 1;
+    return super.get(id);
+  }
 }
 
 /** Opens the connections before the file's tests (beforeAll) and closes them after (afterAll). */
@@ -31,7 +42,7 @@ export function redisEvents(name: string): RedisEvents {
   let blocking: Redis;
   let subscriber: Redis;
   let keys: Keys;
-  let results: ResultStore;
+  let results: CountingStore;
   let hub: StreamHub;
   let events: RedisJobEvents;
   let n = 0;
@@ -42,7 +53,7 @@ export function redisEvents(name: string): RedisEvents {
     blocking = new Redis(url);
     subscriber = new Redis(url);
     keys = createKeys(testPrefix());
-    results = new RedisResultStore(redis, keys, 60);
+    results = new CountingStore(redis, keys, 60);
     hub = new StreamHub(blocking, redis);
     events = new RedisJobEvents({
       redis,
@@ -80,6 +91,9 @@ export function redisEvents(name: string): RedisEvents {
     },
     get events() {
       return events;
+    },
+    get reads() {
+      return results.reads;
     },
     record,
     newJob: async (options = {}) => {

@@ -27,6 +27,18 @@ describe('job event stream in Redis', () => {
     expect(new Set(got.map((e) => e.id)).size).toBe(got.length);
   });
 
+  it('reads no record for a stream the request just created when its final event ends it', async () => {
+    const { id, session } = await newJob();
+    const reads = s.reads;
+    const reading = collect(await s.events.events(id, { created: true }));
+    session.begin({ level: 1 }, { canContinue: false });
+    session.delta({ kind: 'text', text: 'Hi.' });
+    await session.flush();
+    await finish(id, 'Hi.');
+    expect(textOf(await reading)).toBe('Hi.');
+    expect(s.reads).toBe(reads);
+  });
+
   it('replays a finished job, and resumes after any Last-Event-ID without loss or repeat', async () => {
     const { id, session } = await newJob();
     session.begin({ level: 1 }, { canContinue: false });
