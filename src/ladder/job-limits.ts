@@ -17,6 +17,17 @@ export const LIMITS = {
 export const JOB_ID_PATTERN = /^[A-Za-z0-9_.@=+-]+$/;
 /** All digits: BullMQ's own ids, which a job id must not be. */
 export const ALL_DIGITS = /^\d+$/;
+/** A valid job id (what `jobIdSchema` accepts), checked without zod on the worker's hot path. */
+export function isJobId(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    value.length >= 1 &&
+    value.length <= LIMITS.maxIdChars &&
+    JOB_ID_PATTERN.test(value) &&
+    !ALL_DIGITS.test(value)
+  );
+}
+
 /** A job's deadline, at most a week. */
 export const MAX_DEADLINE_MS = 7 * 24 * 3600 * 1000;
 /** Level numbers a job may name (`level`, `floor`), and the longest level name. */

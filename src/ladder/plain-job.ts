@@ -1,6 +1,5 @@
 import {
-  ALL_DIGITS,
-  JOB_ID_PATTERN,
+  isJobId,
   LIMITS,
   MAX_DEADLINE_MS,
   MAX_LEVEL,
@@ -33,8 +32,7 @@ export function plainJob(input: unknown): object | null {
   const { id, level, complexity, floor, deadline_ms, cache, stream, priority } = input;
   const out: Record<string, unknown> = {};
   if (id !== undefined) {
-    if (!isString(id, 1, LIMITS.maxIdChars) || !JOB_ID_PATTERN.test(id) || ALL_DIGITS.test(id))
-      return null;
+    if (!isJobId(id)) return null;
     out.id = id;
   }
   out.request = request;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { ladderIdFromBullJobId } from '../jobs/bull-job-id.js';
-import { jobIdSchema } from '../ladder/job-schema.js';
+import { isJobId } from '../ladder/job-limits.js';
 
 /** Which record a BullMQ job belongs to. */
 export interface JobIdentity {
@@ -15,7 +15,7 @@ export interface JobIdentity {
 }
 
 function validId(value: unknown): string | undefined {
-  return typeof value === 'string' && jobIdSchema.safeParse(value).success ? value : undefined;
+  return isJobId(value) ? value : undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jobInputSchema, parseJob } from '../../src/ladder/job-schema.js';
+import { isJobId } from '../../src/ladder/job-limits.js';
+import { jobIdSchema, jobInputSchema, parseJob } from '../../src/ladder/job-schema.js';
 import { jsonShapeProblem } from '../../src/ladder/json-shape.js';
 import { plainJob } from '../../src/ladder/plain-job.js';
 import { badJob, validJob } from '../faults/bad-jobs.js';
@@ -166,6 +167,20 @@ describe('plain jobs checked by hand', () => {
       expect(fast).not.toBe(input);
       expect(parseJob(input)).toEqual({ ok: true, job: fast });
     }
+  });
+
+  it('isJobId answers as jobIdSchema does', () => {
+    const candidate = fc.oneof(
+      fc.string({ maxLength: 8 }),
+      fc.stringMatching(/^[A-Za-z0-9_.@=+:-]{0,12}$/),
+      fc.constantFrom('x'.repeat(200), 'x'.repeat(201), '0', '007', 'a.b', 5, null),
+    );
+    fc.assert(
+      fc.property(candidate, (value) => {
+        expect(isJobId(value)).toBe(jobIdSchema.safeParse(value).success);
+      }),
+      { numRuns: 5_000 },
+    );
   });
 
   it('leaves tools, tool calls and structured output to the full parse', () => {
