@@ -216,10 +216,6 @@ function splitUnknown(input: unknown): { known: unknown; problems: JobProblem[] 
  * large input.
  */
 export function parseJob(input: unknown): ParseJobResult {
-  // Nearly every job is a plain one (text messages, no tools, no structured output): checked by
-  // hand in one pass, as zod would answer it. Anything else, valid or not, takes the full parse.
-  const plain = plainJob(input);
-  if (plain !== null) return { ok: true, job: plain as ValidJob };
   const split = splitUnknown(input);
   const problems = split.problems;
   let known = split.known;
@@ -249,4 +245,15 @@ export function parseJob(input: unknown): ParseJobResult {
       })),
     ],
   };
+}
+
+/**
+ * `parseJob` for a worker, which checks again every job it takes (a raw BullMQ producer can write
+ * anything): a plain job (text messages, no tools, no structured output; plain-job.ts) is checked
+ * by hand in one pass and answered as zod would answer it; anything else, valid or not, takes
+ * `parseJob` and gets its messages. The way in keeps `parseJob`: one full parse per job.
+ */
+export function reparseJob(input: unknown): ParseJobResult {
+  const plain = plainJob(input);
+  return plain === null ? parseJob(input) : { ok: true, job: plain as ValidJob };
 }

@@ -4,7 +4,7 @@ import { requestHash } from '../cache/request-hash.js';
 import { isCacheable } from '../cache/response-cache.js';
 import { skipReasonFor } from '../levels/availability.js';
 import { splitJobData, type LadderJobMeta } from '../jobs/job-data.js';
-import { jobAgent, parseJob } from '../ladder/job-schema.js';
+import { jobAgent, reparseJob } from '../ladder/job-schema.js';
 import { jobMetaAt } from './raw-job-meta.js';
 import { isFinal, type Attempt, type JobResult } from '../ladder/result.js';
 import type { LevelJob, WorkerContext } from './context.js';
@@ -30,7 +30,7 @@ export async function processJob(
 ): Promise<JobSummary> {
   const startedAtMs = ctx.clock.now();
   const { input, meta: givenMeta } = splitJobData(job.data);
-  const parsed = parseJob(input);
+  const parsed = reparseJob(input);
   // The job's own id names its record; a raw producer's differing BullMQ id becomes an alias of it.
   const identity = jobIdentity(job);
   const id = identity.id;

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { LevelConfig } from '../config/types.js';
 import { splitJobData } from '../jobs/job-data.js';
-import { parseJob } from '../ladder/job-schema.js';
+import { reparseJob } from '../ladder/job-schema.js';
 import { isFinal } from '../ladder/result.js';
 import type { WorkerContext } from './context.js';
 import { jobIdentity } from './job-identity.js';
@@ -49,7 +49,7 @@ async function moveWaitingJob(
   job: SweptJob,
 ): Promise<boolean> {
   const { input, meta: given } = splitJobData(job.data);
-  const parsed = parseJob(input);
+  const parsed = reparseJob(input);
   // An invalid raw job is left for the worker, which fails it with its reasons once the level is back.
   if (!parsed.ok) return false;
   const resolved = jobMetaAt(ctx.levels, level, parsed.job, given, job.timestamp);

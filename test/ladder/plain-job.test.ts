@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isJobId } from '../../src/ladder/job-limits.js';
-import { jobIdSchema, jobInputSchema, parseJob } from '../../src/ladder/job-schema.js';
+import { jobIdSchema, jobInputSchema, parseJob, reparseJob } from '../../src/ladder/job-schema.js';
 import { jsonShapeProblem } from '../../src/ladder/json-shape.js';
 import { plainJob } from '../../src/ladder/plain-job.js';
 import { badJob, validJob } from '../faults/bad-jobs.js';
@@ -134,6 +134,15 @@ describe('plain jobs checked by hand', () => {
     fc.assert(fc.property(badJob, sameAsFullParse), { numRuns: 2_000 });
   });
 
+  it("reparseJob (the worker's) answers every job as parseJob does, problems included", () => {
+    fc.assert(
+      fc.property(fc.oneof(badJob, job), (input) => {
+        expect(reparseJob(input)).toStrictEqual(parseJob(input));
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
   it('takes the usual jobs, as a copy', () => {
     const jobs: Record<string, unknown>[] = [
       validJob(),
@@ -165,7 +174,7 @@ describe('plain jobs checked by hand', () => {
       const fast = plainJob(input);
       expect(fast).toStrictEqual(jobInputSchema.parse(input));
       expect(fast).not.toBe(input);
-      expect(parseJob(input)).toEqual({ ok: true, job: fast });
+      expect(reparseJob(input)).toEqual({ ok: true, job: fast });
     }
   });
 
