@@ -3,7 +3,7 @@ import { mountDashboard } from '../dashboard/mount.js';
 import { authMode, createAuthMiddleware } from './auth.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { hostOriginGuard } from './host-origin.js';
-import { hotRoutes } from './hot-routes.js';
+import { serveHotRoutes } from './hot-routes.js';
 import { jsonBody } from './json-body.js';
 import { mountAnthropicCompat } from './anthropic-compat/router.js';
 import { chatCompletionsRoute, mountOpenAiCompat, openAiNotFound } from './openai-compat/router.js';
@@ -46,13 +46,11 @@ export function createApiApp(options: ApiAppOptions): Express {
   ];
   const jobs = jobsRouter({ ops, config });
   const chat = chatCompletionsRoute({ ops, config, logger });
-  // The hot routes run `front` and their own handlers directly (see hot-routes.ts).
-  app.use(
-    hotRoutes(front, [
-      { base: '/v1', route: jobs.post },
-      { base: '/v1', route: chat },
-    ]),
-  );
+  // The hot routes run `front` and their own handlers before the router (see hot-routes.ts).
+  serveHotRoutes(app, front, [
+    { base: '/v1', route: jobs.post },
+    { base: '/v1', route: chat },
+  ]);
   app.use(front);
 
   app.use(healthRouter({ readiness: options.readiness, metrics: options.metrics, logger }));

@@ -1,4 +1,5 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Express, Request, RequestHandler, Response } from 'express';
 import { rawPathname } from './auth-path.js';
 
 /** A hot route's own handler: it always answers or throws, so nothing can fall through. */
@@ -30,42 +31,83 @@ function run(
   }
 }
 
+/** Express's `app.handle`, which `app(req, res)` calls; not in its published types. */
+type AppHandle = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  callback?: (error?: unknown) => void,
+) => void;
+
 /**
- * The first middleware of the app: a request for one of the hot routes (`POST /v1/jobs`) runs the
- * app's front middleware (`front`: the same list the app mounts for every other request) and then
- * the route's own, in the order the router would, without the router matching it against every
- * layer of the app and its sub-routers on the way (about a tenth of the API's CPU per request
- * under load). An error goes to the app's own `next`, which skips to the app's error handlers for
- * that path, as from any layer. Only the raw path exactly as declared is hot: any other spelling
- * (case, trailing slash, encoding) goes through the router and reaches the same route there.
+ * Serves the hot routes (`POST /v1/jobs`, `POST /v1/chat/completions`) before Express's router: a
+ * request for one runs the app's front middleware (`front`: the same list the app mounts for every
+ * other request) and then the route's own, in the order the router would, with the request and
+ * response Express would hand them; the router's walk over every layer of the app and its
+ * sub-routers (about a tenth of the API's CPU per request under load) is skipped. An error
+ * re-enters the app: the layer this mounts first passes it on from there, so the app's own error
+ * handlers for that path render it, as from any layer. Only the raw path exactly as declared is
+ * hot: any other spelling (case, trailing slash, encoding) goes through the router and reaches the
+ * same route there. Call it where the first middleware of the app is mounted.
  */
-export function hotRoutes(
+export function serveHotRoutes(
+  app: Express,
   front: readonly RequestHandler[],
   mounted: ReadonlyArray<{ base: string; route: HotRouteSpec }>,
-): RequestHandler {
+): void {
   const byKey = new Map(
-    mounted.map(({ base, route }) => [
-      `${route.method} ${base}${route.path}`,
-      { chain: [...front, ...route.chain], handler: route.handler },
-    ]),
+    mounted.map(({ base, route }) => {
+      const { handler } = route;
+      const last: RequestHandler = (req, res) => handler(req, res);
+      return [`${route.method} ${base}${route.path}`, [...front, ...route.chain, last]];
+    }),
   );
-  return (req, res, out: NextFunction) => {
-    const hot = byKey.get(`${req.method} ${rawPathname(req.url)}`);
-    if (hot === undefined) {
-      out();
+  const failed = new WeakMap<IncomingMessage, unknown>();
+  app.use((req, _res, next) => {
+    const error = failed.get(req);
+    if (error === undefined) {
+      next();
       return;
     }
-    const { chain, handler } = hot;
-    const last: RequestHandler = (rq, rs) => handler(rq, rs);
+    failed.delete(req);
+    next(error);
+  });
+  const handled = app as unknown as { handle: AppHandle };
+  const appHandle = handled.handle;
+  handled.handle = function handle(this: Express, req, res, callback) {
+    const chain =
+      callback === undefined ? byKey.get(`${req.method} ${rawPathname(req.url ?? '')}`) : undefined;
+    if (chain === undefined) {
+      appHandle.call(this, req, res, callback);
+      return;
+    }
+    const request = expressRequest(this, req, res);
     let index = 0;
     const next = (error?: unknown): void => {
       // Falsy is no error, as for the router; `next('route')` has no use here and none calls it.
       if (error) {
-        out(error);
+        failed.set(req, error);
+        appHandle.call(this, req, res);
         return;
       }
-      run(chain[index++] ?? last, req, res, next);
+      const handler = chain[index++];
+      if (handler !== undefined) run(handler, request, res as Response, next);
     };
     next();
   };
+}
+
+/** What `app.handle` and the router set up before the first layer (x-powered-by is off). */
+function expressRequest(app: Express, req: IncomingMessage, res: ServerResponse): Request {
+  if (app.enabled('x-powered-by')) res.setHeader('X-Powered-By', 'Express');
+  Object.setPrototypeOf(req, app.request);
+  Object.setPrototypeOf(res, app.response);
+  const request = req as Request;
+  const response = res as Response;
+  request.res = response;
+  response.req = request;
+  response.locals ??= Object.create(null) as Response['locals'];
+  request.originalUrl ||= request.url;
+  request.baseUrl = '';
+  request.params = {};
+  return request;
 }
