@@ -308,11 +308,13 @@ export class RedisLadderOps implements LadderOps {
 
   private openEventSource(): { hub: StreamHub; reader: RedisJobEvents } {
     if (this.eventSource) return this.eventSource;
-    // XREAD BLOCK holds its connection: it gets its own, patient one.
-    const blocking = duplicateRedis(this.options.redis, {
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-    });
+    // XREAD BLOCK holds its connection: it gets its own, patient one. Its writes go out at once:
+    // a CLIENT UNBLOCK that reached Redis before the XREAD it is meant to interrupt is retried.
+    const blocking = duplicateRedis(
+      this.options.redis,
+      { enableOfflineQueue: true, maxRetriesPerRequest: null },
+      { coalesce: false },
+    );
     (this.options.owned ??= []).push(blocking);
     const hub = new StreamHub(blocking, this.options.redis);
     const reader = new RedisJobEvents({

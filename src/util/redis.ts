@@ -139,9 +139,14 @@ export function createRedis(
 /**
  * A new connection like `client` (same server, sentinels or cluster) with some options changed,
  * with the same quiet error listener: ioredis prints "Unhandled error event" for every failed
- * reconnect of a client nobody listens to.
+ * reconnect of a client nobody listens to. Its writes are coalesced per turn like every other
+ * connection's unless `coalesce` is false (a connection that only blocks gains nothing from it).
  */
-export function duplicateRedis(client: RedisClient, extra: RedisOptions = {}): RedisClient {
+export function duplicateRedis(
+  client: RedisClient,
+  extra: RedisOptions = {},
+  { coalesce = true }: { coalesce?: boolean } = {},
+): RedisClient {
   const copy: RedisClient =
     client instanceof Cluster
       ? client.duplicate(undefined, {
@@ -152,7 +157,7 @@ export function duplicateRedis(client: RedisClient, extra: RedisOptions = {}): R
         })
       : client.duplicate(extra);
   copy.on('error', () => undefined);
-  coalesceWrites(copy);
+  if (coalesce) coalesceWrites(copy);
   return copy;
 }
 

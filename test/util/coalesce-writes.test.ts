@@ -65,4 +65,16 @@ describe('coalesced Redis writes', () => {
     await Promise.all(Array.from({ length: 10 }, () => copy.ping()));
     expect(count.flushes).toBe(1);
   });
+
+  it('leaves a copy made with coalesce: false writing each command at once', async () => {
+    const redis = await singleServer();
+    const { duplicateRedis } = await import('../../src/util/redis.js');
+    const copy = duplicateRedis(redis, {}, { coalesce: false });
+    clients.push(copy);
+    await connectRedis(copy);
+    if (!(copy instanceof Redis)) throw new Error('expected a single-server client');
+    const count = countFlushes(copy.stream);
+    await Promise.all(Array.from({ length: 10 }, () => copy.ping()));
+    expect(count.flushes).toBe(10);
+  });
 });
