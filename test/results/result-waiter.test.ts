@@ -70,6 +70,15 @@ describe('ResultWaiter', () => {
     expect(store.gets).toBe(reads);
   });
 
+  it('reads back a final record too long to ride on its announcement', async () => {
+    const { r, answer } = await waiting('queued');
+    const reads = store.gets;
+    const long = 'x'.repeat(20_000);
+    await store.write({ ...r, status: 'completed', metadata: { long } });
+    expect(await answer).toMatchObject({ id: r.id, status: 'completed', metadata: { long } });
+    expect(store.gets).toBe(reads + 1);
+  });
+
   it('with readAfterMs, reads nothing when the announcement comes first', async () => {
     const r = record('queued');
     await store.claim(r);

@@ -21,6 +21,9 @@ if KEYS[2] ~= KEYS[1] then
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'type', 'final', 'data', held[3])
   redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]))
 end
-redis.call('PUBLISH', ARGV[1] .. ':records', ARGV[2] .. '\n' .. held[3])
+-- Small records only, as in write-result-3.lua: a longer one is read back by its waiter.
+if #held[3] <= 16384 then
+  redis.call('PUBLISH', ARGV[1] .. ':records', ARGV[2] .. '\n' .. held[3])
+end
 redis.call('PUBLISH', ARGV[1], ARGV[2])
 return 1

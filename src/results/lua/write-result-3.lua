@@ -52,7 +52,11 @@ if final[ARGV[2]] and KEYS[3] ~= KEYS[1] then
   redis.call('EXPIRE', KEYS[3], tonumber(ARGV[4]))
 end
 if final[ARGV[2]] then
-  redis.call('PUBLISH', ARGV[5] .. ':records', ARGV[6] .. '\n' .. ARGV[1])
+  -- The record rides on its announcement only while small: every subscribed API process (on a
+  -- cluster, every node) receives every announcement, so a long answer is read back by its waiter.
+  if #ARGV[1] <= 16384 then
+    redis.call('PUBLISH', ARGV[5] .. ':records', ARGV[6] .. '\n' .. ARGV[1])
+  end
   redis.call('PUBLISH', ARGV[5], ARGV[6])
 end
 return { 1, ARGV[2] }
