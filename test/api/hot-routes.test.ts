@@ -1,35 +1,20 @@
-import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeLadderOps } from './fake-ops.js';
-import { bearer, startApi, validJob, type RunningApi } from './harness.js';
+import {
+  bearer,
+  rawRequest,
+  startApi,
+  validJob,
+  type RawAnswer,
+  type RunningApi,
+} from './harness.js';
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function send(port: number, path: string, headers: Record<string, string>, body?: Buffer) {
-  return new Promise<Answer>((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const send = (port: number, path: string, headers: Record<string, string>, body?: Buffer) =>
+  rawRequest(port, 'POST', path, headers, body);
 
 /** What may differ between two answers to the same request: the job's id and what follows from it. */
-function comparable(answer: Answer): Answer {
+function comparable(answer: RawAnswer): RawAnswer {
   const headers = { ...answer.headers };
   for (const name of ['date', 'etag', 'content-length']) {
     expect(typeof headers[name] === 'string' || name === 'etag').toBe(true);
