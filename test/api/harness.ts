@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { pino, type Logger } from 'pino';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Queue } from 'bullmq';
@@ -110,4 +112,17 @@ export function validJob(extra: Record<string, unknown> = {}): Record<string, un
     request: { messages: [{ role: 'user', content: 'Summarise invoice 42' }], max_tokens: 64 },
     ...extra,
   };
+}
+
+/** A pino logger whose lines are parsed into `lines`, to check what the API logged. */
+export function capturedLogs(): { lines: Record<string, unknown>[]; logger: Logger } {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { lines, logger: pino({ level: 'info' }, sink) };
 }

@@ -1,24 +1,15 @@
-import { Writable } from 'node:stream';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
-import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeLadderOps } from '../api/fake-ops.js';
-import { bearer, startApi, validJob, type RunningApi } from '../api/harness.js';
+import { bearer, capturedLogs, startApi, validJob, type RunningApi } from '../api/harness.js';
 
 /** Every log line the API writes, parsed. */
-const lines: Record<string, unknown>[] = [];
-const sink = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-    done();
-  },
-});
+const { lines, logger } = capturedLogs();
 
 const ops = new FakeLadderOps();
 let api: RunningApi;
 beforeAll(async () => {
-  api = await startApi({ ops, logger: pino({ level: 'info' }, sink) });
+  api = await startApi({ ops, logger });
 });
 afterAll(async () => api.close());
 beforeEach(() => {
