@@ -2,6 +2,7 @@ import type { RedisClient } from '../util/redis.js';
 import type { Keys } from '../ladder/keys.js';
 import type { JobResult } from '../ladder/result.js';
 import { isFinalRecord, type ResultStore } from './result-store.js';
+import { ChannelSubscription } from './subscription.js';
 
 /** Wakes one wait: with the final record when its announcement carried it. */
 type Wake = (record?: JobResult) => void;
@@ -12,16 +13,18 @@ type Wake = (record?: JobResult) => void;
  */
 export class ResultWaiter {
   private readonly waiting = new Map<string, Set<Wake>>();
-  private subscribed: Promise<unknown> | undefined;
+  private readonly subscription: ChannelSubscription;
   private closed = false;
 
   constructor(
-    private readonly subscriber: RedisClient,
-    private readonly keys: Keys,
+    subscriber: RedisClient,
+    keys: Keys,
     private readonly store: ResultStore,
   ) {
     const records = keys.resultRecordsChannel();
     const ids = keys.resultsChannel();
+    // Announcements published while the connection was down are lost: every wait reads again.
+    this.subscription = new ChannelSubscription(subscriber, [records, ids], () => this.wakeAll());
     subscriber.on('message', (channel: string, message: string) => {
       if (channel === records) {
         // The id, a newline, the record JSON: JSON.stringify writes no raw newline, an id might.
@@ -40,14 +43,6 @@ export class ResultWaiter {
     });
   }
 
-  private subscribe(): Promise<unknown> {
-    this.subscribed ??= this.subscriber.subscribe(
-      this.keys.resultRecordsChannel(),
-      this.keys.resultsChannel(),
-    );
-    return this.subscribed;
-  }
-
   /**
    * The record once final, or as it is when `timeoutMs` runs out (null when unknown). `id` may be
    * a raw producer's BullMQ id aliased to another record: then that record's id is watched too.
@@ -63,7 +58,7 @@ export class ResultWaiter {
     abort?: AbortSignal,
     options: { readAfterMs?: number } = {},
   ): Promise<JobResult | null> {
-    await this.subscribe();
+    await this.subscription.subscribe();
     const until = Date.now() + timeoutMs;
     let signal: () => void = () => undefined;
     // A final record its announcement carried: answered as it is, with no read back.
@@ -119,9 +114,15 @@ export class ResultWaiter {
     }
   }
 
+  /** Every wait reads its record again (the subscription was lost and is back). */
+  private wakeAll(): void {
+    for (const wakers of this.waiting.values()) for (const wake of wakers) wake();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
-    for (const wakers of this.waiting.values()) for (const wake of wakers) wake();
+    this.subscription.close();
+    this.wakeAll();
     this.waiting.clear();
   }
 }

@@ -10,6 +10,12 @@ import { createLogger } from '../../src/util/log.js';
 import { startWorkerRuntime, type WorkerRuntime } from '../../src/workers/runtime.js';
 import { job, onCluster } from '../helpers/ladder.js';
 import { startRedisCluster, type RedisClusterHandle } from '../helpers/redis-cluster.js';
+import { askRedis } from '../helpers/redis-server.js';
+import { createKeys } from '../../src/ladder/keys.js';
+import type { JobResult } from '../../src/ladder/result.js';
+import { RedisResultStore } from '../../src/results/redis-result-store.js';
+import { ResultWaiter } from '../../src/results/result-waiter.js';
+import { connectRedis, createRedis } from '../../src/util/redis.js';
 
 // Its own cluster (the shared one stays whole for the other files): three masters, one replica each.
 let cluster: RedisClusterHandle;
@@ -148,6 +154,72 @@ describe('Redis Cluster: one ladder per hash tag', () => {
         await ladder?.ops.close();
         await ladder?.runtime.close();
       }
+    }
+  });
+});
+
+describe('Redis Cluster: result waits', () => {
+  it('a waiter whose subscriber connection is killed still answers a job that ended meanwhile', async () => {
+    const source = { kind: 'cluster' as const, nodes: cluster.urls, tls: false };
+    const keys = createKeys(`resub-${Date.now()}`);
+    const producer = createRedis(source, 'producer');
+    const name = `resub-${Date.now()}`;
+    const subscriber = createRedis(source, 'subscriber', { connectionName: name });
+    await connectRedis(producer, 20_000);
+    const store = new RedisResultStore(producer, keys, 60);
+    const waiter = new ResultWaiter(subscriber, keys, store);
+    const record = (id: string): JobResult => ({
+      id,
+      status: 'queued',
+      level: 1,
+      level_name: 'full',
+      entry_level: 1,
+      floor: 1,
+      attempts: [],
+      timing: { enqueued_at: '2026-01-01T00:00:00.000Z' },
+    });
+    try {
+      // A first wait answered by its announcement: the waiter is subscribed from here on.
+      const first = record('resub-first');
+      await store.claim(first);
+      const firstAnswer = waiter.wait(first.id, 20_000);
+      await store.write({ ...first, status: 'completed' });
+      expect(await firstAnswer).toMatchObject({ status: 'completed' });
+
+      const r = record('resub-second');
+      await store.claim(r);
+      // No read of its own before an announcement: only the resubscription can end this wait.
+      const answer = waiter.wait(r.id, 60_000, undefined, { readAfterMs: 60_000 });
+      // ioredis subscribes on one node of its choosing, on a connection named after ours.
+      let killed = 0;
+      await expect
+        .poll(async () => {
+          for (const node of cluster.nodes) {
+            const list = await askRedis(node.port, async (c) =>
+              String(await c.call('CLIENT', 'LIST', 'TYPE', 'pubsub')),
+            );
+            const id = list
+              ?.split('\n')
+              .find((line) => line.includes(name))
+              ?.match(/^id=(\d+)/)?.[1];
+            if (id)
+              killed += Number(
+                await askRedis(node.port, (c) => c.call('CLIENT', 'KILL', 'ID', id)),
+              );
+          }
+          return killed;
+        })
+        .toBe(1);
+      // Made final with no announcement: the one a subscriber missed while it was down is as none.
+      await producer.hset(keys.result(r.id), {
+        status: 'completed',
+        json: JSON.stringify({ ...r, status: 'completed' }),
+      });
+      expect(await answer).toMatchObject({ id: r.id, status: 'completed' });
+    } finally {
+      await waiter.close();
+      subscriber.disconnect();
+      producer.disconnect();
     }
   });
 });
