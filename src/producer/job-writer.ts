@@ -8,7 +8,7 @@ import { isReplicationTimeoutError, type ReplicaWait } from '../util/replica-wai
 import { NotReplicatedError, QueueFullError } from './errors.js';
 import type { EnqueueAnswer } from './ladder-ops.js';
 import type { PreparedJob } from './prepare-job.js';
-import type { RecordedAdd } from './recorded-add.js';
+import { MAX_BATCH, type RecordedAdd } from './recorded-add.js';
 
 /**
  * Writes validated jobs: the queue-depth check, the result record and the BullMQ job (with its
@@ -87,10 +87,19 @@ export class JobWriter {
   async writeFresh(jobs: readonly PreparedJob[], queues: LevelQueues): Promise<void> {
     const recorded = this.o.recordedAdd;
     if (recorded) {
-      // One call per job, all sent in this turn (one write on the connection, as a pipeline).
-      await Promise.all(
-        jobs.map((j) => recorded.add(queues.queue(j.level.name), j, this.addOptions(j))),
-      );
+      // Calls of up to MAX_BATCH jobs each (recorded-add.ts); each batch goes out before the next
+      // is built, so Redis runs one while this process builds the next.
+      const adds: Promise<unknown>[] = [];
+      for (let i = 0; i < jobs.length; i += MAX_BATCH) {
+        if (i > 0) await nextTurn();
+        for (const j of jobs.slice(i, i + MAX_BATCH)) {
+          const added = recorded.add(queues.queue(j.level.name), j, this.addOptions(j));
+          // Handled here so a failure is not unhandled while later batches are built; thrown below.
+          added.catch(() => undefined);
+          adds.push(added);
+        }
+      }
+      await Promise.all(adds);
       return;
     }
     const byLevel = new Map<string, PreparedJob[]>();
@@ -151,4 +160,9 @@ export class JobWriter {
   private addOptions(job: PreparedJob): { jobId: string; priority: number } {
     return addOptions(job.id, job.data, this.fair.offset(job.level.name, agentOf(job.data)));
   }
+}
+
+/** After this turn's writes have left (the connection writes once per turn, at `setImmediate`). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

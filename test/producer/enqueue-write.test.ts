@@ -5,6 +5,7 @@ import { openRedisOps } from '../../src/producer/open-redis-ops.js';
 import type { RedisLadderOps } from '../../src/producer/redis-ops.js';
 import { redisSource } from '../../src/config/types.js';
 import { bullJobId } from '../../src/jobs/bull-job-id.js';
+import { MAX_BATCH } from '../../src/producer/recorded-add.js';
 import { caught } from '../helpers/caught.js';
 import { job, testConfig } from '../helpers/ladder.js';
 
@@ -84,5 +85,66 @@ describe('enqueue over Redis', () => {
     const fresh = await caught(() => ladder.enqueue(job('broken too')));
     expect(String(fresh)).toMatch(/WRONGTYPE/);
     expect(await connect().keys(`${ladder.keys.prefix}:ladder:result:*`)).toEqual([]);
+  });
+
+  it('sends the enqueues of one turn as one command, and a batch of jobs in calls of MAX_BATCH', async () => {
+    const ladder = await open();
+    await ladder.enqueue(job('warm-up'));
+    const marker = `turn-${Date.now()}`;
+    const ids = Array.from({ length: 20 }, (_, i) => `${marker}-${i}`);
+    const sent = await commandsNaming(marker, () =>
+      Promise.all(ids.map((id) => ladder.enqueue(job('same turn', { id })))),
+    );
+    expect(sent).toHaveLength(1);
+    const queue = (await ladder.levelQueues()).queue('full');
+    for (const id of ids) {
+      expect(await ladder.get(id)).toMatchObject({ id, status: 'queued' });
+      expect(await queue.getJob(bullJobId(id))).toBeTruthy();
+    }
+    const text = `bulk-${Date.now()}`;
+    const many = 2 * MAX_BATCH + 1;
+    let answers: { id: string; created: boolean }[] = [];
+    const bulk = await commandsNaming(text, async () => {
+      answers = await ladder.enqueueMany(Array.from({ length: many }, () => job(text)));
+    });
+    expect(bulk).toHaveLength(3);
+    expect(answers.filter((a) => a.created)).toHaveLength(many);
+    expect(await queue.getJob(bullJobId(answers[many - 1]!.id))).toBeTruthy();
+  });
+
+  it('answers each job of a batch on its own: created, already there, or failed with nothing left', async () => {
+    const ladder = await open();
+    const queue = (await ladder.levelQueues()).queue('full');
+    await ladder.enqueue(job('first', { id: 'batch-done' }));
+    const record = await ladder.get('batch-done');
+    await ladder.results.write({ ...record!, status: 'completed' });
+    await (await queue.getJob(bullJobId('batch-done')))!.remove();
+    // A damaged record key (a string, not a hash): that job's claim fails with WRONGTYPE.
+    await connect().set(ladder.keys.result('batch-broken'), 'not a hash');
+    const settled = await Promise.allSettled(
+      ['batch-new-1', 'batch-done', 'batch-broken', 'batch-new-2'].map((id) =>
+        ladder.enqueue(job('batch', { id })),
+      ),
+    );
+    const [first, done, broken, second] = settled;
+    expect(first).toMatchObject({
+      status: 'fulfilled',
+      value: { id: 'batch-new-1', created: true },
+    });
+    expect(done).toMatchObject({
+      status: 'fulfilled',
+      value: { id: 'batch-done', created: false, status: 'completed' },
+    });
+    expect(broken?.status).toBe('rejected');
+    expect(String((broken as PromiseRejectedResult).reason)).toMatch(/WRONGTYPE/);
+    expect(second).toMatchObject({
+      status: 'fulfilled',
+      value: { id: 'batch-new-2', created: true },
+    });
+    expect(await queue.getJob(bullJobId('batch-done'))).toBeUndefined();
+    expect(await queue.getJob(bullJobId('batch-broken'))).toBeUndefined();
+    expect(await connect().get(ladder.keys.result('batch-broken'))).toBe('not a hash');
+    for (const id of ['batch-new-1', 'batch-new-2'])
+      expect(await queue.getJob(bullJobId(id))).toBeTruthy();
   });
 });
