@@ -248,10 +248,11 @@ export function parseJob(input: unknown): ParseJobResult {
 }
 
 /**
- * `parseJob` for a worker, which checks again every job it takes (a raw BullMQ producer can write
- * anything): a plain job (text messages, no tools, no structured output; plain-job.ts) is checked
- * by hand in one pass and answered as zod would answer it; anything else, valid or not, takes
- * `parseJob` and gets its messages. The way in keeps `parseJob`: one full parse per job.
+ * `parseJob` for the way in (LadderClient, the API) and for a worker, which checks again every job
+ * it takes (a raw BullMQ producer can write anything): a plain job (text messages, no tools, no
+ * structured output; plain-job.ts) is checked by hand in one pass and answered as zod would answer
+ * it; anything else, valid or not, takes `parseJob` and gets its messages, so a rejected job's
+ * problems are always zod's.
  */
 export function reparseJob(input: unknown): ParseJobResult {
   const plain = plainJob(input);

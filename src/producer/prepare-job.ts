@@ -3,7 +3,7 @@ import type { LevelConfig } from '../config/types.js';
 import { firstAvailableLevel, type LevelAvailability } from '../levels/availability.js';
 import type { LadderDefinition } from '../levels/definition.js';
 import { META_KEY, type LadderJobData, type LadderJobMeta } from '../jobs/job-data.js';
-import { jobAgent, parseJob, type JobProblem, type ValidJob } from '../ladder/job-schema.js';
+import { jobAgent, reparseJob, type JobProblem, type ValidJob } from '../ladder/job-schema.js';
 import { resolveJobLevels } from '../levels/resolve-job.js';
 import type { Attempt, JobResult } from '../ladder/result.js';
 import { initialRecord } from '../jobs/records.js';
@@ -77,11 +77,15 @@ export function prepareJob(input: {
   };
 }
 
-/** The one parse and walk of a job on its way in; what it hands on is a ValidJob, not checked again. */
+/**
+ * The one check and walk of a job on its way in; what it hands on is a ValidJob, not checked again.
+ * A plain job is checked by hand (plain-job.ts, the worker's check too), anything else by zod,
+ * whose messages every rejected job gets.
+ */
 export function parseAndPrepare(
   raw: unknown,
   route: Omit<Parameters<typeof prepareJob>[0], 'job'>,
 ): PrepareResult {
-  const parsed = parseJob(raw);
+  const parsed = reparseJob(raw);
   return parsed.ok ? prepareJob(Object.assign({ job: parsed.job }, route)) : parsed;
 }

@@ -104,7 +104,7 @@ describe('HTTP API over Redis LadderOps: what only the real ops decide', () => {
     expect(after.levels[0]?.queue).toEqual(before.levels[0]?.queue);
   });
 
-  it('an enqueue parses and validates the job once, a batch once per job, a drop-in once', async () => {
+  it('an enqueue checks the job once: a plain job by hand, any other with one full parse', async () => {
     // A producer without workers, so only the way in parses (a worker parses what it runs).
     const config = testConfig({
       levels: [
@@ -126,24 +126,46 @@ describe('HTTP API over Redis LadderOps: what only the real ops decide', () => {
         headers: { ...bearer(), 'Content-Type': 'application/json' },
         body: JSON.stringify(body),
       });
+    // A job with tools is not a plain job (plain-job.ts): it takes the full parse, once.
+    const tools = [{ name: 'lookup_invoice', description: 'd', input_schema: { type: 'object' } }];
+    const withTools = (): Record<string, unknown> => {
+      const job = validJob();
+      return { ...job, request: { ...(job.request as object), tools } };
+    };
     try {
       expect((await send('/v1/jobs', validJob())).status).toBe(202);
+      // A plain job is checked by hand (answered as zod would: test/ladder/plain-job.test.ts).
+      expect(parse).toHaveBeenCalledTimes(0);
+      expect((await send('/v1/jobs', withTools())).status).toBe(202);
       expect(parse).toHaveBeenCalledTimes(1);
       parse.mockClear();
-      const batch = await send('/v1/jobs/batch', { jobs: [validJob(), validJob(), validJob()] });
+      const batch = await send('/v1/jobs/batch', { jobs: [withTools(), withTools(), validJob()] });
       expect(batch.status).toBe(202);
-      expect(parse).toHaveBeenCalledTimes(3);
-      // Each drop-in checks its own body shape, builds the job, and the job is parsed once.
+      expect(parse).toHaveBeenCalledTimes(2);
+      // Each drop-in checks its own body shape, builds the job, and the job is checked once: by
+      // hand when plain, else by one full parse.
       const messages = [{ role: 'user', content: 'hi' }];
-      for (const [path, body] of [
-        ['/v1/chat/completions', { model: 'ladder', messages }],
-        ['/v1/messages', { model: 'ladder', max_tokens: 64, messages }],
-        ['/v1/responses', { model: 'ladder', input: 'hi' }],
+      const fn = { name: 'lookup_invoice', parameters: { type: 'object' } };
+      for (const [path, body, parses] of [
+        ['/v1/chat/completions', { model: 'ladder', messages }, 0],
+        ['/v1/messages', { model: 'ladder', max_tokens: 64, messages }, 0],
+        ['/v1/responses', { model: 'ladder', input: 'hi' }, 0],
+        [
+          '/v1/chat/completions',
+          { model: 'ladder', messages, tools: [{ type: 'function', function: fn }] },
+          1,
+        ],
+        ['/v1/messages', { model: 'ladder', max_tokens: 64, messages, tools }, 1],
+        [
+          '/v1/responses',
+          { model: 'ladder', input: 'hi', tools: [{ type: 'function', ...fn }] },
+          1,
+        ],
       ] as const) {
         parse.mockClear();
         const answer = await send(path, body);
         expect(answer.status, path).not.toBe(400);
-        expect(parse, path).toHaveBeenCalledTimes(1);
+        expect(parse, path).toHaveBeenCalledTimes(parses);
       }
     } finally {
       parse.mockRestore();
