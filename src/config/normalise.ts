@@ -84,6 +84,7 @@ function providers(
     out[name] = {
       apiKeyEnv,
       timeoutMs: block?.timeout_ms ?? DEFAULT_PROVIDER_TIMEOUT_MS,
+      ...(block?.http_client === undefined ? {} : { httpClient: block.http_client }),
       ...(apiKey === undefined ? {} : { apiKey }),
       ...(baseUrl === undefined ? {} : { baseUrl }),
     };

@@ -40,6 +40,7 @@ export const providerBlockSchema = z.strictObject({
   api_key: str('an API key string').optional(),
   base_url: baseUrlSchema.optional(),
   timeout_ms: int(1, 'ms').optional(),
+  http_client: z.enum(['undici', 'fetch'], { error: '"undici" or "fetch"' }).optional(),
 });
 
 /** Settings of the in-process simulated provider. */

@@ -45,7 +45,14 @@ export interface ProviderSettings {
   baseUrl?: string;
   /** Per-call timeout. Default 60000. */
   timeoutMs: number;
+  /**
+   * What carries the SDK's HTTP requests: `undici` (default, src/providers/http/sdk-fetch.ts) or
+   * `fetch`, Node's global fetch as the SDK uses it by itself (the escape hatch).
+   */
+  httpClient?: ProviderHttpClient;
 }
+
+export type ProviderHttpClient = 'undici' | 'fetch';
 
 export interface SimulatedSettings {
   /** Added latency per call. Default 50. */

@@ -178,6 +178,24 @@ describe('boundaries', () => {
     expect(timeout.problems[0]?.path).toBe('providers.openai.timeout_ms');
   });
 
+  it('http_client is undici (unset) or fetch, per provider', () => {
+    const config = buildConfig(
+      ladder({
+        providers: { openai: { http_client: 'fetch' }, anthropic: { http_client: 'undici' } },
+      }),
+    );
+    expect(config.providers.openai?.httpClient).toBe('fetch');
+    expect(config.providers.anthropic?.httpClient).toBe('undici');
+    expect(buildConfig(ladder()).providers.openai?.httpClient).toBeUndefined();
+    const error = configError(() =>
+      buildConfig(ladder({ providers: { openai: { http_client: 'http' } } })),
+    );
+    expect(error.problems[0]).toMatchObject({
+      path: 'providers.openai.http_client',
+      expected: '"undici" or "fetch"',
+    });
+  });
+
   it('max_delay_ms below base_delay_ms is a problem', () => {
     const error = configError(() =>
       buildConfig(ladder({ fallback: { base_delay_ms: 1000, max_delay_ms: 999 } })),

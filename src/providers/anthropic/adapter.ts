@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { CompleteArgs, Completion, Provider } from '../contract.js';
+import { sdkFetchFor } from '../http/sdk-fetch.js';
 import { completeWithHeaders, KeyedClient } from '../keyed-client.js';
 import type { ProviderSettings } from '../../config/types.js';
 import { mapAnthropicError } from './map-error.js';
@@ -34,6 +35,7 @@ export class AnthropicProvider implements Provider {
           baseURL: settings.baseUrl,
           maxRetries: 0,
           timeout: settings.timeoutMs,
+          fetch: sdkFetchFor(settings),
         }),
     );
   }

@@ -1,5 +1,6 @@
 import { GoogleGenAI, type HttpOptions } from '@google/genai';
 import type { CompleteArgs, Completion, Provider } from '../contract.js';
+import { sdkFetchFor } from '../http/sdk-fetch.js';
 import { KeyedClient } from '../keyed-client.js';
 import type { ProviderSettings } from '../../config/types.js';
 import { mapGoogleError } from './map-error.js';
@@ -27,6 +28,9 @@ export class GoogleProvider implements Provider {
     const httpOptions: HttpOptions = { timeout: settings.timeoutMs };
     // Left unset, the SDK reads GOOGLE_GEMINI_BASE_URL itself (checked in @google/genai 2.x).
     if (settings.baseUrl) httpOptions.baseUrl = settings.baseUrl;
+    // The SDK turns undici's 300 s header and body limits off for the global fetch; so do we.
+    const fetch = sdkFetchFor(settings, { noUndiciTimeouts: true });
+    if (fetch) httpOptions.fetch = fetch;
     // vertexai: false so GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch backends.
     this.sdk = new KeyedClient(
       name,

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import type { CompleteArgs, Completion, Provider } from '../contract.js';
+import { sdkFetchFor } from '../http/sdk-fetch.js';
 import { completeWithHeaders, KeyedClient } from '../keyed-client.js';
 import type { ProviderSettings } from '../../config/types.js';
 import { mapOpenAIError } from './map-error.js';
@@ -32,6 +33,7 @@ export class OpenAIProvider implements Provider {
           baseURL: settings.baseUrl,
           maxRetries: 0,
           timeout: settings.timeoutMs,
+          fetch: sdkFetchFor(settings),
         }),
     );
   }
