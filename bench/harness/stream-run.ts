@@ -27,12 +27,15 @@ export async function startStreamLadder(input: {
   url: string;
   fake: FakeProvider;
   concurrency: number;
+  /** The worker's HTTP client for the SDKs (providers.<name>.http_client); default undici. */
+  httpClient?: 'undici' | 'fetch';
 }): Promise<StreamLadder> {
   const { fake } = input;
   const settings = (name: 'anthropic' | 'openai') => ({
     api_key: `sk-bench-${name}`,
     base_url: fake.baseUrls[name],
     timeout_ms: 10_000,
+    ...(input.httpClient ? { http_client: input.httpClient } : {}),
   });
   const data = {
     redis: { url: input.url, prefix: benchPrefix('stream') },

@@ -25,12 +25,19 @@ export interface SyncLadder {
 export async function startSyncLadder(input: {
   url: string;
   fake: FakeProvider;
+  /** The worker's HTTP client for the SDK (providers.openai.http_client); default undici. */
+  httpClient?: 'undici' | 'fetch';
 }): Promise<SyncLadder> {
   const { fake } = input;
   const configPath = writeConfigFile({
     redis: { url: input.url, prefix: benchPrefix('sync') },
     providers: {
-      openai: { api_key: 'sk-bench-openai', base_url: fake.baseUrls.openai, timeout_ms: 10_000 },
+      openai: {
+        api_key: 'sk-bench-openai',
+        base_url: fake.baseUrls.openai,
+        timeout_ms: 10_000,
+        ...(input.httpClient ? { http_client: input.httpClient } : {}),
+      },
     },
     levels: [
       { name: 'full', targets: [`openai/${SYNC_MODEL}`] },
