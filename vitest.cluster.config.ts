@@ -24,6 +24,7 @@ export default defineConfig({
       'test/cost/budget.test.ts',
       'test/api/api-redis.test.ts',
       'test/breaker-ladder/outage.test.ts',
+      'test/workers/job-handoff.test.ts',
     ],
     globalSetup: ['test/helpers/global-redis.ts'],
     testTimeout: 60_000,

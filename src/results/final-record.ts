@@ -63,17 +63,27 @@ export async function writeFinalRecord(
   return true;
 }
 
+/** What a job's end is told to: the hook of a job that ended. */
+export type EndWriter<Served> = FinalWriter & {
+  observer: { jobFinished?(result: JobResult, served?: Served): void };
+};
+
 /**
  * `writeFinalRecord`, then the hook and log line of a job that ended; `served` is handed to the
  * hook as it is (what the worker knows of the answer beyond the record).
  */
 export async function endJob<Served>(
-  w: FinalWriter & { observer: { jobFinished?(result: JobResult, served?: Served): void } },
+  w: EndWriter<Served>,
   record: JobResult,
   options: { cache?: CacheWrite; stream?: StreamEnd; served?: Served } = {},
 ): Promise<void> {
   if (!(await writeFinalRecord(w, record, options))) return;
-  w.observer.jobFinished?.(record, options.served);
+  jobEnded(w, record, options.served);
+}
+
+/** The hook and log line of a job whose final record was just written (by this process). */
+export function jobEnded<Served>(w: EndWriter<Served>, record: JobResult, served?: Served): void {
+  w.observer.jobFinished?.(record, served);
   w.logger.info(
     {
       job_id: record.id,

@@ -14,6 +14,40 @@ const CLAIM = 'ladderClaimResult';
 const WRITE = 'ladderWriteResult';
 const RELEASE = 'ladderReleaseResult';
 
+/** A Lua script's keys and arguments. */
+export interface ScriptCall {
+  keys: string[];
+  args: (string | number)[];
+}
+
+/**
+ * claim-result-1.lua's answer { created, status before, level before, json, held } as a
+ * ClaimAnswer; null for { 0, '' }: no record, and none was sent.
+ */
+export function claimAnswer(reply: unknown): ClaimAnswer | null {
+  const [created, status, levelBefore, json, held] = reply as [
+    number,
+    string,
+    string?,
+    string?,
+    number?,
+  ];
+  if (status === '' || json === undefined) return null;
+  return {
+    held: held === 1,
+    created: created === 1,
+    status: status as JobStatus,
+    level: Number(levelBefore),
+    record: JSON.parse(json) as JobResult,
+  };
+}
+
+/** write-result-3.lua's answer { written (1|0), status now } as a WriteAnswer. */
+export function writeAnswer(reply: unknown): WriteAnswer {
+  const [written, status] = reply as [number, string];
+  return { written: written === 1, status: status === '' ? null : (status as JobStatus) };
+}
+
 /**
  * The result records in Redis, for `results.ttl`. All writes go through Lua so that a final record
  * is never overwritten and a stale re-run cannot move a job back up the ladder.
@@ -55,7 +89,7 @@ export class RedisResultStore implements ResultStore {
     record: JobResult | null,
     activate: boolean,
   ): Promise<ClaimAnswer | null> {
-    const reply = (await runScript(
+    const reply = await runScript(
       this.redis,
       CLAIM,
       [this.keys.result(id)],
@@ -66,16 +100,8 @@ export class RedisResultStore implements ResultStore {
         this.ttlSeconds,
         activate ? '1' : '0',
       ],
-    )) as [number, string, string?, string?, number?];
-    const [created, status, levelBefore, json, held] = reply;
-    if (status === '' || json === undefined) return null;
-    return {
-      held: held === 1,
-      created: created === 1,
-      status: status as JobStatus,
-      level: Number(levelBefore),
-      record: JSON.parse(json) as JobResult,
-    };
+    );
+    return claimAnswer(reply);
   }
 
   /**
@@ -83,13 +109,20 @@ export class RedisResultStore implements ResultStore {
    * `requireStatus`) not in that status. Answers whether it was written and the status now.
    */
   async write(record: JobResult, options: WriteOptions = {}): Promise<WriteAnswer> {
+    const call = this.writeCall(record, options);
+    return writeAnswer(await runScript(this.redis, WRITE, call.keys, call.args));
+  }
+
+  /**
+   * The keys and arguments of write-result-3.lua for `write(record, options)`, for a caller that
+   * runs the script inside another one (a worker's final record with BullMQ's completion).
+   */
+  writeCall(record: JobResult, options: WriteOptions = {}): ScriptCall {
     const key = this.keys.result(record.id);
     const cache = options.cache;
-    const reply = (await runScript(
-      this.redis,
-      WRITE,
-      [key, cache?.key ?? key, options.stream?.key ?? key],
-      [
+    return {
+      keys: [key, cache?.key ?? key, options.stream?.key ?? key],
+      args: [
         JSON.stringify(record),
         record.status,
         record.level,
@@ -102,8 +135,7 @@ export class RedisResultStore implements ResultStore {
         options.stream?.maxEvents ?? 0,
         options.hold ? '1' : '',
       ],
-    )) as [number, string];
-    return { written: reply[0] === 1, status: reply[1] === '' ? null : (reply[1] as JobStatus) };
+    };
   }
 
   /**

@@ -7,6 +7,7 @@ import { processJob } from './process-job.js';
 import type { JobSummary } from './outcome.js';
 import { failedRecord } from '../jobs/records.js';
 import { endJob } from '../results/final-record.js';
+import type { JobHandoff } from './job-handoff.js';
 
 export interface LevelWorkerOptions {
   ctx: WorkerContext;
@@ -16,6 +17,8 @@ export interface LevelWorkerOptions {
   settings: WorkerConfig;
   /** Overrides `settings.concurrency` (`ladder worker --concurrency`). */
   concurrency?: number;
+  /** Writes a served job's final record in BullMQ's completion of it; absent, apart. */
+  handoff?: JobHandoff | null;
 }
 
 /**
@@ -24,9 +27,16 @@ export interface LevelWorkerOptions {
  */
 export function createLevelWorker(options: LevelWorkerOptions): Worker<unknown, JobSummary> {
   const { ctx, level, settings } = options;
-  const worker = new Worker<unknown, JobSummary>(
+  const handoff = options.handoff ?? null;
+  const worker: Worker<unknown, JobSummary> = new Worker<unknown, JobSummary>(
     level.name,
-    (job: Job, token?: string) => processJob(ctx, level, job, token),
+    async (job: Job, token?: string) => {
+      const summary = await processJob(ctx, level, job, token, handoff);
+      // A closing worker may not complete the job in BullMQ: its record is written now instead.
+      if (handoff && worker.closing && job.id !== undefined)
+        await handoff.flush(job.queueName, job.id);
+      return summary;
+    },
     {
       connection: options.connection,
       prefix: options.prefix,
@@ -38,6 +48,7 @@ export function createLevelWorker(options: LevelWorkerOptions): Worker<unknown, 
       autorun: false,
     },
   );
+  handoff?.attach(worker);
   worker.on('error', (error) =>
     ctx.logger.error({ ladder_level: level.name, err: error.message }, 'worker error'),
   );

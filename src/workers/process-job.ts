@@ -20,13 +20,18 @@ import { endLevelStream, finalStreamOf, startJobStream } from './stream-hook.js'
 import type { JobSummary, LevelOutcome } from './outcome.js';
 import type { JobStreamSession } from '../streaming/session.js';
 import type { QuotaMeta } from '../quota/types.js';
+import type { JobHandoff } from './job-handoff.js';
 
-/** Runs one BullMQ job at one level: serve it here, move it down, or end it. */
+/**
+ * Runs one BullMQ job at one level: serve it here, move it down, or end it. With `handoff`, a
+ * served job's final record is left to BullMQ's completion of the job (one Redis call for both).
+ */
 export async function processJob(
   ctx: WorkerContext,
   level: LevelConfig,
   job: LevelJob,
   token?: string,
+  handoff?: JobHandoff | null,
 ): Promise<JobSummary> {
   const startedAtMs = ctx.clock.now();
   const { input, meta: givenMeta } = splitJobData(job.data);
@@ -154,6 +159,7 @@ export async function processJob(
     },
     outcome,
     stream,
+    handoff && job.id !== undefined ? { handoff, queue: job.queueName, bullId: job.id } : null,
   );
 }
 
@@ -184,6 +190,7 @@ async function endLevel(
   s: JobAtLevel & { startedAtMs: number },
   outcome: Exclude<LevelOutcome, { kind: 'interrupted' }>,
   stream: JobStreamSession | null,
+  deferTo: { handoff: JobHandoff; queue: string; bullId: string } | null,
 ): Promise<JobSummary> {
   const { level, record, trail } = s;
   const nowMs = ctx.clock.now();
@@ -224,7 +231,10 @@ async function endLevel(
             })
           : undefined;
       const served = outcome.source === 'cache' ? { cachedUsage: outcome.cachedUsage } : undefined;
-      await endJob(ctx, done, { cache, stream: finalStream, served });
+      if (deferTo) {
+        const { handoff, queue, bullId } = deferTo;
+        handoff.defer(queue, bullId, done, { cache, stream: finalStream, served });
+      } else await endJob(ctx, done, { cache, stream: finalStream, served });
       return { status: 'completed', level: level.level };
     }
     case 'superseded':

@@ -19,6 +19,7 @@ import { connectRedis, createRedis } from '../util/redis.js';
 import { SYSTEM_CLOCK, type Clock, type CostFn, type WorkerObserver } from '../jobs/hooks.js';
 import type { WorkerContext } from './context.js';
 import { closeWorkerGracefully, createLevelWorker } from './level-worker.js';
+import { JobHandoff } from './job-handoff.js';
 import { InvalidOutputStreaks } from '../output/invalid-streak.js';
 import { sweepLevel } from './sweep-level.js';
 import { redisJobStreams } from '../streaming/job-streams.js';
@@ -167,8 +168,11 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     ...(replicaWait ? { replicaWait } : {}),
   };
 
+  // One handoff for every level's worker: they share the connection its script is defined on.
+  const handoff = JobHandoff.open(ctx, redis);
   const workers = levels.map((level) =>
     createLevelWorker({
+      handoff,
       ctx,
       level,
       connection: redis,

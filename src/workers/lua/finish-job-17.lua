@@ -1,0 +1,34 @@
+--[[
+  A served job's end in one call: its final result record (write-result-3.lua, unchanged: the
+  cache entry, the stream's final event and the announcements with it) and then BullMQ's own
+  moveToFinished script, unchanged, which completes the job and hands out the next one. Two calls
+  used to do this; the record is still written first, so BullMQ never completes a job whose record
+  is not final, and a record that was final already is left as it was (the job still completes).
+
+  Not run as written: job-handoff.ts puts the two scripts where the `--@` lines are, each as the
+  body of a function whose parameters stand in for KEYS and ARGV, so both keep their own numbering.
+
+  KEYS[1..14]  BullMQ's moveToFinished keys, in its order (wait ... marker)
+  KEYS[15..17] write-result-3.lua's keys (record, cache or record, stream or record)
+  ARGV[1..9]   BullMQ's moveToFinished arguments
+  ARGV[10..20] write-result-3.lua's arguments
+
+  Output: { written (1|0), status now, BullMQ's answer (absent when it answered nothing) }
+]]
+local function writeResult(KEYS, ARGV)
+--@write
+end
+
+local function moveToFinished(KEYS, ARGV)
+--@finish
+end
+
+local function slice(list, from, to)
+  local part = {}
+  for i = from, to do part[#part + 1] = list[i] end
+  return part
+end
+
+local written = writeResult(slice(KEYS, 15, 17), slice(ARGV, 10, 20))
+local moved = moveToFinished(slice(KEYS, 1, 14), slice(ARGV, 1, 9))
+return { written[1], written[2], moved }
