@@ -105,6 +105,14 @@ export class RedisResultStore implements ResultStore {
   }
 
   /**
+   * What a claim made inside another script needs besides the id (claim-next.lua in src/workers):
+   * the prefix of record keys (a record's key is the prefix and the id) and their TTL.
+   */
+  claimSpec(): { recordPrefix: string; ttlSeconds: number } {
+    return { recordPrefix: this.keys.result(''), ttlSeconds: this.ttlSeconds };
+  }
+
+  /**
    * Writes the record; refused when the stored one is final, further down the ladder, or (with
    * `requireStatus`) not in that status. Answers whether it was written and the status now.
    */

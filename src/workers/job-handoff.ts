@@ -4,17 +4,16 @@ import type { Worker } from 'bullmq';
 import type { ServedDetail } from '../jobs/hooks.js';
 import type { JobResult } from '../ladder/result.js';
 import { endJob, jobEnded } from '../results/final-record.js';
-import { RedisResultStore, writeAnswer } from '../results/redis-result-store.js';
-import type { CacheWrite, StreamEnd } from '../results/result-store.js';
+import { claimAnswer, RedisResultStore, writeAnswer } from '../results/redis-result-store.js';
+import type { CacheWrite, ClaimAnswer, StreamEnd } from '../results/result-store.js';
 import type { RedisClient } from '../util/redis.js';
 import type { WorkerContext } from './context.js';
 
-const COMMAND = 'ladderFinishJob';
-/** BullMQ's own script that completes (or fails) a job and hands out the next one, as it ships. */
-const BULLMQ_SCRIPT = 'bullmq/dist/cjs/scripts/moveToFinished-14.js';
-/** moveToFinished's 14 keys and 9 arguments, as BullMQ 6.7 sends them. */
-const BULLMQ_KEYS = 14;
-const BULLMQ_ARGS = 9;
+const ACTIVATE = 'ladderActivateJob';
+const FINISH = 'ladderFinishJob';
+/** BullMQ's own scripts, as they ship: hand a job out; complete (or fail) one and hand out the next. */
+const BULLMQ_ACTIVE = { file: 'moveToActive-11.js', name: 'moveToActive', keys: 11, args: 3 };
+const BULLMQ_FINISH = { file: 'moveToFinished-14.js', name: 'moveToFinished', keys: 14, args: 9 };
 
 /** A served job's final record, waiting for BullMQ to complete its job. */
 interface Deferred {
@@ -25,24 +24,30 @@ interface Deferred {
 }
 
 type Run = (...args: unknown[]) => Promise<unknown>;
+type Reply = unknown[] | number | string | null | undefined;
+
+/** The key of a job in the maps: a stale copy of a job may run at another level at the same time. */
+const slot = (queue: string, bullId: string): string => `${queue}\n${bullId}`;
 
 /**
- * A served job's final record written in the same Redis call as BullMQ's completion of the job
- * (lua/finish-job-17.lua: the record first, then BullMQ's own moveToFinished, unchanged), instead
- * of a Lua call of its own just before it: one round trip and one command less per job.
+ * The ladder's two Lua calls per job made inside BullMQ's own: the claim of a job's record in the
+ * call that hands the job out (lua/activate-job-11.lua around BullMQ's moveToActive, and the fetch
+ * of the next job at the end of finish-job-17.lua), and a served job's final record in the call
+ * that completes it (finish-job-17.lua: the record first, then BullMQ's moveToFinished). A job the
+ * ladder named costs one call instead of three. BullMQ builds its keys and arguments itself; only
+ * the commands it sends are swapped (`attach`), and its answers are passed on as they came.
  *
- * The processor defers the record (`defer`) and returns; when BullMQ then sends moveToFinished for
- * that job, `attach`'s hook sends the fused script in its place and calls the hook and log line of
- * a job that ended if the record was written. BullMQ builds its keys and arguments itself; only
- * the command it sends is swapped. If BullMQ fails the job instead (an error after the processor),
- * the record still goes with that moveToFinished. `open` answers null, and records are written
- * apart as before, under replicated durability (a record must be confirmed by a replica before
- * BullMQ completes the job), with a store that is not Redis, or when the installed BullMQ does not
- * ship the script the way 6.7 does.
+ * The claim's answer waits in `claims` until the worker's `take`; a job it does not cover (a raw
+ * producer's) is claimed by the worker as before. A served job's record waits in `deferred` until
+ * BullMQ sends moveToFinished for the job (completing it, or failing it after an error); a call
+ * that fails keeps it for BullMQ's retry. `open` answers null, and every call goes apart as
+ * before, under replicated durability (a replica confirms a record before BullMQ completes its
+ * job), with a store that is not Redis, or when the installed BullMQ does not ship its scripts the
+ * way 6.7 does. On Redis Cluster the prefix's hash tag keeps queue and record keys in one slot.
  */
 export class JobHandoff {
-  /** By queue and BullMQ id: a stale copy of a job may run at another level at the same time. */
   private readonly deferred = new Map<string, Deferred>();
+  private readonly claims = new Map<string, unknown>();
 
   private constructor(
     private readonly ctx: WorkerContext,
@@ -52,32 +57,38 @@ export class JobHandoff {
 
   static open(ctx: WorkerContext, redis: RedisClient): JobHandoff | null {
     if (ctx.replicaWait || !(ctx.results instanceof RedisResultStore)) return null;
-    if (typeof (redis as unknown as Record<string, unknown>)[COMMAND] !== 'function') {
-      const lua = finishScript();
-      if (lua === null) return null;
-      redis.defineCommand(COMMAND, { numberOfKeys: BULLMQ_KEYS + 3, lua });
+    const defined = redis as unknown as Record<string, unknown>;
+    if (typeof defined[ACTIVATE] !== 'function' || typeof defined[FINISH] !== 'function') {
+      const scripts = handoffScripts();
+      if (scripts === null) return null;
+      redis.defineCommand(ACTIVATE, { numberOfKeys: BULLMQ_ACTIVE.keys, lua: scripts.activate });
+      redis.defineCommand(FINISH, { numberOfKeys: BULLMQ_FINISH.keys + 3, lua: scripts.finish });
     }
     return new JobHandoff(ctx, ctx.results, redis);
   }
 
-  /** Sends `worker`'s moveToFinished of a job with a deferred record as the fused script. */
-  attach(worker: Worker): void {
+  /** Sends `worker`'s moveToActive and (for a deferred record) moveToFinished as the fused scripts. */
+  attach(worker: Worker, level: number): void {
     const backend = worker.backend;
     // BullMQ types its answer `any`: passed on as it came.
     const execCommand = backend.execCommand.bind(backend);
     const send = (...a: Parameters<typeof execCommand>): unknown => execCommand(...a) as unknown;
     const queue = worker.name;
+    const spec = this.store.claimSpec();
+    const claimArgs = [spec.recordPrefix, level, spec.ttlSeconds];
     backend.execCommand = (client, name, args: unknown[]): unknown => {
-      if (name !== 'moveToFinished' || this.deferred.size === 0) return send(client, name, args);
-      const id = slot(queue, String(args[BULLMQ_KEYS]));
+      if (name === BULLMQ_ACTIVE.name && args.length === BULLMQ_ACTIVE.keys + BULLMQ_ACTIVE.args)
+        return this.run(ACTIVATE, args.concat(claimArgs)).then((r) => this.kept(queue, r));
+      if (name !== BULLMQ_FINISH.name || this.deferred.size === 0) return send(client, name, args);
+      const id = slot(queue, String(args[BULLMQ_FINISH.keys]));
       const end = this.deferred.get(id);
       if (!end) return send(client, name, args);
-      if (args.length !== BULLMQ_KEYS + BULLMQ_ARGS) {
+      if (args.length !== BULLMQ_FINISH.keys + BULLMQ_FINISH.args) {
         // Not the call this was built for: the record apart, then BullMQ's own command.
         this.deferred.delete(id);
         return endJob(this.ctx, end.record, end).then(() => send(client, name, args));
       }
-      return this.finish(id, args, end);
+      return this.finish(queue, id, args, end, claimArgs);
     };
   }
 
@@ -85,6 +96,25 @@ export class JobHandoff {
   defer(queue: string, bullId: string, record: JobResult, end: Omit<Deferred, 'record'>): void {
     const deferred = { record, cache: end.cache, stream: end.stream, served: end.served };
     this.deferred.set(slot(queue, bullId), deferred);
+  }
+
+  /**
+   * The worker's claim of the job `bullId` of `queue`, ladder id `id`: the one made as BullMQ
+   * handed the job out, or else one of its own (`ResultStore.take`).
+   */
+  async take(
+    queue: string,
+    bullId: string,
+    id: string,
+    level: number,
+    initial: () => JobResult,
+  ): Promise<ClaimAnswer> {
+    const key = slot(queue, bullId);
+    const made = this.claims.get(key);
+    if (made === undefined || bullId !== `job.${id}`) return this.store.take(id, level, initial);
+    this.claims.delete(key);
+    // No record (a raw producer's job under a ladder-style id): created with the initial one.
+    return claimAnswer(made) ?? this.store.claim(initial(), { activate: true });
   }
 
   /**
@@ -99,35 +129,74 @@ export class JobHandoff {
     await endJob(this.ctx, end.record, end);
   }
 
-  private async finish(id: string, args: unknown[], end: Deferred): Promise<unknown> {
+  /** Drops what waits for a job BullMQ failed without running it (or after an error). */
+  forget(queue: string, bullId: string): void {
+    this.claims.delete(slot(queue, bullId));
+  }
+
+  private run(command: string, keysThenArgs: unknown[]): Promise<unknown> {
+    const run = (this.redis as unknown as Record<string, Run>)[command]!;
+    return run.apply(this.redis, keysThenArgs);
+  }
+
+  /** BullMQ's answer as it came, once the claim it carries (its fifth element) is put aside. */
+  private kept(queue: string, reply: unknown): unknown {
+    const next = reply as Reply;
+    if (Array.isArray(next) && next[4] !== undefined && typeof next[1] === 'string')
+      this.claims.set(slot(queue, next[1]), next[4]);
+    return reply;
+  }
+
+  private async finish(
+    queue: string,
+    id: string,
+    args: unknown[],
+    end: Deferred,
+    claimArgs: unknown[],
+  ): Promise<unknown> {
     const write = this.store.writeCall(end.record, { cache: end.cache, stream: end.stream });
-    const keysThenArgs = args.slice(0, BULLMQ_KEYS);
-    keysThenArgs.push(...write.keys, ...args.slice(BULLMQ_KEYS), ...write.args);
-    const run = (this.redis as unknown as Record<string, Run>)[COMMAND]!;
+    const keysThenArgs = args.slice(0, BULLMQ_FINISH.keys);
+    keysThenArgs.push(...write.keys, ...args.slice(BULLMQ_FINISH.keys), ...write.args);
+    keysThenArgs.push(...claimArgs);
     // A failed call keeps the record deferred: BullMQ retries the completion, or fails the job,
     // and either sends moveToFinished for it again.
-    const reply = (await run.apply(this.redis, keysThenArgs)) as [number, string, unknown?];
+    const reply = (await this.run(FINISH, keysThenArgs)) as [number, string, unknown?];
     this.deferred.delete(id);
     if (writeAnswer(reply).written) jobEnded(this.ctx, end.record, end.served);
-    return reply[2];
+    return this.kept(queue, reply[2]);
   }
 }
 
-const slot = (queue: string, bullId: string): string => `${queue}\n${bullId}`;
-
-/** lua/finish-job-17.lua with the record write and BullMQ's moveToFinished put in, or null. */
-function finishScript(): string | null {
-  let finish: unknown;
-  try {
-    finish = (createRequire(import.meta.url)(BULLMQ_SCRIPT) as Record<string, unknown>)
-      .moveToFinished;
-  } catch {
-    return null;
-  }
-  const script = finish as { content?: unknown; keys?: unknown } | undefined;
-  if (typeof script?.content !== 'string' || script.keys !== BULLMQ_KEYS) return null;
+/** The two scripts with the ladder's and BullMQ's put in, or null if BullMQ's are not there. */
+function handoffScripts(): { activate: string; finish: string } | null {
+  const bullmq = (spec: { file: string; name: string; keys: number }): string | null => {
+    try {
+      const scripts = createRequire(import.meta.url)(
+        `bullmq/dist/cjs/scripts/${spec.file}`,
+      ) as Record<string, { content?: unknown; keys?: unknown } | undefined>;
+      const script = scripts[spec.name];
+      return typeof script?.content === 'string' && script.keys === spec.keys
+        ? script.content
+        : null;
+    } catch {
+      return null;
+    }
+  };
+  const active = bullmq(BULLMQ_ACTIVE);
+  const finish = bullmq(BULLMQ_FINISH);
+  if (active === null || finish === null) return null;
   const read = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8');
-  return read('./lua/finish-job-17.lua')
-    .replace('--@write', () => read('../results/lua/write-result-3.lua'))
-    .replace('--@finish', () => script.content as string);
+  const claim = read('../results/lua/claim-result-1.lua');
+  const claimNext = read('./lua/claim-next.lua');
+  return {
+    activate: read('./lua/activate-job-11.lua')
+      .replace('--@claimNext', () => claimNext)
+      .replace('--@claim', () => claim)
+      .replace('--@active', () => active),
+    finish: read('./lua/finish-job-17.lua')
+      .replace('--@claimNext', () => claimNext)
+      .replace('--@write', () => read('../results/lua/write-result-3.lua'))
+      .replace('--@claim', () => claim)
+      .replace('--@finish', () => finish),
+  };
 }

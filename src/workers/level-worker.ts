@@ -48,12 +48,13 @@ export function createLevelWorker(options: LevelWorkerOptions): Worker<unknown, 
       autorun: false,
     },
   );
-  handoff?.attach(worker);
+  handoff?.attach(worker, level.level);
   worker.on('error', (error) =>
     ctx.logger.error({ ladder_level: level.name, err: error.message }, 'worker error'),
   );
   worker.on('failed', (job, error) => {
     if (!job?.id) return;
+    handoff?.forget(job.queueName, job.id);
     const id = jobIdentity(job).id;
     // The ladder ends its own failures with UnrecoverableError after logging them; anything else
     // is unexpected and would otherwise leave no trace but the BullMQ job.

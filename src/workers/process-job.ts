@@ -54,15 +54,19 @@ export async function processJob(
   const opening = startJobStream(ctx, parsed.ok ? parsed.job : null, id);
   // The producer created the record in the usual case: the claim sends the initial one only when
   // there is none.
-  const claim = await ctx.results.take(id, level.level, () =>
+  const initial = (): JobResult =>
     initialRecord({
       id,
       job: parsed.ok ? parsed.job : {},
       meta: resolved.ok ? resolved.meta : fallbackMeta,
       level,
       status: 'active',
-    }),
-  );
+    });
+  // With a handoff, the claim was usually made as BullMQ handed the job out.
+  const claim =
+    handoff && job.id !== undefined
+      ? await handoff.take(job.queueName, job.id, id, level.level, initial)
+      : await ctx.results.take(id, level.level, initial);
   if (identity.alias !== undefined) await ctx.results.alias(identity.alias, id);
   if (claim.held) {
     // A run before this one wrote the answer and died before a replica confirmed it.

@@ -1,6 +1,8 @@
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bullJobId } from '../../src/jobs/bull-job-id.js';
+import { JOB_NAME } from '../../src/jobs/queues.js';
+import { initialRecord } from '../../src/jobs/records.js';
 import { job, startTestLadder, testConfig, type TestLadder } from '../helpers/ladder.js';
 
 let ladder: TestLadder | undefined;
@@ -50,5 +52,51 @@ describe("a served job's final record goes in BullMQ's completion of the job (on
     // The finished hook (stats, metrics) once per job, for the write that counted.
     await expect.poll(() => finished.length).toBe(ids.length);
     expect(new Set(finished)).toEqual(new Set(ids));
+  });
+});
+
+describe('the claim made as BullMQ hands a job out', () => {
+  it("claims only a job whose data names the id its BullMQ id carries: another id's record is left alone", async () => {
+    const l = await start([]);
+    const level = l.config.levels[0]!;
+    // X's record, queued at level 1 with no job of its own yet: a claim would mark it active.
+    const meta = { entry_level: 1, floor: 2, enqueued_at: Date.now() };
+    await l.ops.results.claim(initialRecord({ id: 'x1', job: {}, meta, level, status: 'queued' }));
+    // A raw producer's job under X's BullMQ id whose data names Y.
+    await queue!.add(JOB_NAME, { ...job('raw'), id: 'y1' }, { jobId: bullJobId('x1') });
+    const y = await l.ops.result('y1', { timeoutMs: 10_000 });
+    expect(y).toMatchObject({ id: 'y1', status: 'completed', level: 1 });
+    expect(await l.ops.results.get('x1')).toMatchObject({ id: 'x1', status: 'queued', level: 1 });
+  });
+
+  it('serves a raw job under a ladder-style id that has no record yet (the record made then)', async () => {
+    const l = await start([]);
+    await queue!.add(JOB_NAME, { ...job('raw'), id: 'z1' }, { jobId: bullJobId('z1') });
+    await queue!.add(JOB_NAME, job('raw, no id in its data'), { jobId: bullJobId('z2') });
+    for (const id of ['z1', 'z2'])
+      expect(await l.ops.result(id, { timeoutMs: 10_000 })).toMatchObject({
+        id,
+        status: 'completed',
+        level: 1,
+      });
+  });
+
+  it('leaves a job whose record is already final when BullMQ hands it out: no call, record kept', async () => {
+    const l = await start([]);
+    const level = l.config.levels[0]!;
+    const meta = { entry_level: 1, floor: 2, enqueued_at: Date.now() };
+    const done = {
+      ...initialRecord({ id: 'f1', job: {}, meta, level, status: 'queued' }),
+      status: 'completed' as const,
+    };
+    await l.ops.results.claim(done);
+    await queue!.add(JOB_NAME, { ...job('again'), id: 'f1' }, { jobId: bullJobId('f1') });
+    const bull = await queue!.getJob(bullJobId('f1'));
+    await expect.poll(() => bull!.getState()).toBe('completed');
+    expect((await queue!.getJob(bullJobId('f1')))?.returnvalue).toEqual({
+      status: 'skipped',
+      why: 'already completed',
+    });
+    expect(await l.ops.results.get('f1')).toEqual(done);
   });
 });

@@ -1,19 +1,22 @@
 --[[
   A served job's end in one call: its final result record (write-result-3.lua, unchanged: the
-  cache entry, the stream's final event and the announcements with it) and then BullMQ's own
-  moveToFinished script, unchanged, which completes the job and hands out the next one. Two calls
-  used to do this; the record is still written first, so BullMQ never completes a job whose record
-  is not final, and a record that was final already is left as it was (the job still completes).
+  cache entry, the stream's final event and the announcements with it), then BullMQ's own
+  moveToFinished script, unchanged, which completes the job and hands out the next one, and the
+  ladder's claim of that next job (claim-next.lua). Three calls used to do this. The record is
+  still written first, so BullMQ never completes a job whose record is not final; a record that
+  was final already is left as it was (the job still completes).
 
-  Not run as written: job-handoff.ts puts the two scripts where the `--@` lines are, each as the
-  body of a function whose parameters stand in for KEYS and ARGV, so both keep their own numbering.
+  Not run as written: final-handoff.ts puts the scripts where the `--@` lines are, each of the
+  three as the body of a function whose parameters stand in for KEYS and ARGV.
 
   KEYS[1..14]  BullMQ's moveToFinished keys, in its order (wait ... marker)
   KEYS[15..17] write-result-3.lua's keys (record, cache or record, stream or record)
   ARGV[1..9]   BullMQ's moveToFinished arguments
   ARGV[10..20] write-result-3.lua's arguments
+  ARGV[21..23] the claim's: prefix of record keys, the worker's level, TTL in seconds
 
-  Output: { written (1|0), status now, BullMQ's answer (absent when it answered nothing) }
+  Output: { written (1|0), status now, BullMQ's answer (absent when it answered nothing), with
+  the next job's claim as its fifth element when there was one }
 ]]
 local function writeResult(KEYS, ARGV)
 --@write
@@ -23,6 +26,12 @@ local function moveToFinished(KEYS, ARGV)
 --@finish
 end
 
+local function claimRecord(KEYS, ARGV)
+--@claim
+end
+
+--@claimNext
+
 local function slice(list, from, to)
   local part = {}
   for i = from, to do part[#part + 1] = list[i] end
@@ -31,4 +40,4 @@ end
 
 local written = writeResult(slice(KEYS, 15, 17), slice(ARGV, 10, 20))
 local moved = moveToFinished(slice(KEYS, 1, 14), slice(ARGV, 1, 9))
-return { written[1], written[2], moved }
+return { written[1], written[2], claimNext(moved, ARGV[21], ARGV[22], ARGV[23]) }

@@ -1,0 +1,28 @@
+--[[
+  BullMQ's moveToActive (unchanged), which hands a worker its next job, and the ladder's claim of
+  that job's record in the same call (claim-next.lua), instead of a Lua call of the worker's own
+  before the job's first provider call.
+
+  Not run as written: final-handoff.ts puts the scripts where the `--@` lines are, each of the two
+  as the body of a function whose parameters stand in for KEYS and ARGV.
+
+  KEYS[1..11]  BullMQ's moveToActive keys, in its order (wait ... marker)
+  ARGV[1..3]   BullMQ's moveToActive arguments
+  ARGV[4]      prefix of result record keys ({prefix}:ladder:result:)
+  ARGV[5]      the worker's level
+  ARGV[6]      TTL of records in seconds
+
+  Output: BullMQ's answer, with the claim's answer as its fifth element when there was one
+]]
+local function claimRecord(KEYS, ARGV)
+--@claim
+end
+
+local function moveToActive(KEYS, ARGV)
+--@active
+end
+
+--@claimNext
+
+local next = moveToActive(KEYS, { ARGV[1], ARGV[2], ARGV[3] })
+return claimNext(next, ARGV[4], ARGV[5], ARGV[6])
