@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Job, type IRedisTransaction, type JobsOptions, type Queue } from 'bullmq';
+import type { IRedisTransaction, JobJson, JobsOptions, Queue } from 'bullmq';
 import type { Keys } from '../ladder/keys.js';
 import type { JobResult } from '../ladder/result.js';
 import type { RedisClient } from '../util/redis.js';
@@ -48,8 +48,9 @@ interface Batch {
  * (reading, parsing and answering the command) on top of the script; a batch pays it once. Each
  * job still gets its own answer, and a failed add still leaves no record of that job.
  *
- * BullMQ builds each job, its keys and arguments itself (`addJobToTransaction`, kept public for
- * flow producers); only the command it would send is taken and batched. `open` answers null when
+ * BullMQ builds each job's keys and arguments itself (`addJobToTransaction`, kept public for flow
+ * producers) from the fields of the job it reads (`bullJobFields`); only the command it would send
+ * is taken and batched. `open` answers null when
  * the installed BullMQ does not ship that script the way 6.7 does; the caller then writes the two
  * steps apart.
  */
@@ -84,8 +85,6 @@ export class RecordedAdd {
     job: PreparedJob,
     options: { jobId: string; priority: number },
   ): Promise<RecordedAddAnswer> {
-    const opts: JobsOptions = Object.assign({}, queue.jobsOpts, options);
-    const bullJob = new Job(queue, JOB_NAME, job.data, opts, options.jobId);
     const recordKey = this.keys.result(job.id);
     const record = job.record;
     let sent = false;
@@ -102,7 +101,7 @@ export class RecordedAdd {
     } as unknown as IRedisTransaction;
     const reply: unknown = await queue.backend.addJobToTransaction(
       client,
-      bullJob.asJSON(),
+      bullJobFields(queue, job.data, options, Date.now()),
       options.jobId,
     );
     if (!sent) throw new Error('enqueue: BullMQ did not send the job');
@@ -185,4 +184,21 @@ function enqueueScript(): string | null {
   return read('./lua/enqueue-jobs.lua')
     .replace('--@claim', () => read('../results/lua/claim-result-1.lua'))
     .replace('--@add', () => script.content as string);
+}
+
+/**
+ * What `new Job(queue, JOB_NAME, data, { ...queue.jobsOpts, ...options }).asJSON()` answers, as far
+ * as `addJobToTransaction` reads it: the name, the data's JSON, the options as Job's constructor
+ * sets them (`attempts` first, defaulting to 0) and the timestamp. A ladder job has no parent,
+ * repeat or deduplication. Built directly: Job's constructor and `asJSON` serialise a dozen fields
+ * an add never reads. test/producer/bull-job-fields.test.ts holds it to BullMQ's own.
+ */
+export function bullJobFields(
+  queue: Queue,
+  data: object,
+  options: { jobId: string; priority: number },
+  timestamp: number,
+): JobJson {
+  const opts: JobsOptions = Object.assign({ attempts: 0 }, queue.jobsOpts, options);
+  return { name: JOB_NAME, data: JSON.stringify(data), opts, timestamp } as JobJson;
 }
