@@ -1,4 +1,4 @@
-import type { JobResult } from '../ladder/result.js';
+import { isFinal, type JobResult } from '../ladder/result.js';
 import type { Logger } from '../util/log.js';
 import type { CacheWrite, ResultStore, StreamEnd } from './result-store.js';
 
@@ -18,12 +18,17 @@ export interface FinalWriter {
  * it. Tries for ever (a worker waits for Redis as it does for a reconnect): a job is not completed
  * in BullMQ before its answer is safe, and if this process dies meanwhile the job runs again and
  * the next worker releases the held record instead of calling a provider.
+ *
+ * Answers false when there was nothing to release and the record is not final: the held write was
+ * lost with a master that died before any replica had it (the replica promoted in its place has the
+ * record as it was before), so a confirmation from the new master's replica says nothing about it.
+ * True when released here or already final (another run released it).
  */
 export async function releaseWhenReplicated(
   w: FinalWriter,
   id: string,
   stream: StreamEnd | undefined,
-): Promise<void> {
+): Promise<boolean> {
   const wait = w.replicaWait;
   for (let tries = 1; wait; tries++) {
     try {
@@ -37,7 +42,9 @@ export async function releaseWhenReplicated(
       await new Promise((resolve) => setTimeout(resolve, Math.min(tries * 100, 1_000)));
     }
   }
-  await w.results.release(id, stream);
+  if (await w.results.release(id, stream)) return true;
+  const status = await w.results.status(id);
+  return status !== null && isFinal(status);
 }
 
 /**
@@ -52,15 +59,22 @@ export async function writeFinalRecord(
   options: { cache?: CacheWrite; stream?: StreamEnd } = {},
 ): Promise<boolean> {
   const hold = w.replicaWait !== undefined;
-  // Fields named, not spread: see jobs/records.ts on the cost of spread copies.
-  const written = await w.results.write(record, {
-    cache: options.cache,
-    stream: options.stream,
-    hold,
-  });
-  if (!written.written) return false;
-  if (hold) await releaseWhenReplicated(w, record.id, options.stream);
-  return true;
+  for (;;) {
+    // Fields named, not spread: see jobs/records.ts on the cost of spread copies.
+    const written = await w.results.write(record, {
+      cache: options.cache,
+      stream: options.stream,
+      hold,
+    });
+    if (!written.written) return false;
+    if (!hold || (await releaseWhenReplicated(w, record.id, options.stream))) return true;
+    // Nobody was told this answer (a held record is never announced): write it again, held, on
+    // the master there is now, rather than complete the job with its record left unfinished.
+    w.logger.warn(
+      { job_id: record.id },
+      'held final result lost in a failover before a replica had it: writing it again',
+    );
+  }
 }
 
 /** What a job's end is told to: the hook of a job that ended. */

@@ -11,7 +11,7 @@ import type { LevelJob, WorkerContext } from './context.js';
 import { completedRecord, failedRecord, initialRecord } from '../jobs/records.js';
 import { jobIdentity } from './job-identity.js';
 import { moveDown, planMoveDown, repairStaleCopy, type JobAtLevel } from './move-down.js';
-import { endJob, releaseWhenReplicated } from '../results/final-record.js';
+import { endJob, releaseWhenReplicated, writeFinalRecord } from '../results/final-record.js';
 import { serveLevel } from './serve-level.js';
 import { QuotaGate } from './quota-gate.js';
 import { requeueInterrupted } from './requeue-interrupted.js';
@@ -71,7 +71,10 @@ export async function processJob(
   if (claim.held) {
     // A run before this one wrote the answer and died before a replica confirmed it.
     const stream = parsed.ok ? finalStreamOf(ctx, parsed.job, id) : undefined;
-    await releaseWhenReplicated(ctx, id, stream);
+    // Nothing held any more and the record not final: the held write died with a master since the
+    // claim read it. The claim's record is that held answer: it is written (held) again.
+    if (!(await releaseWhenReplicated(ctx, id, stream)))
+      await writeFinalRecord(ctx, claim.record, { stream });
     return { status: 'skipped', why: `already ${claim.status} (held answer released)` };
   }
   if (!claim.created && isFinal(claim.status))
