@@ -125,20 +125,35 @@ export class JobLedger {
   /**
    * The invariants. `lossyAnnouncements`: announcements may have been missed while Redis was
    * away, so only "at most one" is checked for them.
+   *
+   * A record is final on its master once the script that wrote it returns, but its announcement
+   * reaches this ledger's subscriber only afterwards: on a cluster, whose announcements cross the
+   * cluster bus to the node the ledger listens on, tens of milliseconds later on a loaded machine
+   * (36–40 ms seen from a just-promoted master). So a job that became final just before this check
+   * (a run lost in a failover and run again at the end, say) would count as "never announced", or
+   * its re-run's provider call as one "after its result was final", while its announcement is on
+   * its way. Such jobs get up to `announcedWithinMs` for it to arrive; what is still missing then
+   * is reported.
    */
-  async verify(options: { lossyAnnouncements?: boolean } = {}): Promise<LedgerReport> {
+  async verify(
+    options: { lossyAnnouncements?: boolean; announcedWithinMs?: number } = {},
+  ): Promise<LedgerReport> {
     const problems: string[] = [];
     const results = new Map<string, JobResult>();
+    for (const id of this.accepted) {
+      const record = await this.store.get(id);
+      if (record) results.set(id, record);
+    }
+    await this.waitAnnounced(results, options);
     const calls = this.fake ? callsByJob(this.fake) : new Map<string, number>();
     let completed = 0;
     let failed = 0;
     for (const id of this.accepted) {
-      const record = await this.store.get(id);
+      const record = results.get(id);
       if (!record) {
         problems.push(`${id}: no result record`);
         continue;
       }
-      results.set(id, record);
       if (!isFinal(record.status))
         problems.push(`${id}: stuck ${record.status} at level ${record.level}`);
       if (record.status === 'completed') {
@@ -167,6 +182,29 @@ export class JobLedger {
       problems,
       results,
     };
+  }
+
+  /**
+   * Waits (bounded) for the announcements still owed for final records: none heard yet (unless
+   * they may be lost), or a provider call since the first one heard whose re-announcement (a
+   * result lost in a failover and computed again) has not arrived yet.
+   */
+  private async waitAnnounced(
+    results: Map<string, JobResult>,
+    options: { lossyAnnouncements?: boolean; announcedWithinMs?: number },
+  ): Promise<void> {
+    const final = [...results.values()].filter((r) => isFinal(r.status)).map((r) => r.id);
+    const owed = (): string[] => {
+      const calls = this.fake ? callsByJob(this.fake) : undefined;
+      return final.filter((id) => {
+        const announced = this.announced.get(id) ?? 0;
+        if (announced === 0) return !options.lossyAnnouncements;
+        const atFinal = this.callsAtFinal.get(id);
+        return atFinal !== undefined && (calls?.get(id) ?? 0) > atFinal && announced < 2;
+      });
+    };
+    const until = Date.now() + (options.announcedWithinMs ?? 5_000);
+    while (owed().length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
   }
 
   async close(): Promise<void> {
