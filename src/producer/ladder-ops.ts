@@ -61,6 +61,11 @@ export interface ResultOptions {
   timeoutMs?: number;
 }
 
+export interface EnqueueAndWaitOptions extends EnqueueOptions, ResultOptions {
+  /** Called once the job is enqueued, before the wait (a response header naming the job). */
+  onEnqueued?: (answer: EnqueueAnswer) => void;
+}
+
 /**
  * What a caller can do with a ladder. `LadderClient` implements it over Redis or HTTP, and the HTTP
  * API serves it, so the two ways in have the same methods and answers.
@@ -74,6 +79,15 @@ export interface LadderOps {
   get(id: string): Promise<JobResult | null>;
   /** Waits until the job is final; returns the record as it is when the wait ends. */
   result(id: string, options?: ResultOptions): Promise<JobResult | null>;
+  /**
+   * `enqueue` then `result`, with the wait watching the job before it is written, so a job this
+   * call created is not read back before its announcement. Optional: callers fall back to the two
+   * calls (`enqueueThenResult`).
+   */
+  enqueueAndWait?(
+    job: unknown,
+    options: EnqueueAndWaitOptions,
+  ): Promise<{ answer: EnqueueAnswer; record: JobResult | null }>;
   /**
    * The cost and traffic report over [sinceMs, untilMs] (default until now). Optional: the Redis
    * client opened by `openRedisOps` has it; the API answers 501 for ops without it.
@@ -101,6 +115,21 @@ export interface LadderOps {
    */
   events?(id: string, options?: EventsOptions): Promise<AsyncIterable<JobEvent>>;
   close(): Promise<void>;
+}
+
+/** `ops.enqueueAndWait` where it exists, else `enqueue` then `result`. */
+export async function enqueueThenResult(
+  ops: LadderOps,
+  job: unknown,
+  options: EnqueueAndWaitOptions,
+): Promise<{ answer: EnqueueAnswer; record: JobResult | null }> {
+  if (ops.enqueueAndWait) return ops.enqueueAndWait(job, options);
+  const answer = await ops.enqueue(
+    job,
+    options.prefer === undefined ? {} : { prefer: options.prefer },
+  );
+  options.onEnqueued?.(answer);
+  return { answer, record: await ops.result(answer.id, { timeoutMs: options.timeoutMs }) };
 }
 
 export type { JobInput };

@@ -18,6 +18,7 @@ import { isNotReplicatedError, JobValidationError, LadderUnavailableError } from
 import type { ReplicaWait } from '../util/replica-wait.js';
 import {
   catalogFromLevels,
+  type EnqueueAndWaitOptions,
   type EnqueueAnswer,
   type EnqueueOptions,
   type LadderCatalog,
@@ -151,21 +152,57 @@ export class RedisLadderOps implements LadderOps {
 
   async enqueue(raw: unknown, options: EnqueueOptions = {}): Promise<EnqueueAnswer> {
     return this.guard(async () => {
-      const definition = await this.definition();
-      const prepared = parseAndPrepare(raw, {
-        definition,
-        availability: this.availability,
-        nowMs: this.now(),
-        prefer: options.prefer,
-      });
-      if (!prepared.ok) throw new JobValidationError(prepared.problems);
-      const job = prepared.job;
-      const queues = await this.levelQueues();
-      await this.writer.checkDepth(job, definition, queues);
-      const answer = await this.writer.write(job, queues, definition);
-      await this.writer.confirm([job.id]);
-      return answer;
+      const { job, definition } = await this.prepare(raw, options);
+      return this.writeOne(job, definition);
     });
+  }
+
+  async enqueueAndWait(
+    raw: unknown,
+    options: EnqueueAndWaitOptions,
+  ): Promise<{ answer: EnqueueAnswer; record: JobResult | null }> {
+    const { job, definition } = await this.guard(() => this.prepare(raw, options));
+    let answer: EnqueueAnswer | undefined;
+    // The wait watches the id before the job is written: a job this call creates cannot end
+    // unannounced to it, so its record is not read back first (one HMGET less per request).
+    const record = await this.guard(() =>
+      this.waiter.wait(job.id, options.timeoutMs ?? 30_000, undefined, {
+        before: async () => {
+          answer = await this.guard(() => this.writeOne(job, definition));
+          options.onEnqueued?.(answer);
+          return { created: answer.created };
+        },
+      }),
+    );
+    if (!answer) throw new Error(`enqueue of ${job.id} answered nothing`);
+    return {
+      answer,
+      record: record && !isFinal(record.status) ? await this.get(job.id) : record,
+    };
+  }
+
+  /** Validation (throws JobValidationError before anything is written) against the definition. */
+  private async prepare(
+    raw: unknown,
+    options: EnqueueOptions,
+  ): Promise<{ job: PreparedJob; definition: LadderDefinition }> {
+    const definition = await this.definition();
+    const prepared = parseAndPrepare(raw, {
+      definition,
+      availability: this.availability,
+      nowMs: this.now(),
+      prefer: options.prefer,
+    });
+    if (!prepared.ok) throw new JobValidationError(prepared.problems);
+    return { job: prepared.job, definition };
+  }
+
+  private async writeOne(job: PreparedJob, definition: LadderDefinition): Promise<EnqueueAnswer> {
+    const queues = await this.levelQueues();
+    await this.writer.checkDepth(job, definition, queues);
+    const answer = await this.writer.write(job, queues, definition);
+    await this.writer.confirm([job.id]);
+    return answer;
   }
 
   async enqueueMany(raws: readonly unknown[]): Promise<EnqueueAnswer[]> {

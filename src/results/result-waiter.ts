@@ -7,6 +7,31 @@ import { ChannelSubscription } from './subscription.js';
 /** Wakes one wait: with the final record when its announcement carried it. */
 type Wake = (record?: JobResult) => void;
 
+/** What `wait`'s `before` did: whether it created the record the wait is for. */
+export interface BeforeWait {
+  /**
+   * True when `before` created the record (a fresh enqueue): its end cannot have been announced
+   * before the watch began, so the wait reads nothing until an announcement, a resubscription or
+   * its deadline says to.
+   */
+  created: boolean;
+}
+
+export interface WaitOptions {
+  /**
+   * For a job the caller has just created: its announcement answers at once, and the first read of
+   * the record (which only finds a job that ended before the watch began) waits that long, so a
+   * wait that its announcement or `abort` ends first reads nothing.
+   */
+  readAfterMs?: number;
+  /**
+   * Runs once the id is watched, before the wait (and before its deadline starts): the enqueue of
+   * the job waited for. Nothing announced after the watch began is missed, so a record `before`
+   * created is not read back first. What it throws ends the wait.
+   */
+  before?: () => Promise<BeforeWait>;
+}
+
 /**
  * Waits for final results wherever on the ladder a job ends: one subscription per process to the
  * results channels, rather than BullMQ's per-queue events, which a rerouted job never fires.
@@ -47,24 +72,23 @@ export class ResultWaiter {
    * The record once final, or as it is when `timeoutMs` runs out (null when unknown). `id` may be
    * a raw producer's BullMQ id aliased to another record: then that record's id is watched too.
    * `abort` ends the wait early with null, the record not read again (a stream reader that went
-   * away: its stream had the final event, or its client left). `readAfterMs`, for a job the caller
-   * has just created: its announcement answers at once, and the first read of the record (which
-   * only finds a job that ended before the watch began) waits that long, so a wait that its
-   * announcement or `abort` ends first reads nothing.
+   * away: its stream had the final event, or its client left).
    */
   async wait(
     id: string,
     timeoutMs: number,
     abort?: AbortSignal,
-    options: { readAfterMs?: number } = {},
+    options: WaitOptions = {},
   ): Promise<JobResult | null> {
     await this.subscription.subscribe();
-    const until = Date.now() + timeoutMs;
     let signal: () => void = () => undefined;
     // A final record its announcement carried: answered as it is, with no read back.
     let announced: JobResult | undefined;
+    // Whether the record is to be read before waiting (again).
+    let read = false;
     const wake: Wake = (record) => {
       if (record && isFinalRecord(record)) announced = record;
+      else read = true;
       signal();
     };
     const stop = (): void => signal();
@@ -78,33 +102,40 @@ export class ResultWaiter {
     watch(id);
     abort?.addEventListener('abort', stop, { once: true });
     let timer: NodeJS.Timeout | undefined;
+    let readTimer: NodeJS.Timeout | undefined;
     try {
+      const created = options.before ? (await options.before()).created : false;
+      const until = Date.now() + timeoutMs;
       const readAfterMs = Math.min(options.readAfterMs ?? 0, timeoutMs);
-      if (readAfterMs > 0 && !abort?.aborted) {
-        const woken = new Promise<void>((resolve) => (signal = resolve));
-        const later = new Promise<void>((resolve) => (timer = setTimeout(resolve, readAfterMs)));
-        await Promise.race([woken, later]);
-        clearTimeout(timer);
-      }
+      if (readAfterMs > 0) readTimer = setTimeout(() => wake(), readAfterMs);
+      else if (!created) read = true;
+      let now: JobResult | null = null;
       for (;;) {
         // A reader that went away (a stream that got its final event) needs no last read.
         if (abort?.aborted) return null;
         if (announced) return announced;
         const woken = new Promise<void>((resolve) => (signal = resolve));
-        // Subscribed before reading, so a result finalised in between still wakes us.
-        const now = await this.store.get(id);
-        if (now !== null && !watched.includes(now.id)) {
-          watch(now.id);
-          continue; // read again: it may have become final before we watched it
+        if (read || until - Date.now() <= 0 || this.closed) {
+          read = false;
+          // Watched before reading, so a result finalised in between still wakes us.
+          now = await this.store.get(id);
+          if (now !== null && !watched.includes(now.id)) {
+            watch(now.id);
+            read = true;
+            continue; // read again: it may have become final before we watched it
+          }
+          if (isFinalRecord(now) || until - Date.now() <= 0 || this.closed || abort?.aborted)
+            return now;
         }
-        const left = until - Date.now();
-        if (isFinalRecord(now) || left <= 0 || this.closed || abort?.aborted) return now;
-        const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, left)));
+        const timedOut = new Promise<void>(
+          (resolve) => (timer = setTimeout(resolve, until - Date.now())),
+        );
         await Promise.race([woken, timedOut]);
         clearTimeout(timer);
       }
     } finally {
       clearTimeout(timer);
+      clearTimeout(readTimer);
       abort?.removeEventListener('abort', stop);
       for (const key of watched) {
         const wakers = this.waiting.get(key);

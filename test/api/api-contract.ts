@@ -97,6 +97,16 @@ export function describeApiContract(name: string, setup: () => Promise<ContractH
       expect(got.json).toMatchObject({ id, status: 'completed' });
     });
 
+    it('POST /v1/jobs?wait=S again with the id of a job that ended answers its record at once', async () => {
+      const id = `sync-again-${Date.now()}`;
+      expect((await call('POST', '/v1/jobs', validJob({ id }))).status).toBe(202);
+      harness.finish?.(id);
+      expect((await call('GET', `/v1/jobs/${id}?wait=5`)).json.status).toBe('completed');
+      const again = await call('POST', '/v1/jobs?wait=2', validJob({ id }));
+      expect(again.status).toBe(200);
+      expect(again.json).toMatchObject({ id, status: 'completed' });
+    });
+
     it('POST /v1/jobs?wait=S answers 202 when the job is not done in time', async () => {
       if (!harness.jobsStayQueued) return;
       const got = await call('POST', '/v1/jobs?wait=0.1', validJob());

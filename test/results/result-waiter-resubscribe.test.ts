@@ -6,13 +6,22 @@ import { RedisResultStore } from '../../src/results/redis-result-store.js';
 import { ResultWaiter } from '../../src/results/result-waiter.js';
 import { testPrefix } from '../helpers/ladder.js';
 
+/** The real store, counting its record reads. */
+class CountingStore extends RedisResultStore {
+  gets = 0;
+  override async get(id: string): Promise<JobResult | null> {
+    this.gets += 1;
+    return super.get(id);
+  }
+}
+
 let redis: Redis;
 let keys: Keys;
-let store: RedisResultStore;
+let store: CountingStore;
 beforeAll(() => {
   redis = new Redis(inject('redisUrl'));
   keys = createKeys(testPrefix());
-  store = new RedisResultStore(redis, keys, 60);
+  store = new CountingStore(redis, keys, 60);
 });
 afterAll(() => {
   redis.disconnect();
@@ -36,7 +45,11 @@ function record(status: JobStatus): JobResult {
  * A waiter on a subscriber connection of its own, named so that a test can find and kill it, once
  * it has answered one announced record (so it is subscribed before the test's wait begins).
  */
-async function openWaiter(): Promise<{ waiter: ResultWaiter; subscriber: Redis; name: string }> {
+async function openWaiter(): Promise<{
+  waiter: ResultWaiter;
+  subscriber: Redis;
+  name: string;
+}> {
   const name = `waiter-${keys.resultsChannel()}-${++n}`;
   const subscriber = new Redis(inject('redisUrl'), { connectionName: name });
   subscriber.on('error', () => undefined);
@@ -83,10 +96,91 @@ describe('ResultWaiter after its subscriber connection is lost', () => {
       const r = record('queued');
       await store.claim(r);
       // No read of its own before an announcement: only the resubscription can end this wait.
-      const answer = waiter.wait(r.id, 60_000, undefined, { readAfterMs: 60_000 });
+      const answer = waiter.wait(r.id, 60_000, undefined, {
+        readAfterMs: 60_000,
+      });
       await killSubscriber(name);
       await finishUnannounced(r);
       expect(await answer).toMatchObject({ id: r.id, status: 'completed' });
+    } finally {
+      await waiter.close();
+      subscriber.disconnect();
+    }
+  });
+
+  it('a wait whose `before` created the job reads nothing until its announcement', async () => {
+    const { waiter, subscriber } = await openWaiter();
+    try {
+      const r = record('queued');
+      const reads = store.gets;
+      const answer = await waiter.wait(r.id, 60_000, undefined, {
+        before: async () => {
+          await store.claim(r);
+          // Announced at once, before the wait proper begins: the watch was already there.
+          await store.write({
+            ...r,
+            status: 'completed',
+            metadata: { run: 'before' },
+          });
+          return { created: true };
+        },
+      });
+      expect(answer).toMatchObject({
+        id: r.id,
+        status: 'completed',
+        metadata: { run: 'before' },
+      });
+      expect(store.gets).toBe(reads);
+    } finally {
+      await waiter.close();
+      subscriber.disconnect();
+    }
+  });
+
+  it('a wait whose `before` created the job still answers when the announcement was lost with the connection', async () => {
+    const { waiter, subscriber, name } = await openWaiter();
+    try {
+      const r = record('queued');
+      const answer = waiter.wait(r.id, 60_000, undefined, {
+        before: async () => {
+          await store.claim(r);
+          await killSubscriber(name);
+          await finishUnannounced(r);
+          return { created: true };
+        },
+      });
+      expect(await answer).toMatchObject({ id: r.id, status: 'completed' });
+    } finally {
+      await waiter.close();
+      subscriber.disconnect();
+    }
+  });
+
+  it('a wait whose `before` found the job already there reads it first', async () => {
+    const { waiter, subscriber } = await openWaiter();
+    try {
+      const r = record('queued');
+      await store.claim(r);
+      await finishUnannounced(r);
+      const answer = await waiter.wait(r.id, 60_000, undefined, {
+        before: () => Promise.resolve({ created: false }),
+      });
+      expect(answer).toMatchObject({ id: r.id, status: 'completed' });
+    } finally {
+      await waiter.close();
+      subscriber.disconnect();
+    }
+  });
+
+  it('ends the wait with what `before` throws', async () => {
+    const { waiter, subscriber } = await openWaiter();
+    try {
+      const r = record('queued');
+      await expect(
+        waiter.wait(r.id, 60_000, undefined, {
+          before: () => Promise.reject(new Error('not enqueued')),
+        }),
+      ).rejects.toThrow('not enqueued');
     } finally {
       await waiter.close();
       subscriber.disconnect();

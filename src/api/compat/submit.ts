@@ -1,7 +1,9 @@
 import type { Response } from 'express';
 import { isJobValidationError } from '../../producer/errors.js';
+import type { JobResult } from '../../ladder/result.js';
 import {
   catalogFromState,
+  enqueueThenResult,
   type EnqueueAnswer,
   type LadderCatalog,
   type LadderOps,
@@ -23,8 +25,33 @@ export async function catalogOf(ops: LadderOps): Promise<LadderCatalog> {
 
 /** Validation problems of the neutral job, named as the client's request (or header) names them. */
 export async function enqueueBuilt(ops: LadderOps, built: BuiltJob): Promise<EnqueueAnswer> {
+  return namingProblems(built, () =>
+    ops.enqueue(built.job, built.prefer ? { prefer: built.prefer } : {}),
+  );
+}
+
+/**
+ * `enqueueBuilt`, then the wait for its record (up to `waitMs`), the wait watching the job before
+ * it is written (`enqueueThenResult`).
+ */
+export async function enqueueBuiltAndWait(
+  ops: LadderOps,
+  built: BuiltJob,
+  waitMs: number,
+  onEnqueued?: (answer: EnqueueAnswer) => void,
+): Promise<{ answer: EnqueueAnswer; record: JobResult | null }> {
+  return namingProblems(built, () =>
+    enqueueThenResult(ops, built.job, {
+      timeoutMs: waitMs,
+      ...(onEnqueued ? { onEnqueued } : {}),
+      ...(built.prefer ? { prefer: built.prefer } : {}),
+    }),
+  );
+}
+
+async function namingProblems<T>(built: BuiltJob, enqueue: () => Promise<T>): Promise<T> {
   try {
-    return await ops.enqueue(built.job, built.prefer ? { prefer: built.prefer } : {});
+    return await enqueue();
   } catch (error) {
     if (!isJobValidationError(error)) throw error;
     const problems = error.problems.map((p) => ({

@@ -9,7 +9,7 @@ import type { ApiConfig } from '../../config/types.js';
 import type { LadderOps } from '../../producer/ladder-ops.js';
 import type { Logger } from '../../util/log.js';
 import type { HotRouteSpec, TerminalHandler } from '../hot-routes.js';
-import { catalogOf, enqueueBuilt } from '../compat/submit.js';
+import { catalogOf, enqueueBuilt, enqueueBuiltAndWait } from '../compat/submit.js';
 import { OpenAiError, openAiErrorBody, toOpenAiError } from './errors.js';
 import { parseLadderHeaders } from './ladder-headers.js';
 import { entryFor } from './model-map.js';
@@ -57,37 +57,36 @@ export function chatCompletionsRoute({ ops, config }: OpenAiCompatDeps): HotRout
     const headers = parseLadderHeaders(req.headers, config.syncTimeoutMs);
     const entry = entryFor(await catalogOf(ops), request.model);
     const built = toJob({ request, entry, headers });
-    const { id, created } = await enqueueBuilt(ops, built);
-    res.setHeader('X-Ladder-Job-Id', id);
     const waitMs = headers.deadlineMs + DEADLINE_GRACE_MS;
     const events = ops.events?.bind(ops);
-    if (request.stream === true && events) {
-      await streamAnswer({
-        res,
-        ops,
-        events,
-        jobId: id,
-        created,
-        model: request.model,
-        includeUsage: request.stream_options?.include_usage === true,
-        waitMs,
-        deadlineMs: headers.deadlineMs,
-      });
+    if (request.stream !== true || !events) {
+      const { answer, record } = await enqueueBuiltAndWait(ops, built, waitMs, (enqueued) =>
+        res.setHeader('X-Ladder-Job-Id', enqueued.id),
+      );
+      const served = servedOrThrow(answer.id, record, headers.deadlineMs);
+      for (const [name, value] of Object.entries(ladderResponseHeaders(served)))
+        res.setHeader(name, value);
+      // Ops without an event source stream the finished answer, with its real status and headers.
+      if (request.stream === true) {
+        writeStream(res, served, request.stream_options?.include_usage === true);
+        return;
+      }
+      res.status(200).json(toChatCompletion(served));
       return;
     }
-    const record = servedOrThrow(
-      id,
-      await ops.result(id, { timeoutMs: waitMs }),
-      headers.deadlineMs,
-    );
-    for (const [name, value] of Object.entries(ladderResponseHeaders(record)))
-      res.setHeader(name, value);
-    // Ops without an event source stream the finished answer, with its real status and headers.
-    if (request.stream === true) {
-      writeStream(res, record, request.stream_options?.include_usage === true);
-      return;
-    }
-    res.status(200).json(toChatCompletion(record));
+    const { id, created } = await enqueueBuilt(ops, built);
+    res.setHeader('X-Ladder-Job-Id', id);
+    await streamAnswer({
+      res,
+      ops,
+      events,
+      jobId: id,
+      created,
+      model: request.model,
+      includeUsage: request.stream_options?.include_usage === true,
+      waitMs,
+      deadlineMs: headers.deadlineMs,
+    });
   };
   return { method: 'POST', path: '/chat/completions', chain: [], handler };
 }

@@ -1,7 +1,11 @@
 import { Router } from 'express';
 import type { ApiConfig } from '../../config/types.js';
 import { isFinal } from '../../ladder/result.js';
-import type { LadderOps } from '../../producer/ladder-ops.js';
+import {
+  enqueueThenResult,
+  type EnqueueAnswer,
+  type LadderOps,
+} from '../../producer/ladder-ops.js';
 import { HttpError } from '../http-error.js';
 import type { HotRouteSpec, TerminalHandler } from '../hot-routes.js';
 import { batchJobs, parseJobId, parseWaitMs, requireJson } from '../validation.js';
@@ -20,13 +24,17 @@ export function postJobRoute({ ops, config }: JobsRouteDeps): HotRouteSpec {
     // The query is checked first; ops validates the job itself (its one parse) before writing
     // anything, so a refusal never leaves a job behind.
     const waitMs = parseWaitMs(req, config.syncTimeoutMs);
-    const answer = await ops.enqueue(req.body);
+    let answer: EnqueueAnswer;
     if (waitMs !== null && waitMs > 0) {
-      const record = await ops.result(answer.id, { timeoutMs: waitMs });
+      const waited = await enqueueThenResult(ops, req.body, { timeoutMs: waitMs });
+      const record = waited.record;
       if (record !== null && isFinal(record.status)) {
         res.status(200).json(record);
         return;
       }
+      answer = waited.answer;
+    } else {
+      answer = await ops.enqueue(req.body);
     }
     res
       .status(202)
