@@ -10,6 +10,7 @@ import {
 import { RedisResultStore } from '../../src/results/redis-result-store.js';
 import { createLogger } from '../../src/util/log.js';
 import { testPrefix } from '../helpers/ladder.js';
+import { bareRecord } from './bare-records.js';
 
 let redis: Redis;
 let subscriber: Redis;
@@ -32,16 +33,7 @@ afterAll(() => {
 
 let n = 0;
 function record(status: JobStatus): JobResult {
-  return {
-    id: `final-${++n}`,
-    status,
-    level: 1,
-    level_name: 'l1',
-    entry_level: 1,
-    floor: 1,
-    attempts: [],
-    timing: { enqueued_at: '2026-01-01T00:00:00.000Z' },
-  };
+  return bareRecord(`final-${++n}`, status);
 }
 
 /**

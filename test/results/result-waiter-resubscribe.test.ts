@@ -2,18 +2,9 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createKeys, type Keys } from '../../src/ladder/keys.js';
 import type { JobResult, JobStatus } from '../../src/ladder/result.js';
-import { RedisResultStore } from '../../src/results/redis-result-store.js';
 import { ResultWaiter } from '../../src/results/result-waiter.js';
 import { testPrefix } from '../helpers/ladder.js';
-
-/** The real store, counting its record reads. */
-class CountingStore extends RedisResultStore {
-  gets = 0;
-  override async get(id: string): Promise<JobResult | null> {
-    this.gets += 1;
-    return super.get(id);
-  }
-}
+import { CountingStore, bareRecord } from './bare-records.js';
 
 let redis: Redis;
 let keys: Keys;
@@ -29,16 +20,7 @@ afterAll(() => {
 
 let n = 0;
 function record(status: JobStatus): JobResult {
-  return {
-    id: `resub-${++n}`,
-    status,
-    level: 1,
-    level_name: 'l1',
-    entry_level: 1,
-    floor: 1,
-    attempts: [],
-    timing: { enqueued_at: '2026-01-01T00:00:00.000Z' },
-  };
+  return bareRecord(`resub-${++n}`, status);
 }
 
 /**
