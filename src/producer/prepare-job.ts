@@ -7,6 +7,8 @@ import { jobAgent, reparseJob, type JobProblem, type ValidJob } from '../ladder/
 import { resolveJobLevels } from '../levels/resolve-job.js';
 import type { Attempt, JobResult } from '../ladder/result.js';
 import { initialRecord } from '../jobs/records.js';
+import type { Problem } from '../ladder/problem.js';
+import { JobValidationError } from './errors.js';
 
 /** A validated job, routed to its entry queue, ready to be written. */
 export interface PreparedJob {
@@ -88,4 +90,33 @@ export function parseAndPrepare(
 ): PrepareResult {
   const parsed = reparseJob(raw);
   return parsed.ok ? prepareJob(Object.assign({ job: parsed.job }, route)) : parsed;
+}
+
+/**
+ * Every job of a batch checked before any is written: the jobs, or a JobValidationError naming
+ * every bad one by its index, not only the first.
+ */
+export function prepareBatch(
+  raws: readonly unknown[],
+  route: Omit<Parameters<typeof prepareJob>[0], 'job'>,
+): PreparedJob[] {
+  const jobs: PreparedJob[] = [];
+  const problems: Problem[] = [];
+  raws.forEach((raw, index) => {
+    const prepared = parseAndPrepare(raw, route);
+    if (prepared.ok) jobs.push(prepared.job);
+    else problems.push(...prepared.problems.map((p) => ({ ...p, index })));
+  });
+  if (problems.length > 0) throw new JobValidationError(problems, { batchSize: raws.length });
+  return jobs;
+}
+
+/** One job checked before it is written: the job, or a JobValidationError naming its problems. */
+export function prepareOne(
+  raw: unknown,
+  route: Omit<Parameters<typeof prepareJob>[0], 'job'>,
+): PreparedJob {
+  const prepared = parseAndPrepare(raw, route);
+  if (!prepared.ok) throw new JobValidationError(prepared.problems);
+  return prepared.job;
 }

@@ -3,6 +3,9 @@ import type { LevelAvailability } from '../levels/availability.js';
 import type { LadderDefinition } from '../levels/definition.js';
 import type { LadderState, LevelState } from '../ladder/state.js';
 import type { LevelQueues } from '../jobs/queues.js';
+import type { Keys } from '../ladder/keys.js';
+import { withQuota } from '../quota/state-decorator.js';
+import type { RedisClient } from '../util/redis.js';
 
 const UNKNOWN_BREAKER: BreakerSnapshot = {
   state: 'closed',
@@ -53,4 +56,17 @@ export async function readLadderState(input: {
     }),
   );
   return { levels, complexity: input.definition.complexity, at: new Date(input.now).toISOString() };
+}
+
+/** The ladder's state with each level's quota limits read in (what `LadderOps.ladder` answers). */
+export async function readLadderWithLimits(
+  input: Parameters<typeof readLadderState>[0] & { redis: RedisClient; keys: Keys },
+): Promise<LadderState> {
+  const state = await readLadderState(input);
+  return withQuota(state, {
+    redis: input.redis,
+    keys: input.keys,
+    limits: input.definition.limits ?? {},
+    nowMs: input.now,
+  });
 }

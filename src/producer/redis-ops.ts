@@ -1,6 +1,5 @@
 import { isRedisUnavailable } from '../util/redis-unavailable.js';
-import type { RedisClient } from '../util/redis.js';
-import type { Breakers, BreakerAction } from '../breaker/types.js';
+import type { BreakerAction } from '../breaker/types.js';
 import { ALWAYS_AVAILABLE, type LevelAvailability } from '../levels/availability.js';
 import { bullJobId } from '../jobs/bull-job-id.js';
 import { loadDefinition, type LadderDefinition } from '../levels/definition.js';
@@ -13,9 +12,7 @@ import { RedisResultStore } from '../results/redis-result-store.js';
 import type { ResultStore } from '../results/result-store.js';
 import { ResultWaiter } from '../results/result-waiter.js';
 import { describeRedis, duplicateRedis } from '../util/redis.js';
-import type { Problem } from '../ladder/problem.js';
-import { isNotReplicatedError, JobValidationError, LadderUnavailableError } from './errors.js';
-import type { ReplicaWait } from '../util/replica-wait.js';
+import { isNotReplicatedError, LadderUnavailableError } from './errors.js';
 import {
   catalogFromLevels,
   type EnqueueAndWaitOptions,
@@ -26,43 +23,17 @@ import {
   type ResultOptions,
 } from './ladder-ops.js';
 import { JobWriter } from './job-writer.js';
+import type { RedisOpsOptions } from './redis-ops-options.js';
 import { RecordedAdd } from './recorded-add.js';
-import { parseAndPrepare, type PreparedJob } from './prepare-job.js';
+import { prepareBatch, prepareOne, type PreparedJob } from './prepare-job.js';
 import { queueKeyProblems } from './queue-key-types.js';
 import { LevelQueues } from '../jobs/queues.js';
-import { readLadderState } from './read-state.js';
-import { withQuota } from '../quota/state-decorator.js';
+import { readLadderWithLimits } from './read-state.js';
 import type { JobEvent } from '../streaming/events.js';
-import { StreamHub } from '../streaming/hub.js';
-import { RedisJobEvents, type EventsOptions } from '../streaming/reader.js';
+import type { EventsOptions } from '../streaming/reader.js';
+import { openEventSource, type EventSource } from './event-source.js';
 
-export interface RedisOpsOptions {
-  /** Producer connection (fails fast). */
-  redis: RedisClient;
-  /** Subscriber connection for result waits; created from `redis` when absent. */
-  subscriber?: RedisClient;
-  prefix: string;
-  /** How long results are kept, for records this process creates. Default 86400 s. */
-  resultsTtlSeconds?: number;
-  /** The ladder's definition; read from Redis when absent (published by workers and the API). */
-  definition?: LadderDefinition;
-  availability?: LevelAvailability;
-  breakers?: Breakers;
-  /** Extra fields for `ladder()` (budgets); called per level. */
-  decorateState?: (state: LadderState) => Promise<LadderState>;
-  now?: () => number;
-  /** Connections this object owns and closes. */
-  owned?: RedisClient[];
-  /** `LadderOps.report`, when the process can build reports (see cost/producer-side.ts). */
-  report?: LadderOps['report'];
-  /** Called by `close()` first: stops what was opened alongside (level states, budget spend, breakers). */
-  onClose?: () => Promise<void>;
-  /**
-   * `redis.durability: replicated`: an enqueue is answered only once a replica has the job and its
-   * record. Absent: once the master has them (`async`).
-   */
-  replicaWait?: ReplicaWait;
-}
+export type { RedisOpsOptions };
 
 /** LadderOps over Redis: what `new LadderClient({ redis })` does under the hood. */
 export class RedisLadderOps implements LadderOps {
@@ -76,7 +47,7 @@ export class RedisLadderOps implements LadderOps {
   /** Depth check, record and job, replica confirmation: the writes of every enqueue. */
   private readonly writer: JobWriter;
   /** Job event readers, opened on the first `events` call (one blocking connection for all). */
-  private eventSource: { hub: StreamHub; reader: RedisJobEvents } | undefined;
+  private eventSource: EventSource | undefined;
 
   readonly report: LadderOps['report'];
 
@@ -187,14 +158,13 @@ export class RedisLadderOps implements LadderOps {
     options: EnqueueOptions,
   ): Promise<{ job: PreparedJob; definition: LadderDefinition }> {
     const definition = await this.definition();
-    const prepared = parseAndPrepare(raw, {
+    const job = prepareOne(raw, {
       definition,
       availability: this.availability,
       nowMs: this.now(),
       prefer: options.prefer,
     });
-    if (!prepared.ok) throw new JobValidationError(prepared.problems);
-    return { job: prepared.job, definition };
+    return { job, definition };
   }
 
   private async writeOne(job: PreparedJob, definition: LadderDefinition): Promise<EnqueueAnswer> {
@@ -208,17 +178,11 @@ export class RedisLadderOps implements LadderOps {
   async enqueueMany(raws: readonly unknown[]): Promise<EnqueueAnswer[]> {
     return this.guard(async () => {
       const definition = await this.definition();
-      const availability = this.availability;
-      const nowMs = this.now();
-      // Every job is checked before any is written, and every bad one is named, not only the first.
-      const jobs: PreparedJob[] = [];
-      const problems: Problem[] = [];
-      raws.forEach((raw, index) => {
-        const prepared = parseAndPrepare(raw, { definition, availability, nowMs });
-        if (prepared.ok) jobs.push(prepared.job);
-        else problems.push(...prepared.problems.map((p) => ({ ...p, index })));
+      const jobs = prepareBatch(raws, {
+        definition,
+        availability: this.availability,
+        nowMs: this.now(),
       });
-      if (problems.length > 0) throw new JobValidationError(problems, { batchSize: raws.length });
       const queues = await this.levelQueues();
       for (const job of jobs) await this.writer.checkDepth(job, definition, queues);
       await this.writer.writeFresh(
@@ -274,20 +238,14 @@ export class RedisLadderOps implements LadderOps {
 
   async ladder(): Promise<LadderState> {
     return this.guard(async () => {
-      const definition = await this.definition();
-      const queues = await this.levelQueues();
-      const state = await readLadderState({
-        definition,
-        queues,
+      const withLimits = await readLadderWithLimits({
+        definition: await this.definition(),
+        queues: await this.levelQueues(),
         breakers: this.options.breakers,
         availability: this.availability,
         now: this.now(),
-      });
-      const withLimits = await withQuota(state, {
         redis: this.options.redis,
         keys: this.keys,
-        limits: definition.limits ?? {},
-        nowMs: this.now(),
       });
       return this.options.decorateState ? this.options.decorateState(withLimits) : withLimits;
     });
@@ -343,25 +301,14 @@ export class RedisLadderOps implements LadderOps {
     return this.guard(() => this.openEventSource().reader.events(id, options));
   }
 
-  private openEventSource(): { hub: StreamHub; reader: RedisJobEvents } {
-    if (this.eventSource) return this.eventSource;
-    // XREAD BLOCK holds its connection: it gets its own, patient one. Its writes go out at once:
-    // a CLIENT UNBLOCK that reached Redis before the XREAD it is meant to interrupt is retried.
-    const blocking = duplicateRedis(
-      this.options.redis,
-      { enableOfflineQueue: true, maxRetriesPerRequest: null },
-      { coalesce: false },
-    );
-    (this.options.owned ??= []).push(blocking);
-    const hub = new StreamHub(blocking, this.options.redis);
-    const reader = new RedisJobEvents({
+  private openEventSource(): EventSource {
+    this.eventSource ??= openEventSource({
       redis: this.options.redis,
-      hub,
       keys: this.keys,
       results: this.results,
       waiter: this.waiter,
+      owned: (this.options.owned ??= []),
     });
-    this.eventSource = { hub, reader };
     return this.eventSource;
   }
 
