@@ -87,15 +87,19 @@ describe('enqueue over Redis', () => {
     expect(await connect().keys(`${ladder.keys.prefix}:ladder:result:*`)).toEqual([]);
   });
 
-  it('sends the enqueues of one turn as one command, and a batch of jobs in calls of MAX_BATCH', async () => {
+  it('sends the enqueues of one turn and a batch of jobs in calls of MAX_BATCH', async () => {
     const ladder = await open();
     await ladder.enqueue(job('warm-up'));
     const marker = `turn-${Date.now()}`;
-    const ids = Array.from({ length: 20 }, (_, i) => `${marker}-${i}`);
+    const few = await commandsNaming(`${marker}-few`, () =>
+      Promise.all([1, 2, 3].map((i) => ladder.enqueue(job('few', { id: `${marker}-few-${i}` })))),
+    );
+    expect(few).toHaveLength(1);
+    const ids = Array.from({ length: 2 * MAX_BATCH + 1 }, (_, i) => `${marker}-${i}`);
     const sent = await commandsNaming(marker, () =>
       Promise.all(ids.map((id) => ladder.enqueue(job('same turn', { id })))),
     );
-    expect(sent).toHaveLength(1);
+    expect(sent).toHaveLength(3);
     const queue = (await ladder.levelQueues()).queue('full');
     for (const id of ids) {
       expect(await ladder.get(id)).toMatchObject({ id, status: 'queued' });
@@ -110,6 +114,46 @@ describe('enqueue over Redis', () => {
     expect(bulk).toHaveLength(3);
     expect(answers.filter((a) => a.created)).toHaveLength(many);
     expect(await queue.getJob(bullJobId(answers[many - 1]!.id))).toBeTruthy();
+  });
+
+  it("keeps the order and priorities of one turn's jobs across its calls", async () => {
+    const ladder = await open();
+    const queue = (await ladder.levelQueues()).queue('full');
+    // One job per agent, so each has the fair offset 0 and equal priorities keep the order sent.
+    const ids = Array.from({ length: 3 * MAX_BATCH }, (_, i) => `order-${i}`);
+    const urgent = 'order-urgent';
+    await Promise.all([
+      ...ids.map((id) => ladder.enqueue(job('order', { id, metadata: { agent: id } }))),
+      ladder.enqueue(job('urgent', { id: urgent, priority: 1, metadata: { agent: urgent } })),
+    ]);
+    const queued = (await queue.getPrioritized()).map((j) => j.id);
+    expect(queued).toEqual([urgent, ...ids].map(bullJobId));
+  });
+
+  it('answers each of many jobs in flight on its own, with its own record and job', async () => {
+    const ladder = await open();
+    const queue = (await ladder.levelQueues()).queue('full');
+    const total = 10 * MAX_BATCH;
+    // 64 lanes, each enqueuing its next job as soon as its last is answered (the bench's pool),
+    // some ids already taken: answers of one call go to many callbacks within one turn.
+    await ladder.enqueue(job('taken', { id: 'lanes-7' }));
+    const answers = new Map<string, { id: string; created: boolean }>();
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < total) {
+        const id = `lanes-${next++}`;
+        answers.set(id, await ladder.enqueue(job(`lane job ${id}`, { id })));
+      }
+    };
+    await Promise.all(Array.from({ length: 64 }, lane));
+    expect(answers.size).toBe(total);
+    for (const [id, answer] of answers) {
+      expect(answer).toMatchObject({ id, created: id !== 'lanes-7', status: 'queued' });
+      const content = id === 'lanes-7' ? 'taken' : `lane job ${id}`;
+      const bull = await queue.getJob(bullJobId(id));
+      expect(bull?.data).toMatchObject({ id, request: { messages: [{ content }] } });
+    }
+    expect(await queue.getPrioritizedCount()).toBe(total);
   });
 
   it('answers each job of a batch on its own: created, already there, or failed with nothing left', async () => {
