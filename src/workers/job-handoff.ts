@@ -8,6 +8,7 @@ import { claimAnswer, RedisResultStore, writeAnswer } from '../results/redis-res
 import type { CacheWrite, ClaimAnswer, StreamEnd } from '../results/result-store.js';
 import type { RedisClient } from '../util/redis.js';
 import type { WorkerContext } from './context.js';
+import { buffersAsText } from './text-args.js';
 
 const ACTIVATE = 'ladderActivateJob';
 const FINISH = 'ladderFinishJob';
@@ -77,8 +78,13 @@ export class JobHandoff {
     const spec = this.store.claimSpec();
     const claimArgs = [spec.recordPrefix, level, spec.ttlSeconds];
     backend.execCommand = (client, name, args: unknown[]): unknown => {
-      if (name === BULLMQ_ACTIVE.name && args.length === BULLMQ_ACTIVE.keys + BULLMQ_ACTIVE.args)
-        return this.run(ACTIVATE, args.concat(claimArgs)).then((r) => this.kept(queue, r));
+      if (name === BULLMQ_ACTIVE.name && args.length === BULLMQ_ACTIVE.keys + BULLMQ_ACTIVE.args) {
+        // A copy: BullMQ may send its own array again.
+        const sent = args.slice();
+        const text = buffersAsText(sent, BULLMQ_ACTIVE.keys, sent.length);
+        sent.push(...claimArgs, text);
+        return this.run(ACTIVATE, sent).then((r) => this.kept(queue, r));
+      }
       if (name !== BULLMQ_FINISH.name || this.deferred.size === 0) return send(client, name, args);
       const id = slot(queue, String(args[BULLMQ_FINISH.keys]));
       const end = this.deferred.get(id);
@@ -156,8 +162,9 @@ export class JobHandoff {
   ): Promise<unknown> {
     const write = this.store.writeCall(end.record, { cache: end.cache, stream: end.stream });
     const keysThenArgs = args.slice(0, BULLMQ_FINISH.keys);
-    keysThenArgs.push(...write.keys, ...args.slice(BULLMQ_FINISH.keys), ...write.args);
-    keysThenArgs.push(...claimArgs);
+    keysThenArgs.push(...write.keys, ...args.slice(BULLMQ_FINISH.keys));
+    const text = buffersAsText(keysThenArgs, BULLMQ_FINISH.keys + 3, keysThenArgs.length);
+    keysThenArgs.push(...write.args, ...claimArgs, text);
     // A failed call keeps the record deferred: BullMQ retries the completion, or fails the job,
     // and either sends moveToFinished for it again.
     const reply = (await this.run(FINISH, keysThenArgs)) as [number, string, unknown?];
@@ -188,12 +195,15 @@ function handoffScripts(): { activate: string; finish: string } | null {
   const read = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8');
   const claim = read('../results/lua/claim-result-1.lua');
   const claimNext = read('./lua/claim-next.lua');
+  const fromLatin1 = read('./lua/from-latin1.lua');
   return {
     activate: read('./lua/activate-job-11.lua')
+      .replace('--@fromLatin1', () => fromLatin1)
       .replace('--@claimNext', () => claimNext)
       .replace('--@claim', () => claim)
       .replace('--@active', () => active),
     finish: read('./lua/finish-job-17.lua')
+      .replace('--@fromLatin1', () => fromLatin1)
       .replace('--@claimNext', () => claimNext)
       .replace('--@write', () => read('../results/lua/write-result-3.lua'))
       .replace('--@claim', () => claim)

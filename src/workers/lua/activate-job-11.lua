@@ -11,6 +11,7 @@
   ARGV[4]      prefix of result record keys ({prefix}:ladder:result:)
   ARGV[5]      the worker's level
   ARGV[6]      TTL of records in seconds
+  ARGV[7]      which of ARGV[1..3] came as latin1 text (from-latin1.lua), as "3" or ""
 
   Output: BullMQ's answer, with the claim's answer as its fifth element when there was one
 ]]
@@ -24,5 +25,7 @@ end
 
 --@claimNext
 
-local next = moveToActive(KEYS, { ARGV[1], ARGV[2], ARGV[3] })
+--@fromLatin1
+
+local next = moveToActive(KEYS, textArgs({ ARGV[1], ARGV[2], ARGV[3] }, ARGV[7]))
 return claimNext(next, ARGV[4], ARGV[5], ARGV[6])

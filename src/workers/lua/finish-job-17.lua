@@ -14,6 +14,7 @@
   ARGV[1..9]   BullMQ's moveToFinished arguments
   ARGV[10..20] write-result-3.lua's arguments
   ARGV[21..23] the claim's: prefix of record keys, the worker's level, TTL in seconds
+  ARGV[24]     which of ARGV[1..9] came as latin1 text (from-latin1.lua), as "8" or ""
 
   Output: { written (1|0), status now, BullMQ's answer (absent when it answered nothing), with
   the next job's claim as its fifth element when there was one }
@@ -32,6 +33,8 @@ end
 
 --@claimNext
 
+--@fromLatin1
+
 local function slice(list, from, to)
   local part = {}
   for i = from, to do part[#part + 1] = list[i] end
@@ -39,5 +42,5 @@ local function slice(list, from, to)
 end
 
 local written = writeResult(slice(KEYS, 15, 17), slice(ARGV, 10, 20))
-local moved = moveToFinished(slice(KEYS, 1, 14), slice(ARGV, 1, 9))
+local moved = moveToFinished(slice(KEYS, 1, 14), textArgs(slice(ARGV, 1, 9), ARGV[24]))
 return { written[1], written[2], claimNext(moved, ARGV[21], ARGV[22], ARGV[23]) }
