@@ -23,9 +23,26 @@ interface Rates {
   parallel: number[];
   bulk: number[];
   http: number[];
+  /** queue.add as a ladder job is added: with a priority and its own id (bare side only). */
+  seqLike: number[];
+  parallelLike: number[];
 }
 
-const empty = (): Rates => ({ seq: [], parallel: [], bulk: [], http: [] });
+const empty = (): Rates => ({
+  seq: [],
+  parallel: [],
+  bulk: [],
+  http: [],
+  seqLike: [],
+  parallelLike: [],
+});
+
+/**
+ * Every ladder job is a prioritized BullMQ job with an id of its own (fair share needs the
+ * priority, idempotency the id); BullMQ's prioritized add costs Redis about half as much again as
+ * the plain one. The goals compare with the plain `queue.add`; this is the like-for-like reference.
+ */
+const LIKE_LADDER = { priority: 500 * 2048 };
 
 /**
  * Enqueue rate with no workers running: LadderClient (one at a time, 64 in flight, enqueueMany)
@@ -111,6 +128,13 @@ export const enqueue: Scenario = {
               await runPool(n.parallel, IN_FLIGHT, (i) => queue.add(JOB_NAME, benchJob(i))),
             ),
           );
+          let like = 0;
+          const addLike = (i: number) =>
+            queue.add(JOB_NAME, benchJob(i), { ...LIKE_LADDER, jobId: `like-${rep}-${like++}` });
+          bare.seqLike.push(perSecond(n.seq, await runPool(n.seq, 1, addLike)));
+          bare.parallelLike.push(
+            perSecond(n.parallel, await runPool(n.parallel, IN_FLIGHT, addLike)),
+          );
           const batches = Math.ceil(n.bulk / BULK);
           bare.bulk.push(
             perSecond(
@@ -158,6 +182,20 @@ export const enqueue: Scenario = {
         `LadderClient.enqueue vs queue.add, ${IN_FLIGHT} in flight`,
         ladder.parallel,
         bare.parallel,
+      ),
+      row(
+        'seq-like',
+        'LadderClient.enqueue vs queue.add with a priority and a job id, one at a time',
+        ladder.seq,
+        bare.seqLike,
+        'reference: BullMQ adds a ladder job this way',
+      ),
+      row(
+        'parallel-like',
+        `LadderClient.enqueue vs queue.add with a priority and a job id, ${IN_FLIGHT} in flight`,
+        ladder.parallel,
+        bare.parallelLike,
+        'reference: BullMQ adds a ladder job this way',
       ),
       row('bulk', `enqueueMany vs addBulk, batches of ${BULK}`, ladder.bulk, bare.bulk),
       row(
