@@ -33,6 +33,38 @@ function canonical(value: unknown): string | undefined {
   return JSON.stringify(value);
 }
 
+/**
+ * `canonical(message)` for a message of exactly a string `role` and a string `content`, the usual
+ * kind, without sorting its keys (`content` sorts first); undefined for any other, which goes the
+ * general way. The answer is the same either way (test/cache/request-hash.test.ts).
+ */
+function plainMessage(message: unknown): string | undefined {
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) return undefined;
+  const m = message as { role?: unknown; content?: unknown };
+  if (typeof m.role !== 'string' || typeof m.content !== 'string') return undefined;
+  const keys = Object.keys(m);
+  if (keys.length !== 2 || !Object.hasOwn(m, 'role') || !Object.hasOwn(m, 'content'))
+    return undefined;
+  return `{"content":${JSON.stringify(m.content)},"role":${JSON.stringify(m.role)}}`;
+}
+
+/** `canonical` of a request's messages, the plain ones the quick way. */
+function canonicalMessages(messages: unknown): string | undefined {
+  if (!Array.isArray(messages)) return canonical(messages);
+  let out = '[';
+  for (let i = 0; i < messages.length; i++) {
+    if (i > 0) out += ',';
+    out += plainMessage(messages[i]) ?? canonical(messages[i]) ?? '';
+  }
+  return `${out}]`;
+}
+
+/** `out` (an object's text so far) with `"key":text` added; undefined text adds nothing. */
+function field(out: string, key: string, text: string | undefined): string {
+  if (text === undefined) return out;
+  return out === '{' ? `{"${key}":${text}` : `${out},"${key}":${text}`;
+}
+
 /** Node's one-shot hash (20.12 and later) when there is one: no Hash object per call. */
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string })
   .hash;
@@ -49,15 +81,20 @@ function sha256Hex(text: string): string {
  * purpose: in a degraded mode a close answer beats none.
  */
 export function requestHash(request: CompletionRequest): string {
-  const asked = {
-    system: request.system?.trim(),
-    messages: request.messages,
-    tools: request.tools,
-    tool_choice: request.tool_choice,
-    stop: request.stop,
-    // A JSON answer is no answer to a prose question, nor prose to a JSON one; absent, the key
-    // is what it was before structured output existed.
-    response_format: request.response_format,
-  };
-  return sha256Hex(canonical(asked) ?? '');
+  // canonical({ system, messages, tools, tool_choice, stop, response_format }) written out: the
+  // keys in their sorted order, an undefined one left out. A JSON answer is no answer to a prose
+  // question, nor prose to a JSON one (response_format); absent, the key is what it was before
+  // structured output existed.
+  let out = '{';
+  if (request.messages !== undefined)
+    out = field(out, 'messages', canonicalMessages(request.messages));
+  if (request.response_format !== undefined)
+    out = field(out, 'response_format', canonical(request.response_format));
+  if (request.stop !== undefined) out = field(out, 'stop', canonical(request.stop));
+  const system = request.system?.trim();
+  if (system !== undefined) out = field(out, 'system', JSON.stringify(system));
+  if (request.tool_choice !== undefined)
+    out = field(out, 'tool_choice', canonical(request.tool_choice));
+  if (request.tools !== undefined) out = field(out, 'tools', canonical(request.tools));
+  return sha256Hex(`${out}}`);
 }

@@ -50,6 +50,28 @@ describe('request hash', () => {
     );
   });
 
+  it('is the key it always was for requests of plain messages (the quick way), mixed with others', () => {
+    const plain = fc.record({ role: fc.string(), content: fc.string() });
+    const reversed = plain.map(({ role, content }) => ({ content, role }));
+    const more = fc.record({ role: fc.string(), content: fc.string(), name: fc.string() });
+    const partial = fc.record({ role: fc.string(), content: fc.anything() });
+    const request = fc.record(
+      {
+        system: fc.string(),
+        messages: fc.array(fc.oneof(plain, reversed, more, partial, fc.anything())),
+        stop: fc.array(fc.string()),
+      },
+      { requiredKeys: ['messages'] },
+    );
+    fc.assert(
+      fc.property(request, (r) => {
+        const asked = r as unknown as CompletionRequest;
+        expect(requestHash(asked)).toBe(hashAsBefore(asked));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
   it('ignores key order and sampling settings', () => {
     const a = requestHash({
       messages: [{ role: 'user', content: 'hi' }],
