@@ -62,10 +62,13 @@ export class BudgetSpend {
         )
         .map((l) => l.name),
     );
-    this.availability = {
-      unavailable: (level, context) => this.judge(level, context),
-      admit: (level, context) => this.admit(level, context),
-    };
+    // Without a budget there is nothing to admit: no `admit`, so a worker's job skips the await.
+    this.availability = this.active
+      ? {
+          unavailable: (level, context) => this.judge(level, context),
+          admit: (level, context) => this.admit(level, context),
+        }
+      : { unavailable: (level, context) => this.judge(level, context) };
   }
 
   /** Whether any budget is configured (else nothing needs reading). */

@@ -70,19 +70,36 @@ export type PriceLookup = (target: string) => Price | undefined;
  */
 export function createPriceLookup(configPrices: Readonly<Record<string, Price>> = {}): PriceLookup {
   const table: Record<string, Price> = { ...BUILT_IN_PRICES, ...configPrices };
+  // Asked twice per finished job (its cost, its stats) for the same few targets: answers are
+  // kept, as neither table changes (no slicing and date-suffix regex per job); a few hundred at
+  // most, whatever names a caller asks about.
+  const known = new Map<string, Price | undefined>();
   return (target) => {
-    const direct = configPrices[target] ?? table[target];
-    if (direct) return direct;
-    const slash = target.indexOf('/');
-    if (slash < 0) return undefined;
-    const provider = target.slice(0, slash);
-    const model = target.slice(slash + 1);
-    const base = table[`${provider}/${baseModelId(model)}`];
-    if (base) return base;
-    if (provider === 'simulated') {
-      const mirror = SIMULATED_MIRRORS[model];
-      return mirror ? table[mirror] : FREE;
-    }
-    return undefined;
+    if (known.has(target)) return known.get(target);
+    const price = find(table, configPrices, target);
+    if (known.size < KNOWN_MAX) known.set(target, price);
+    return price;
   };
+}
+
+const KNOWN_MAX = 256;
+
+function find(
+  table: Readonly<Record<string, Price>>,
+  configPrices: Readonly<Record<string, Price>>,
+  target: string,
+): Price | undefined {
+  const direct = configPrices[target] ?? table[target];
+  if (direct) return direct;
+  const slash = target.indexOf('/');
+  if (slash < 0) return undefined;
+  const provider = target.slice(0, slash);
+  const model = target.slice(slash + 1);
+  const base = table[`${provider}/${baseModelId(model)}`];
+  if (base) return base;
+  if (provider === 'simulated') {
+    const mirror = SIMULATED_MIRRORS[model];
+    return mirror ? table[mirror] : FREE;
+  }
+  return undefined;
 }

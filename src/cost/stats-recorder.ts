@@ -10,6 +10,7 @@ import { jobStats, type JobStats } from './job-stats.js';
 import { HOUR_MS, hourBucket, periodKey, startOfHour, TTL_SECONDS } from './period.js';
 import type { PriceLookup } from './prices.js';
 import { BUDGET_FIELD } from './stats-fields.js';
+import { parseIsoTime } from '../util/iso-time.js';
 
 /** Transitions kept per target. */
 const MAX_LOGGED_TRANSITIONS = 1000;
@@ -131,7 +132,7 @@ export class StatsRecorder {
   }
 
   private finishedMs(result: JobResult): number {
-    return Date.parse(result.timing.finished_at ?? '') || (this.options.now ?? Date.now)();
+    return parseIsoTime(result.timing.finished_at ?? '') || (this.options.now ?? Date.now)();
   }
 
   private addSpend(multi: ChainableCommander, spend: JobStats['spend'], finishedMs: number): void {

@@ -3,6 +3,7 @@ import type { LadderJobMeta } from './job-data.js';
 import type { JobInput } from '../ladder/job-schema.js';
 import type { Attempt, FailureClass, JobResult, ResultSource } from '../ladder/result.js';
 import type { Completion } from '../providers/contract.js';
+import { isoTime, parseIsoTime } from '../util/iso-time.js';
 
 /*
  * Records are built field by field, never as `{ ...record, more }`: V8 (Node 20) makes a spread
@@ -26,7 +27,7 @@ export function initialRecord(input: {
     entry_level: input.meta.entry_level,
     floor: input.meta.floor,
     attempts: [],
-    timing: { enqueued_at: new Date(input.meta.enqueued_at).toISOString() },
+    timing: { enqueued_at: isoTime(input.meta.enqueued_at) },
   };
   if (input.job.metadata) record.metadata = input.job.metadata;
   return record;
@@ -34,13 +35,13 @@ export function initialRecord(input: {
 
 function finishTiming(record: JobResult, nowMs: number, startedAtMs: number): JobResult['timing'] {
   const timing = record.timing;
-  const enqueuedMs = Date.parse(timing.enqueued_at);
-  const startedAt = timing.started_at ?? new Date(startedAtMs).toISOString();
+  const enqueuedMs = parseIsoTime(timing.enqueued_at);
+  const startedAt = timing.started_at ?? isoTime(startedAtMs);
   return {
     enqueued_at: timing.enqueued_at,
     started_at: startedAt,
-    finished_at: new Date(nowMs).toISOString(),
-    queued_ms: Math.max(0, Date.parse(startedAt) - enqueuedMs),
+    finished_at: isoTime(nowMs),
+    queued_ms: Math.max(0, parseIsoTime(startedAt) - enqueuedMs),
     total_ms: Math.max(0, nowMs - enqueuedMs),
     quota_wait_ms: timing.quota_wait_ms ?? 0,
   };

@@ -98,6 +98,8 @@ export async function endJob<Served>(
 /** The hook and log line of a job whose final record was just written (by this process). */
 export function jobEnded<Served>(w: EndWriter<Served>, record: JobResult, served?: Served): void {
   w.observer.jobFinished?.(record, served);
+  // The line's fields are not even built below info (a worker's usual level is warn).
+  if (!w.logger.isLevelEnabled('info')) return;
   w.logger.info(
     {
       job_id: record.id,

@@ -11,6 +11,7 @@ import type { CallOutcome } from './next-step.js';
 import { callTarget, sentChars } from './stream-hook.js';
 import type { QuotaGate } from './quota-gate.js';
 import type { JobStreamSession } from '../streaming/session.js';
+import { isoTime } from '../util/iso-time.js';
 
 function asProviderError(error: unknown, target: TargetRef): ProviderError {
   if (isProviderError(error)) return error;
@@ -59,7 +60,6 @@ export async function callOnce(
 ): Promise<CallOutcome & { attempts: Attempt[] }> {
   const { level } = input;
   const { target, permit, lease } = call;
-  const stamp = (): string => new Date(ctx.clock.now()).toISOString();
   const limitedByDeadline = call.remainingMs < call.settings.timeoutMs;
   const timeoutMs = Math.max(1, Math.min(call.settings.timeoutMs, call.remainingMs));
   const started = ctx.clock.now();
@@ -75,7 +75,8 @@ export async function callOnce(
       stream: input.stream,
     });
     const latencyMs = ctx.clock.now() - started;
-    await input.gate?.served(lease, target, answer, latencyMs);
+    const settled = input.gate?.served(lease, target, answer, latencyMs);
+    if (settled) await settled;
     // An answer that is not what the job asked for is no answer: the next target is tried.
     const checked = checkAnswer(input.request, answer);
     ctx.observer.providerCall?.({
@@ -105,7 +106,7 @@ export async function callOnce(
       model: target.model,
       outcome: 'ok',
       latency_ms: latencyMs,
-      at: stamp(),
+      at: isoTime(ctx.clock.now()),
     };
     return { kind: 'answered', completion: checked.completion, attempts: [ok] };
   } catch (thrown) {
@@ -129,7 +130,7 @@ export async function callOnce(
       error: error.message.slice(0, 500),
       latency_ms: latencyMs,
       ...sentChars(input.stream),
-      at: stamp(),
+      at: isoTime(ctx.clock.now()),
     };
     ctx.logger.warn(
       {

@@ -108,13 +108,13 @@ export class JobHandoff {
    * The worker's claim of the job `bullId` of `queue`, ladder id `id`: the one made as BullMQ
    * handed the job out, or else one of its own (`ResultStore.take`).
    */
-  async take(
+  take(
     queue: string,
     bullId: string,
     id: string,
     level: number,
     initial: () => JobResult,
-  ): Promise<ClaimAnswer> {
+  ): ClaimAnswer | Promise<ClaimAnswer> {
     const key = slot(queue, bullId);
     const made = this.claims.get(key);
     if (made === undefined || bullId !== `job.${id}`) return this.store.take(id, level, initial);

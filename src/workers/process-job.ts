@@ -21,6 +21,7 @@ import type { JobSummary, LevelOutcome } from './outcome.js';
 import type { JobStreamSession } from '../streaming/session.js';
 import type { QuotaMeta } from '../quota/types.js';
 import type { JobHandoff } from './job-handoff.js';
+import { isoTime } from '../util/iso-time.js';
 
 /**
  * Runs one BullMQ job at one level: serve it here, move it down, or end it. With `handoff`, a
@@ -63,10 +64,12 @@ export async function processJob(
       status: 'active',
     });
   // With a handoff, the claim was usually made as BullMQ handed the job out.
-  const claim =
+  // The handoff answers at once when the claim came with the job (no await then).
+  const taking =
     handoff && job.id !== undefined
-      ? await handoff.take(job.queueName, job.id, id, level.level, initial)
-      : await ctx.results.take(id, level.level, initial);
+      ? handoff.take(job.queueName, job.id, id, level.level, initial)
+      : ctx.results.take(id, level.level, initial);
+  const claim = taking instanceof Promise ? await taking : taking;
   if (identity.alias !== undefined) await ctx.results.alias(identity.alias, id);
   if (claim.held) {
     // A run before this one wrote the answer and died before a replica confirmed it.
@@ -109,13 +112,14 @@ export async function processJob(
   }
 
   const meta = resolved.meta;
-  const stream = await opening;
+  const stream = opening === null ? null : await opening;
   const deadlineAt =
     parsed.job.deadline_ms === undefined ? null : meta.enqueued_at + parsed.job.deadline_ms;
   // The exact check (budgets read from Redis) as the job starts here: concurrent workers cannot
   // overspend by more than the jobs already in flight.
   const agent = jobAgent(parsed.job);
-  const refused = level.kind === 'llm' ? await ctx.availability.admit?.(level, { agent }) : null;
+  const admitting = level.kind === 'llm' ? ctx.availability.admit?.(level, { agent }) : undefined;
+  const refused = admitting === undefined ? null : await admitting;
   const kept: QuotaMeta = { waits: quota.waits, total_ms: quota.total_ms };
   const gate = new QuotaGate(ctx, {
     bull: job,
@@ -138,7 +142,7 @@ export async function processJob(
           level_name: level.name,
           outcome: 'skipped',
           reason: skipReasonFor(refused),
-          at: new Date(ctx.clock.now()).toISOString(),
+          at: isoTime(ctx.clock.now()),
         }),
       }
     : await serveLevel(ctx, {
@@ -152,7 +156,7 @@ export async function processJob(
       });
   const trail = [...record.attempts, ...outcome.attempts];
   if (outcome.kind === 'interrupted') return requeueInterrupted(ctx, { job, token, record, trail });
-  await endLevelStream(stream, level, outcome.kind === 'served' ? outcome : null);
+  if (stream) await endLevelStream(stream, level, outcome.kind === 'served' ? outcome : null);
   return endLevel(
     ctx,
     {
@@ -234,7 +238,7 @@ async function endLevel(
               provider: target.provider,
               model: target.model,
               level: level.level,
-              at: new Date(nowMs).toISOString(),
+              at: isoTime(nowMs),
             })
           : undefined;
       const served = outcome.source === 'cache' ? { cachedUsage: outcome.cachedUsage } : undefined;

@@ -50,6 +50,11 @@ export class QuotaGate {
     private readonly g: GatedJob,
   ) {}
 
+  /** Whether `before` has anything to check for `target`: without a scheduler for it, no. */
+  manages(target: TargetRef): boolean {
+    return this.ctx.quota?.managed(target.id) ?? false;
+  }
+
   /** `madeHere`: the attempts made at this level so far, which a parked job's record keeps. */
   async before(
     target: TargetRef,
@@ -98,17 +103,20 @@ export class QuotaGate {
     return { kind: 'skip', attempt };
   }
 
-  /** After a successful call. */
-  async served(
+  /**
+   * After a successful call. No promise when there is nothing to settle (the usual case): the
+   * caller awaits only what needs it.
+   */
+  served(
     lease: Lease | null,
     target: TargetRef,
     completion: Completion,
     latencyMs: number,
-  ): Promise<void> {
+  ): Promise<unknown> | undefined {
     const prev = QuotaGate.latency.get(target.id);
     QuotaGate.latency.set(target.id, prev === undefined ? latencyMs : prev * 0.8 + latencyMs * 0.2);
-    if (!lease || !this.ctx.quota) return;
-    await this.ctx.quota.settle(lease, {
+    if (!lease || !this.ctx.quota) return undefined;
+    return this.ctx.quota.settle(lease, {
       kind: 'ok',
       usage: completion.usage,
       rateLimit: completion.rateLimit ?? null,

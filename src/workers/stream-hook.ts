@@ -16,16 +16,17 @@ export function finalStreamOf(
 }
 
 /**
- * The job's stream session when it asked for one and this worker writes streams; else null.
- * Started before the record's claim, so reading back what readers hold so far costs no round trip
- * of its own on the way to the provider call; a job that ends at its claim drops it.
+ * The job's stream session when it asked for one and this worker writes streams; else null (not
+ * a promise: most jobs do not stream, and their path awaits nothing for it). Started before the
+ * record's claim, so reading back what readers hold so far costs no round trip of its own on the
+ * way to the provider call; a job that ends at its claim drops it.
  */
 export function startJobStream(
   ctx: WorkerContext,
   job: JobInput | null,
   jobId: string,
-): Promise<JobStreamSession | null> {
-  if (job?.stream !== true || !ctx.streams) return Promise.resolve(null);
+): Promise<JobStreamSession | null> | null {
+  if (job?.stream !== true || !ctx.streams) return null;
   const opening = ctx.streams.open(jobId);
   // Awaited once the claim lets the job run; a job skipped there never awaits it.
   opening.catch(() => undefined);

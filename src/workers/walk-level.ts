@@ -5,6 +5,8 @@ import { callOnce, type CallJob } from './call-target.js';
 import type { WorkerContext } from './context.js';
 import { nextStep } from './next-step.js';
 import { withAttempts, type LevelEnd, type LevelOutcome } from './outcome.js';
+import type { GateAnswer } from './quota-gate.js';
+import { isoTime } from '../util/iso-time.js';
 
 export interface WalkInput extends CallJob {
   /** Epoch ms after which the job stops climbing down; null for none. */
@@ -34,15 +36,35 @@ export async function walkLevel(ctx: WorkerContext, input: WalkInput): Promise<L
   let attempts: Attempt[] = [];
   for (const target of orderTargets(input.level.targets, input.prefer)) {
     const turn = await walkTarget(ctx, input, target, run, attempts);
-    attempts = [...attempts, ...turn.attempts];
+    attempts = attempts.length === 0 ? turn.attempts : attempts.concat(turn.attempts);
     if (turn.end !== 'next_target') return withAttempts(turn.end, attempts);
   }
   return { kind: 'unserved', why: 'exhausted', attempts };
 }
 
+/** The trail's timestamp of now. */
+function stamp(ctx: WorkerContext): string {
+  return isoTime(ctx.clock.now());
+}
+
+/** ms left before the job's deadline; Infinity without one. */
+function remaining(ctx: WorkerContext, input: WalkInput): number {
+  return input.deadlineAt === null ? Number.POSITIVE_INFINITY : input.deadlineAt - ctx.clock.now();
+}
+
+/** Adds `attempt` to the target's trail; a streamed job's readers get it as it joins. */
+function add(input: WalkInput, made: Attempt[], attempt: Attempt): void {
+  input.stream?.attempt(attempt);
+  made.push(attempt);
+}
+
+/** Before a call: no quota scheduler for the target (the usual case) goes at once. */
+const GO: GateAnswer = Object.freeze({ kind: 'go', lease: null });
+
 /**
  * The calls of one target: until it serves the job, the loop moves on, or the level stops.
- * `earlier`: the attempts this level made before (a parked job's record keeps them).
+ * `earlier`: the attempts this level made before (a parked job's record keeps them). Runs once
+ * per job and call: no closures or array copies per call (the no-op drain measures them).
  */
 async function walkTarget(
   ctx: WorkerContext,
@@ -52,70 +74,61 @@ async function walkTarget(
   earlier: readonly Attempt[],
 ): Promise<TargetTurn> {
   const { level } = input;
-  let made: Attempt[] = [];
   // A streamed job's readers get each attempt as it joins the trail, before the next call: the
   // stream decides from it whether that call may continue the text already sent.
-  const add = (more: Attempt[]): void => {
-    for (const attempt of more) input.stream?.attempt(attempt);
-    made = [...made, ...more];
-  };
-  const end = (how: TargetTurn['end']): TargetTurn => ({ end: how, attempts: made });
-  const stamp = (): string => new Date(ctx.clock.now()).toISOString();
-  const remaining = (): number =>
-    input.deadlineAt === null ? Number.POSITIVE_INFINITY : input.deadlineAt - ctx.clock.now();
+  const made: Attempt[] = [];
   const provider = ctx.providers.get(target.provider);
   const settings = ctx.providerSettings[target.provider];
   if (!provider || !settings) {
-    add([
-      {
-        level: level.level,
-        level_name: level.name,
-        provider: target.provider,
-        model: target.model,
-        outcome: 'error',
-        class: 'misconfigured',
-        status: null,
-        error: `provider ${target.provider} is not configured in this worker`,
-        at: stamp(),
-      },
-    ]);
-    return end('next_target');
+    add(input, made, {
+      level: level.level,
+      level_name: level.name,
+      provider: target.provider,
+      model: target.model,
+      outcome: 'error',
+      class: 'misconfigured',
+      status: null,
+      error: `provider ${target.provider} is not configured in this worker`,
+      at: stamp(ctx),
+    });
+    return { end: 'next_target', attempts: made };
   }
   let rateLimited = 0;
   for (let call = 0; call <= ctx.fallback.maxRetries; call++) {
-    if (remaining() <= 0) return end({ kind: 'unserved', why: 'deadline' });
-    if (ctx.shutdown?.aborted) return end({ kind: 'interrupted' });
+    if (remaining(ctx, input) <= 0)
+      return { end: { kind: 'unserved', why: 'deadline' }, attempts: made };
+    if (ctx.shutdown?.aborted) return { end: { kind: 'interrupted' }, attempts: made };
     // Waiting for quota parks the job (BullMQ delayed) or skips the target; never a retry.
-    const gated = input.gate
-      ? await input.gate.before(target, settings.timeoutMs, [...earlier, ...made])
-      : { kind: 'go' as const, lease: null };
+    const gated =
+      input.gate?.manages(target) === true
+        ? await input.gate.before(target, settings.timeoutMs, [...earlier, ...made])
+        : GO;
     if (gated.kind === 'skip') {
-      add([gated.attempt]);
-      return end('next_target');
+      add(input, made, gated.attempt);
+      return { end: 'next_target', attempts: made };
     }
     // A worker that lost its lock may still be running this job: once either run has made the
     // result final, the other stops before its next provider call. The first call follows the
     // claim, which already checked, so only later calls pay the round trip.
     if (run.callsMade > 0) {
       const status = await ctx.results.status(input.jobId);
-      if (status !== null && isFinal(status)) return end({ kind: 'superseded', status });
+      if (status !== null && isFinal(status))
+        return { end: { kind: 'superseded', status }, attempts: made };
     }
     run.callsMade++;
     const permit: Permit | null = await ctx.breakers.acquire(target.id);
     if (!permit) {
       await input.gate?.unused(gated.lease);
-      add([
-        {
-          level: level.level,
-          level_name: level.name,
-          provider: target.provider,
-          model: target.model,
-          outcome: 'skipped',
-          reason: 'breaker_open',
-          at: stamp(),
-        },
-      ]);
-      return end('next_target');
+      add(input, made, {
+        level: level.level,
+        level_name: level.name,
+        provider: target.provider,
+        model: target.model,
+        outcome: 'skipped',
+        reason: 'breaker_open',
+        at: stamp(ctx),
+      });
+      return { end: 'next_target', attempts: made };
     }
     const called = await callOnce(ctx, input, {
       target,
@@ -123,30 +136,35 @@ async function walkTarget(
       settings,
       permit,
       lease: gated.lease,
-      remainingMs: remaining(),
+      remainingMs: remaining(ctx, input),
     });
-    add(called.attempts);
+    for (const attempt of called.attempts) add(input, made, attempt);
     if (called.kind === 'answered')
-      return end({ kind: 'served', source: 'llm', target, completion: called.completion });
+      return {
+        end: { kind: 'served', source: 'llm', target, completion: called.completion },
+        attempts: made,
+      };
     const step = nextStep({
       outcome: called,
       call,
       rateLimited,
-      remainingMs: remaining(),
+      remainingMs: remaining(ctx, input),
       fallback: ctx.fallback,
       random: ctx.random,
     });
     switch (step.kind) {
       case 'next_target':
-        return end('next_target');
+        return { end: 'next_target', attempts: made };
       case 'stop':
         if (step.why === 'caller' && called.kind === 'failed')
-          return end({ kind: 'caller', error: called.error });
-        return end(
-          step.why === 'interrupted'
-            ? { kind: 'interrupted' }
-            : { kind: 'unserved', why: 'deadline' },
-        );
+          return { end: { kind: 'caller', error: called.error }, attempts: made };
+        return {
+          end:
+            step.why === 'interrupted'
+              ? { kind: 'interrupted' }
+              : { kind: 'unserved', why: 'deadline' },
+          attempts: made,
+        };
       case 'readmit':
         rateLimited++;
         call--;
@@ -156,5 +174,5 @@ async function walkTarget(
         break;
     }
   }
-  return end('next_target');
+  return { end: 'next_target', attempts: made };
 }
