@@ -236,6 +236,30 @@ describe('the official Anthropic SDK against a running llm-ladder', () => {
     expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(529);
   });
 
+  it('the same Idempotency-Key is the same job and the same answer, named on the headers', async () => {
+    fake.script('anthropic', 'claude-sonnet-4-6', ok('only once'));
+    const ask = () =>
+      client.messages
+        .create(
+          {
+            model: 'claude-sonnet-4-6',
+            max_tokens: 16,
+            messages: [{ role: 'user', content: 'once' }],
+          },
+          { headers: { 'Idempotency-Key': 'msg-idem-1' } },
+        )
+        .withResponse();
+    const first = await ask();
+    // The second finds the job already ended: its record is read, not waited for.
+    const second = await ask();
+    expect(first.data.id).toBe('msg_msg-idem-1');
+    expect(second.data.id).toBe(first.data.id);
+    expect(second.data.content).toEqual([{ type: 'text', text: 'only once' }]);
+    expect(first.response.headers.get('x-ladder-job-id')).toBe('msg-idem-1');
+    expect(second.response.headers.get('x-ladder-job-id')).toBe('msg-idem-1');
+    expect(fake.requests('anthropic', 'claude-sonnet-4-6')).toHaveLength(1);
+  });
+
   it('count_tokens estimates the input without enqueueing anything', async () => {
     const counted = await client.messages.countTokens({
       model: 'claude-sonnet-4-6',

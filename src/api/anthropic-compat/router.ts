@@ -3,7 +3,7 @@ import type { ApiConfig } from '../../config/types.js';
 import type { LadderOps } from '../../producer/ladder-ops.js';
 import { estimateInputTokens } from '../../quota/estimate.js';
 import type { Logger } from '../../util/log.js';
-import { awaitServed, catalogOf, enqueueBuilt } from '../compat/submit.js';
+import { catalogOf, enqueueBuilt, submitAndServe } from '../compat/submit.js';
 import { relayJob } from '../compat/relay-job.js';
 import { OpenAiError } from '../openai-compat/errors.js';
 import { parseLadderHeaders } from '../openai-compat/ladder-headers.js';
@@ -31,29 +31,30 @@ export function anthropicCompatRouter({ ops, config }: AnthropicCompatDeps): Rou
     const request = parseMessagesRequest(req.body);
     const headers = parseLadderHeaders(req.headers, config.syncTimeoutMs);
     const entry = anthropicEntry(await catalogOf(ops), request.model);
-    const { id, created } = await enqueueBuilt(ops, toJob({ request, entry, headers }));
-    res.setHeader('X-Ladder-Job-Id', id);
+    const built = toJob({ request, entry, headers });
     const waitMs = headers.deadlineMs + DEADLINE_GRACE_MS;
-    if (request.stream === true) {
-      await relayJob({
+    if (request.stream !== true) {
+      const record = await submitAndServe({
         res,
         ops,
-        jobId: id,
-        created,
+        built,
         waitMs,
         deadlineMs: headers.deadlineMs,
-        writer: anthropicEvents(id, request.model),
       });
+      res.status(200).json(toAnthropicMessage(record));
       return;
     }
-    const record = await awaitServed({
+    const { id, created } = await enqueueBuilt(ops, built);
+    res.setHeader('X-Ladder-Job-Id', id);
+    await relayJob({
       res,
       ops,
       jobId: id,
+      created,
       waitMs,
       deadlineMs: headers.deadlineMs,
+      writer: anthropicEvents(id, request.model),
     });
-    res.status(200).json(toAnthropicMessage(record));
   });
 
   /**

@@ -64,19 +64,23 @@ async function namingProblems<T>(built: BuiltJob, enqueue: () => Promise<T>): Pr
 }
 
 /**
- * Waits for the job's answer and puts the ladder's facts on the response's headers; throws the
- * error to answer when the job did not complete in time (or at all).
+ * Enqueues the job and waits for its answer, the wait watching the job before the enqueue is
+ * written (`enqueueBuiltAndWait`: no read of a record the request created), names the job on the
+ * response's headers as soon as it is enqueued and the ladder's facts once served; throws the error
+ * to answer when the job did not complete in time (or at all).
  */
-export async function awaitServed(input: {
+export async function submitAndServe(input: {
   res: Response;
   ops: LadderOps;
-  jobId: string;
+  built: BuiltJob;
   waitMs: number;
   deadlineMs: number;
 }): Promise<ServedRecord> {
-  const { res, ops, jobId } = input;
-  const record = await ops.result(jobId, { timeoutMs: input.waitMs });
-  const served = servedOrThrow(jobId, record, input.deadlineMs);
+  const { res } = input;
+  const { answer, record } = await enqueueBuiltAndWait(input.ops, input.built, input.waitMs, (e) =>
+    res.setHeader('X-Ladder-Job-Id', e.id),
+  );
+  const served = servedOrThrow(answer.id, record, input.deadlineMs);
   for (const [name, value] of Object.entries(ladderResponseHeaders(served)))
     res.setHeader(name, value);
   return served;

@@ -9,17 +9,16 @@ import type { ApiConfig } from '../../config/types.js';
 import type { LadderOps } from '../../producer/ladder-ops.js';
 import type { Logger } from '../../util/log.js';
 import type { HotRouteSpec, TerminalHandler } from '../hot-routes.js';
-import { catalogOf, enqueueBuilt, enqueueBuiltAndWait } from '../compat/submit.js';
+import { catalogOf, enqueueBuilt, submitAndServe } from '../compat/submit.js';
 import { OpenAiError, openAiErrorBody, toOpenAiError } from './errors.js';
 import { parseLadderHeaders } from './ladder-headers.js';
 import { entryFor } from './model-map.js';
 import { findModel, modelList } from './models.js';
-import { servedOrThrow } from './outcome.js';
 import { OPENAI_COMPAT_PATHS } from './paths.js';
 import { parseChatRequest } from './request-schema.js';
 import { toChunks } from './stream-chunks.js';
 import { streamAnswer } from './stream-answer.js';
-import { ladderResponseHeaders, toChatCompletion, type ServedRecord } from './to-completion.js';
+import { toChatCompletion, type ServedRecord } from './to-completion.js';
 import { toJob } from './to-job.js';
 
 export interface OpenAiCompatDeps {
@@ -60,12 +59,13 @@ export function chatCompletionsRoute({ ops, config }: OpenAiCompatDeps): HotRout
     const waitMs = headers.deadlineMs + DEADLINE_GRACE_MS;
     const events = ops.events?.bind(ops);
     if (request.stream !== true || !events) {
-      const { answer, record } = await enqueueBuiltAndWait(ops, built, waitMs, (enqueued) =>
-        res.setHeader('X-Ladder-Job-Id', enqueued.id),
-      );
-      const served = servedOrThrow(answer.id, record, headers.deadlineMs);
-      for (const [name, value] of Object.entries(ladderResponseHeaders(served)))
-        res.setHeader(name, value);
+      const served = await submitAndServe({
+        res,
+        ops,
+        built,
+        waitMs,
+        deadlineMs: headers.deadlineMs,
+      });
       // Ops without an event source stream the finished answer, with its real status and headers.
       if (request.stream === true) {
         writeStream(res, served, request.stream_options?.include_usage === true);

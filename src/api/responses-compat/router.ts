@@ -4,7 +4,7 @@ import type { LadderOps } from '../../producer/ladder-ops.js';
 import { estimateInputTokens } from '../../quota/estimate.js';
 import type { Logger } from '../../util/log.js';
 import { relayJob } from '../compat/relay-job.js';
-import { awaitServed, catalogOf, enqueueBuilt } from '../compat/submit.js';
+import { catalogOf, enqueueBuilt, submitAndServe } from '../compat/submit.js';
 import { OpenAiError } from '../openai-compat/errors.js';
 import { parseLadderHeaders } from '../openai-compat/ladder-headers.js';
 import { entryFor, LADDER_MODEL } from '../openai-compat/model-map.js';
@@ -34,30 +34,31 @@ export function responsesCompatRouter({ ops, config }: ResponsesCompatDeps): Rou
     const headers = parseLadderHeaders(req.headers, config.syncTimeoutMs);
     const request = await resolveReferences(parsed, ops);
     const entry = entryFor(await catalogOf(ops), request.model);
-    const { id, created } = await enqueueBuilt(ops, toJob({ request, entry, headers }));
-    res.setHeader('X-Ladder-Job-Id', id);
+    const built = toJob({ request, entry, headers });
     const waitMs = headers.deadlineMs + DEADLINE_GRACE_MS;
     const echo = echoOf(request);
-    if (request.stream === true) {
-      await relayJob({
+    if (request.stream !== true) {
+      const record = await submitAndServe({
         res,
         ops,
-        jobId: id,
-        created,
+        built,
         waitMs,
         deadlineMs: headers.deadlineMs,
-        writer: responsesEvents(id, request.model, echo),
       });
+      res.status(200).json(toResponse(record, echo));
       return;
     }
-    const record = await awaitServed({
+    const { id, created } = await enqueueBuilt(ops, built);
+    res.setHeader('X-Ladder-Job-Id', id);
+    await relayJob({
       res,
       ops,
       jobId: id,
+      created,
       waitMs,
       deadlineMs: headers.deadlineMs,
+      writer: responsesEvents(id, request.model, echo),
     });
-    res.status(200).json(toResponse(record, echo));
   });
 
   /** An estimate, about four characters a token, as on /v1/messages/count_tokens: nothing is enqueued. */
