@@ -196,15 +196,18 @@ function handoffScripts(): { activate: string; finish: string } | null {
   const claim = read('../results/lua/claim-result-1.lua');
   const claimNext = read('./lua/claim-next.lua');
   const fromLatin1 = read('./lua/from-latin1.lua');
+  const quietMarker = read('./lua/quiet-marker.lua');
   return {
     activate: read('./lua/activate-job-11.lua')
       .replace('--@fromLatin1', () => fromLatin1)
       .replace('--@claimNext', () => claimNext)
+      .replace('--@quietMarker', () => quietMarker)
       .replace('--@claim', () => claim)
       .replace('--@active', () => active),
     finish: read('./lua/finish-job-17.lua')
       .replace('--@fromLatin1', () => fromLatin1)
       .replace('--@claimNext', () => claimNext)
+      .replace('--@quietMarker', () => quietMarker)
       .replace('--@write', () => read('../results/lua/write-result-3.lua'))
       .replace('--@claim', () => claim)
       .replace('--@finish', () => finish),

@@ -100,3 +100,40 @@ describe('the claim made as BullMQ hands a job out', () => {
     expect(await l.ops.results.get('f1')).toEqual(done);
   });
 });
+
+describe("the queue's marker after BullMQ hands out the last job waiting", () => {
+  it('loses its base entry then (no empty wake per job), keeps it while jobs wait, and every job is served', async () => {
+    const c = testConfig({
+      levels: [
+        { name: 'full', targets: ['simulated/slow'] },
+        { name: 'static', serve: 'static', message: 'limited' },
+      ],
+      // Long enough to look at the marker while the one job in flight is being served.
+      providers: { simulated: { latency_ms: 1_500, failure_rate: 0 } },
+      worker: { concurrency: 1 },
+    });
+    const l = (ladder = await startTestLadder(c));
+    queue = new Queue('full', { connection: l.runtime.redis, prefix: c.redis.prefix });
+    const marker = queue.keys.marker ?? 'no marker key';
+    const base = (): Promise<string | null> => l.runtime.redis.zscore(marker, '0');
+    const state = async (id: string): Promise<string | undefined> =>
+      (await queue!.getJob(bullJobId(id)))?.getState();
+
+    const a = (await l.ops.enqueue(job('a'))).id;
+    await expect.poll(() => state(a)).toBe('active');
+    // Handed out as the only job waiting: BullMQ's re-added base entry is gone.
+    expect(await base()).toBeNull();
+    const rest = [(await l.ops.enqueue(job('b'))).id, (await l.ops.enqueue(job('c'))).id];
+    expect(await state(a)).toBe('active');
+    // Jobs wait behind the busy worker: their adds' base entry stays for any worker to wake on.
+    expect(await base()).toBe('0');
+    for (const id of [a, ...rest])
+      expect(await l.ops.result(id, { timeoutMs: 20_000 })).toMatchObject({
+        id,
+        status: 'completed',
+        level: 1,
+      });
+    // The last one was handed out by the completion of the one before it.
+    expect(await base()).toBeNull();
+  });
+});

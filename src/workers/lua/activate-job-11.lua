@@ -13,7 +13,8 @@
   ARGV[6]      TTL of records in seconds
   ARGV[7]      which of ARGV[1..3] came as latin1 text (from-latin1.lua), as "3" or ""
 
-  Output: BullMQ's answer, with the claim's answer as its fifth element when there was one
+  Output: BullMQ's answer, with the claim's answer as its fifth element when there was one; the
+  queue's marker left without its base entry when this was the last job waiting (quiet-marker.lua)
 ]]
 local function claimRecord(KEYS, ARGV)
 --@claim
@@ -25,7 +26,9 @@ end
 
 --@claimNext
 
+--@quietMarker
+
 --@fromLatin1
 
 local next = moveToActive(KEYS, textArgs({ ARGV[1], ARGV[2], ARGV[3] }, ARGV[7]))
-return claimNext(next, ARGV[4], ARGV[5], ARGV[6])
+return claimNext(quietMarker(next, 11), ARGV[4], ARGV[5], ARGV[6])

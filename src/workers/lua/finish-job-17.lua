@@ -17,7 +17,8 @@
   ARGV[24]     which of ARGV[1..9] came as latin1 text (from-latin1.lua), as "8" or ""
 
   Output: { written (1|0), status now, BullMQ's answer (absent when it answered nothing), with
-  the next job's claim as its fifth element when there was one }
+  the next job's claim as its fifth element when there was one }; the queue's marker left without
+  its base entry when the next job handed out was the last one waiting (quiet-marker.lua)
 ]]
 local function writeResult(KEYS, ARGV)
 --@write
@@ -33,6 +34,8 @@ end
 
 --@claimNext
 
+--@quietMarker
+
 --@fromLatin1
 
 local function slice(list, from, to)
@@ -43,4 +46,8 @@ end
 
 local written = writeResult(slice(KEYS, 15, 17), slice(ARGV, 10, 20))
 local moved = moveToFinished(slice(KEYS, 1, 14), textArgs(slice(ARGV, 1, 9), ARGV[24]))
-return { written[1], written[2], claimNext(moved, ARGV[21], ARGV[22], ARGV[23]) }
+return {
+  written[1],
+  written[2],
+  claimNext(quietMarker(moved, 14), ARGV[21], ARGV[22], ARGV[23]),
+}

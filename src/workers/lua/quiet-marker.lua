@@ -1,0 +1,23 @@
+--[[
+  Not a script: job-handoff.ts puts it into activate-job-11.lua and finish-job-17.lua.
+
+  quietMarker(next, marker): BullMQ puts its queue's marker back with every job it hands out
+  (prepareJobForProcessing), so a blocked BZPOPMIN wakes at once to look for the next job. When
+  `next` handed out the last job waiting (wait list and prioritized set both empty), that wake
+  finds nothing: one empty moveToActive and one BZPOPMIN more per job. Then the marker's base entry
+  ("0") goes, and every way a job becomes waiting (BullMQ's adds, retries, resume) puts it back
+  itself. Not while any job is delayed (a job parked for quota): the wake's moveToActive also
+  promotes delayed jobs, and the fault suite's provider chaos left a parked job queued for good
+  without this check.
+
+  The script's own KEYS: 1, 3 and 7 are the wait, prioritized and delayed keys in both BullMQ's
+  moveToActive and moveToFinished; `marker` is the marker key's index (11 and 14).
+]]
+local function quietMarker(next, marker)
+  if type(next) == 'table' and type(next[2]) == 'string'
+    and redis.call('LLEN', KEYS[1]) == 0 and redis.call('ZCARD', KEYS[3]) == 0
+    and redis.call('ZCARD', KEYS[7]) == 0 then
+    redis.call('ZREM', KEYS[marker], '0')
+  end
+  return next
+end
