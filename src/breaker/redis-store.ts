@@ -9,6 +9,7 @@ import { keyTtlMs, type PolicyConfig } from './policy-config.js';
 import { decodeAnnouncement, decodeApplyReply } from './redis-reply.js';
 import type { BreakerEvent, BreakerState, Decision } from './state.js';
 import type { BreakerStore, StoreTransition } from './store.js';
+import { closeRedis } from '../util/close-redis.js';
 
 const applyScript = new LuaScript(new URL('./lua/apply-3.lua', import.meta.url));
 
@@ -150,6 +151,6 @@ export class RedisBreakerStore implements BreakerStore {
   async close(): Promise<void> {
     const owned = this.subscriber;
     this.subscriber = undefined;
-    if (owned) await owned.quit().catch(() => owned.disconnect());
+    if (owned) await closeRedis(owned);
   }
 }

@@ -39,36 +39,6 @@ export class CliError extends Error {
   }
 }
 
-/**
- * Runs `stop` once on SIGTERM or SIGINT, then exits 0 (or 1 if stopping failed). Answers the same
- * shutdown for other reasons (the demo's parent went away). `say` tells why, by default as a JSON
- * log line on stderr.
- */
-export function onShutdown(
-  stop: () => Promise<void>,
-  say: (reason: string) => void = (reason) =>
-    process.stderr.write(
-      `${JSON.stringify({ level: 'info', process: 'cli', msg: `${reason}: shutting down` })}\n`,
-    ),
-): (reason: string) => void {
-  let stopping = false;
-  const handler = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    say(signal);
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`shutdown failed: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', handler);
-  process.on('SIGINT', handler);
-  return handler;
-}
-
 export function parsePositiveInt(value: string, name: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1)

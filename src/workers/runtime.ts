@@ -24,6 +24,7 @@ import { InvalidOutputStreaks } from '../output/invalid-streak.js';
 import { sweepLevel } from './sweep-level.js';
 import { redisJobStreams } from '../streaming/job-streams.js';
 import { openReplicaWait } from '../results/replication.js';
+import { closeRedis } from '../util/close-redis.js';
 
 export interface WorkerRuntimeOptions {
   config: LadderConfig;
@@ -220,7 +221,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       await accounting.close();
       await queues.close();
       replicaWait?.close();
-      if (ownsRedis) await redis.quit().catch(() => redis.disconnect());
+      // QUIT waits for a reconnect that may never come: a connection that is not up is dropped.
+      if (ownsRedis) await closeRedis(redis);
     },
   };
 }

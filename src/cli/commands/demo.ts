@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LadderState } from '../../ladder/state.js';
 import { setDefaultLogDestination } from '../../util/log.js';
-import { CliError, parsePositiveInt, onShutdown, type CommonOptions } from '../context.js';
+import { CliError, parsePositiveInt, type CommonOptions } from '../context.js';
+import { onShutdown } from '../shutdown.js';
 import { DemoConsole } from '../demo-console.js';
 import { cliConfig } from '../context.js';
 import { DEMO_PREFIX, removeDemoKeys, stopWhenOrphaned } from '../demo-keys.js';
@@ -142,7 +143,7 @@ export function registerDemo(program: Command): void {
           await starting.catch(() => undefined);
           for (const stop of stops.reverse()) await stop();
         },
-        (reason) => say(`${reason}: stopping`),
+        { say },
       );
       stops.push(stopWhenOrphaned(() => shutdown('parent process gone')));
       starting = start();

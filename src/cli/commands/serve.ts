@@ -7,7 +7,8 @@ import type { ApiServer } from '../../server/api-server.js';
 import type { ServedLadder } from '../../server/ladders-server.js';
 import { createLogger } from '../../util/log.js';
 import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime.js';
-import { cliConfig, onShutdown, parsePositiveInt, severalConfigs } from '../context.js';
+import { cliConfig, parsePositiveInt, severalConfigs } from '../context.js';
+import { onShutdown, shutdownDeadline } from '../shutdown.js';
 
 export interface Running {
   api: ApiServer;
@@ -118,7 +119,9 @@ export function registerServe(program: Command): void {
       if (options.config.length > 1) throw severalConfigs(options.config.length);
       const config = cliConfig({ config: options.config[0] });
       const running = await serve(config, { port: portOf(options), workers: true });
-      onShutdown(() => running.close());
+      onShutdown(() => running.close(), {
+        deadlineMs: shutdownDeadline(config.worker.shutdownGraceMs),
+      });
     });
 
   program
@@ -146,6 +149,7 @@ export function registerServe(program: Command): void {
         configs.length === 1 && only !== undefined
           ? await serve(only, { port, workers: false })
           : await serveLadders(configs, { port });
-      onShutdown(() => running.close());
+      // No workers here: what closing waits for is connections and open streams.
+      onShutdown(() => running.close(), { deadlineMs: shutdownDeadline(0) });
     });
 }

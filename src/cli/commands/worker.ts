@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../util/log.js';
 import { startWorkerRuntime } from '../../workers/runtime.js';
-import { cliConfig, onShutdown, parsePositiveInt, type CommonOptions } from '../context.js';
+import { cliConfig, parsePositiveInt, type CommonOptions } from '../context.js';
+import { onShutdown, shutdownDeadline } from '../shutdown.js';
 
 interface WorkerOptions extends CommonOptions {
   level: string[];
@@ -26,6 +27,8 @@ export function registerWorker(program: Command): void {
         concurrency,
         logger: createLogger('worker'),
       });
-      onShutdown(() => runtime.close());
+      onShutdown(() => runtime.close(), {
+        deadlineMs: shutdownDeadline(config.worker.shutdownGraceMs),
+      });
     });
 }
