@@ -159,44 +159,49 @@ describe('redis.durability: replicated, final results', () => {
     expect(await direct.hexists(keys.result(answer.id), 'held')).toBe(0);
   });
 
-  // Retried: once in a full `npm test` on a fresh clone (and once in a helper's full run) the
-  // planted held write below was refused, 13 ms into the test, while the test passes alone every
-  // time; the cause is not found yet (a worker reaching the job through the paused queue is the
-  // lead). The refusal now names the record's status and level, so the next failure says which.
-  it(
-    'a held result left by a worker that died is released by the next run, without a new call',
-    { retry: 2 },
-    async () => {
-      const keys = createKeys(config.redis.prefix);
-      const results = new RedisResultStore(direct, keys, 3_600);
-      // A job the worker cannot take yet: its queue is paused while we plant a held answer.
-      const queue = (await ops.levelQueues()).queue('full');
-      await queue.pause();
-      try {
-        const answer = await ops.enqueue(job('orphan'));
-        const record = await results.get(answer.id);
-        const output = {
-          text: 'from the run that died',
-          tool_calls: [],
-          stop_reason: 'end_turn' as const,
-          raw_stop_reason: null,
-        };
-        const done = { ...record!, status: 'completed' as const, output };
-        const planted = await results.write(done, { hold: true });
-        const now = await direct.hmget(keys.result(answer.id), 'status', 'level', 'held');
-        expect(planted.written, `held write refused: record ${JSON.stringify(now)}`).toBe(true);
-        // Held: readers still see it queued; a second final write is refused.
-        expect((await results.get(answer.id))?.status).toBe('queued');
-        expect(
-          (await results.write({ ...done, output: { ...output, text: 'other' } })).written,
-        ).toBe(false);
-        await queue.resume();
-        const final = await ops.result(answer.id, { timeoutMs: 10_000 });
-        expect(final?.status).toBe('completed');
-        expect(final?.output).toMatchObject({ text: 'from the run that died' });
-      } finally {
-        await queue.resume();
-      }
-    },
-  );
+  // The worker that died is played by a ladder of its own that no worker serves until the held
+  // answer is planted. (This test once paused the level's queue instead: the producer reads the
+  // queues' pause flags every 500 ms, and when that read fell between the pause and the enqueue
+  // it took the level as paused by an operator and sent the job to the static level, whose
+  // worker answered it before the planted write, which was then refused; 1 run in ~100 under
+  // load, every run with 700 ms between the pause and the enqueue.)
+  it('a held result left by a worker that died is released by the next run, without a new call', async () => {
+    const orphan = replicatedConfig();
+    const orphanOps = await open(orphan);
+    const keys = createKeys(orphan.redis.prefix);
+    const results = new RedisResultStore(direct, keys, 3_600);
+    const calls: string[] = [];
+    let next: WorkerRuntime | undefined;
+    try {
+      const answer = await orphanOps.enqueue(job('orphan'));
+      const record = await results.get(answer.id);
+      expect(record).toMatchObject({ status: 'queued', level: 1 });
+      const output = {
+        text: 'from the run that died',
+        tool_calls: [],
+        stop_reason: 'end_turn' as const,
+        raw_stop_reason: null,
+      };
+      const done = { ...record!, status: 'completed' as const, output };
+      expect((await results.write(done, { hold: true })).written).toBe(true);
+      // Held: readers still see it queued; a second final write is refused.
+      expect((await results.get(answer.id))?.status).toBe('queued');
+      expect((await results.write({ ...done, output: { ...output, text: 'other' } })).written).toBe(
+        false,
+      );
+      next = await startWorkerRuntime({
+        config: orphan,
+        logger: createLogger('test', 'silent'),
+        observer: { providerCall: (call) => calls.push(call.target.id) },
+      });
+      const final = await orphanOps.result(answer.id, { timeoutMs: 10_000 });
+      expect(final?.status).toBe('completed');
+      expect(final?.output).toMatchObject({ text: 'from the run that died' });
+      expect(await direct.hexists(keys.result(answer.id), 'held')).toBe(0);
+      expect(calls).toEqual([]);
+    } finally {
+      await next?.close();
+      await orphanOps.close();
+    }
+  });
 });
