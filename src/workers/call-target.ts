@@ -12,6 +12,7 @@ import { callTarget, sentChars } from './stream-hook.js';
 import type { QuotaGate } from './quota-gate.js';
 import type { JobStreamSession } from '../streaming/session.js';
 import { isoTime } from '../util/iso-time.js';
+import type { LockWatch } from './lock-watch.js';
 
 function asProviderError(error: unknown, target: TargetRef): ProviderError {
   if (isProviderError(error)) return error;
@@ -35,6 +36,8 @@ export interface CallJob {
   gate?: QuotaGate;
   /** A streamed job's session: calls stream into it, and a cut answer fails over mid-stream. */
   stream?: JobStreamSession;
+  /** The run's hold on its BullMQ job; absent (a unit test's job), the run is taken to hold it. */
+  lock?: LockWatch;
 }
 
 export interface OneCall {

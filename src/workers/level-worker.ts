@@ -8,6 +8,7 @@ import type { JobSummary } from './outcome.js';
 import { failedRecord } from '../jobs/records.js';
 import { endJob } from '../results/final-record.js';
 import type { JobHandoff } from './job-handoff.js';
+import { LockWatch } from './lock-watch.js';
 
 export interface LevelWorkerOptions {
   ctx: WorkerContext;
@@ -31,7 +32,9 @@ export function createLevelWorker(options: LevelWorkerOptions): Worker<unknown, 
   const worker: Worker<unknown, JobSummary> = new Worker<unknown, JobSummary>(
     level.name,
     async (job: Job, token?: string) => {
-      const summary = await processJob(ctx, level, job, token, handoff);
+      const lock =
+        token === undefined ? undefined : new LockWatch(job, token, settings.lockDurationMs);
+      const summary = await processJob(ctx, level, job, { token, handoff, lock });
       // A closing worker may not complete the job in BullMQ: its record is written now instead.
       if (handoff && worker.closing && job.id !== undefined)
         await handoff.flush(job.queueName, job.id);

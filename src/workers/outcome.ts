@@ -26,6 +26,8 @@ export type LevelEnd =
   | { kind: 'unserved'; why: 'exhausted' | 'deadline' }
   /** Another run of the same job (a stalled copy's original) finished it: no more calls. */
   | { kind: 'superseded'; status: string }
+  /** This run's BullMQ lock lapsed (a starved process): the run that holds the job now goes on. */
+  | { kind: 'lock_lost' }
   /** This process is shutting down: the job goes back to its queue, nothing final is recorded. */
   | { kind: 'interrupted' };
 

@@ -21,19 +21,26 @@ import type { JobSummary, LevelOutcome } from './outcome.js';
 import type { JobStreamSession } from '../streaming/session.js';
 import type { QuotaMeta } from '../quota/types.js';
 import type { JobHandoff } from './job-handoff.js';
+import type { LockWatch } from './lock-watch.js';
 import { isoTime } from '../util/iso-time.js';
 
-/**
- * Runs one BullMQ job at one level: serve it here, move it down, or end it. With `handoff`, a
- * served job's final record is left to BullMQ's completion of the job (one Redis call for both).
- */
+/** What a run has of BullMQ's beyond the job: its lock, and the handoff of its worker. */
+export interface JobRun {
+  token?: string;
+  /** A served job's final record is left to BullMQ's completion of the job (one Redis call). */
+  handoff?: JobHandoff | null;
+  /** The run's hold on the job's lock: a run that lost it makes no further provider call. */
+  lock?: LockWatch;
+}
+
+/** Runs one BullMQ job at one level: serve it here, move it down, or end it. */
 export async function processJob(
   ctx: WorkerContext,
   level: LevelConfig,
   job: LevelJob,
-  token?: string,
-  handoff?: JobHandoff | null,
+  run: JobRun = {},
 ): Promise<JobSummary> {
+  const { token, handoff } = run;
   const startedAtMs = ctx.clock.now();
   const { input, meta: givenMeta } = splitJobData(job.data);
   const parsed = reparseJob(input);
@@ -153,6 +160,7 @@ export async function processJob(
         prefer: meta.prefer,
         gate,
         stream: stream ?? undefined,
+        lock: run.lock,
       });
   const trail = [...record.attempts, ...outcome.attempts];
   if (outcome.kind === 'interrupted') return requeueInterrupted(ctx, { job, token, record, trail });
@@ -250,6 +258,9 @@ async function endLevel(
     }
     case 'superseded':
       return { status: 'skipped', why: `another run made the result ${outcome.status}` };
+    case 'lock_lost':
+      // Nothing written: the record is the holder's now, and BullMQ refuses this run's completion.
+      return { status: 'skipped', why: 'lock lapsed: the run that holds the job goes on' };
     case 'caller': {
       const { error } = outcome;
       const message = `${error.provider}/${error.model} refused the request (${error.status ?? 'no status'}): ${error.message}`;

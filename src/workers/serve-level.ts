@@ -5,6 +5,7 @@ import type { Attempt } from '../ladder/result.js';
 import type { WorkerContext } from './context.js';
 import type { QuotaGate } from './quota-gate.js';
 import { walkLevel } from './walk-level.js';
+import type { LockWatch } from './lock-watch.js';
 import type { JobStreamSession } from '../streaming/session.js';
 import { cachedAnswer, staticRefusal } from './structured-levels.js';
 import { withAttempts, type LevelEnd, type LevelOutcome } from './outcome.js';
@@ -32,6 +33,7 @@ export interface ServeInput {
   prefer?: string;
   gate?: QuotaGate;
   stream?: JobStreamSession;
+  lock?: LockWatch;
 }
 
 /**
@@ -62,6 +64,7 @@ function serveLlm(
     jobId: input.jobId,
     gate: input.gate,
     stream: input.stream,
+    lock: input.lock,
   });
 }
 

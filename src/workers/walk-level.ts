@@ -58,6 +58,19 @@ function add(input: WalkInput, made: Attempt[], attempt: Attempt): void {
   made.push(attempt);
 }
 
+/**
+ * Why a run must not make its next call: the record is final (another run finished the job), or
+ * this run no longer holds the job's lock. One round trip: both asked at once.
+ */
+async function stopBefore(ctx: WorkerContext, input: WalkInput): Promise<LevelEnd | null> {
+  const [status, held] = await Promise.all([
+    ctx.results.status(input.jobId),
+    input.lock ? input.lock.held() : true,
+  ]);
+  if (status !== null && isFinal(status)) return { kind: 'superseded', status };
+  return held ? null : { kind: 'lock_lost' };
+}
+
 /** Before a call: no quota scheduler for the target (the usual case) goes at once. */
 const GO: GateAnswer = Object.freeze({ kind: 'go', lease: null });
 
@@ -108,12 +121,16 @@ async function walkTarget(
       return { end: 'next_target', attempts: made };
     }
     // A worker that lost its lock may still be running this job: once either run has made the
-    // result final, the other stops before its next provider call. The first call follows the
-    // claim, which already checked, so only later calls pay the round trip.
-    if (run.callsMade > 0) {
-      const status = await ctx.results.status(input.jobId);
-      if (status !== null && isFinal(status))
-        return { end: { kind: 'superseded', status }, attempts: made };
+    // result final, the other stops before its next provider call, and a run whose lock lapsed
+    // (another run may hold the job now) stops too. The first call follows the claim, which
+    // already checked, so only later calls pay the round trip, and a first call only when the
+    // lock may have lapsed since the job was handed out (a process starved of CPU).
+    if (run.callsMade > 0 || input.lock?.mayHaveLapsed() === true) {
+      const stop = await stopBefore(ctx, input);
+      if (stop !== null) {
+        await input.gate?.unused(gated.lease);
+        return { end: stop, attempts: made };
+      }
     }
     run.callsMade++;
     const permit: Permit | null = await ctx.breakers.acquire(target.id);
