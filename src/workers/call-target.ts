@@ -77,7 +77,10 @@ export async function callOnce(
       idleMs: ctx.fallback.streamIdleMs,
       stream: input.stream,
     });
-    const latencyMs = ctx.clock.now() - started;
+    // The attempt is stamped when the call ended, not after the quota's round trip below: its
+    // start (`at` less `latency_ms`) is then when the call really began.
+    const endedAt = ctx.clock.now();
+    const latencyMs = endedAt - started;
     const settled = input.gate?.served(lease, target, answer, latencyMs);
     if (settled) await settled;
     // An answer that is not what the job asked for is no answer: the next target is tried.
@@ -109,7 +112,7 @@ export async function callOnce(
       model: target.model,
       outcome: 'ok',
       latency_ms: latencyMs,
-      at: isoTime(ctx.clock.now()),
+      at: isoTime(endedAt),
     };
     return { kind: 'answered', completion: checked.completion, attempts: [ok] };
   } catch (thrown) {

@@ -147,6 +147,13 @@ async function walkTarget(
       });
       return { end: 'next_target', attempts: made };
     }
+    // The round trips since the deadline check above (quota, record and lock, breaker) may have
+    // used up what was left: no call starts past the deadline, not even one cut at 1 ms.
+    if (remaining(ctx, input) <= 0) {
+      ctx.breakers.release(permit);
+      await input.gate?.unused(gated.lease);
+      return { end: { kind: 'unserved', why: 'deadline' }, attempts: made };
+    }
     const called = await callOnce(ctx, input, {
       target,
       provider,
