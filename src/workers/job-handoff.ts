@@ -14,7 +14,14 @@ const ACTIVATE = 'ladderActivateJob';
 const FINISH = 'ladderFinishJob';
 /** BullMQ's own scripts, as they ship: hand a job out; complete (or fail) one and hand out the next. */
 const BULLMQ_ACTIVE = { file: 'moveToActive-11.js', name: 'moveToActive', keys: 11, args: 3 };
-const BULLMQ_FINISH = { file: 'moveToFinished-14.js', name: 'moveToFinished', keys: 14, args: 9 };
+const BULLMQ_FINISH = {
+  file: 'moveToFinished-14.js',
+  name: 'moveToFinished',
+  keys: 14,
+  args: 9,
+  /** Index of the job's key among its keys (KEYS[12] in its header). */
+  jobKey: 11,
+};
 
 /** A served job's final record, waiting for BullMQ to complete its job. */
 interface Deferred {
@@ -33,8 +40,8 @@ const slot = (queue: string, bullId: string): string => `${queue}\n${bullId}`;
 /**
  * The ladder's two Lua calls per job made inside BullMQ's own: the claim of a job's record in the
  * call that hands the job out (lua/activate-job-11.lua around BullMQ's moveToActive, and the fetch
- * of the next job at the end of finish-job-17.lua), and a served job's final record in the call
- * that completes it (finish-job-17.lua: the record first, then BullMQ's moveToFinished). A job the
+ * of the next job at the end of finish-job-18.lua), and a served job's final record in the call
+ * that completes it (finish-job-18.lua: the record first, then BullMQ's moveToFinished). A job the
  * ladder named costs one call instead of three. BullMQ builds its keys and arguments itself; only
  * the commands it sends are swapped (`attach`), and its answers are passed on as they came.
  *
@@ -63,7 +70,7 @@ export class JobHandoff {
       const scripts = handoffScripts();
       if (scripts === null) return null;
       redis.defineCommand(ACTIVATE, { numberOfKeys: BULLMQ_ACTIVE.keys, lua: scripts.activate });
-      redis.defineCommand(FINISH, { numberOfKeys: BULLMQ_FINISH.keys + 3, lua: scripts.finish });
+      redis.defineCommand(FINISH, { numberOfKeys: BULLMQ_FINISH.keys + 4, lua: scripts.finish });
     }
     return new JobHandoff(ctx, ctx.results, redis);
   }
@@ -162,8 +169,11 @@ export class JobHandoff {
   ): Promise<unknown> {
     const write = this.store.writeCall(end.record, { cache: end.cache, stream: end.stream });
     const keysThenArgs = args.slice(0, BULLMQ_FINISH.keys);
-    keysThenArgs.push(...write.keys, ...args.slice(BULLMQ_FINISH.keys));
-    const text = buffersAsText(keysThenArgs, BULLMQ_FINISH.keys + 3, keysThenArgs.length);
+    // The job's lock (BullMQ's job key, its twelfth, with ':lock'): the record is not written
+    // when another run holds the job (finish-job-18.lua).
+    const lock = `${String(args[BULLMQ_FINISH.jobKey])}:lock`;
+    keysThenArgs.push(...write.keys, lock, ...args.slice(BULLMQ_FINISH.keys));
+    const text = buffersAsText(keysThenArgs, BULLMQ_FINISH.keys + 4, keysThenArgs.length);
     keysThenArgs.push(...write.args, ...claimArgs, text);
     // A failed call keeps the record deferred: BullMQ retries the completion, or fails the job,
     // and either sends moveToFinished for it again.
@@ -204,7 +214,7 @@ function handoffScripts(): { activate: string; finish: string } | null {
       .replace('--@quietMarker', () => quietMarker)
       .replace('--@claim', () => claim)
       .replace('--@active', () => active),
-    finish: read('./lua/finish-job-17.lua')
+    finish: read('./lua/finish-job-18.lua')
       .replace('--@fromLatin1', () => fromLatin1)
       .replace('--@claimNext', () => claimNext)
       .replace('--@quietMarker', () => quietMarker)

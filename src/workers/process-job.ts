@@ -33,6 +33,12 @@ export interface JobRun {
   lock?: LockWatch;
 }
 
+/** A run that lost its lock: nothing written, the record being the holder's (BullMQ refuses the completion). */
+const LOCK_LAPSED: JobSummary = {
+  status: 'skipped',
+  why: 'lock lapsed: the run that holds the job goes on',
+};
+
 /** Runs one BullMQ job at one level: serve it here, move it down, or end it. */
 export async function processJob(
   ctx: WorkerContext,
@@ -165,6 +171,15 @@ export async function processJob(
   const trail = [...record.attempts, ...outcome.attempts];
   if (outcome.kind === 'interrupted') return requeueInterrupted(ctx, { job, token, record, trail });
   if (stream) await endLevelStream(stream, level, outcome.kind === 'served' ? outcome : null);
+  // A run whose lock may have lapsed (a starved process) writes no final record and moves nothing
+  // down unless it still holds the job: the run that holds it now may be about to call a provider,
+  // a call that would come after this run's final record. A served answer left to the handoff is
+  // checked in its completion script instead, with no round trip.
+  const writes =
+    outcome.kind === 'caller' ||
+    outcome.kind === 'unserved' ||
+    (outcome.kind === 'served' && !(handoff && job.id !== undefined));
+  if (writes && run.lock?.mayHaveLapsed() === true && !(await run.lock.held())) return LOCK_LAPSED;
   return endLevel(
     ctx,
     {
@@ -259,8 +274,7 @@ async function endLevel(
     case 'superseded':
       return { status: 'skipped', why: `another run made the result ${outcome.status}` };
     case 'lock_lost':
-      // Nothing written: the record is the holder's now, and BullMQ refuses this run's completion.
-      return { status: 'skipped', why: 'lock lapsed: the run that holds the job goes on' };
+      return LOCK_LAPSED;
     case 'caller': {
       const { error } = outcome;
       const message = `${error.provider}/${error.model} refused the request (${error.status ?? 'no status'}): ${error.message}`;

@@ -1,5 +1,5 @@
 --[[
-  Not a script: job-handoff.ts puts it into activate-job-11.lua and finish-job-17.lua, after
+  Not a script: job-handoff.ts puts it into activate-job-11.lua and finish-job-18.lua, after
   their claimRecord function (claim-result-1.lua).
 
   claimNext(next, recordPrefix, level, ttl): when BullMQ's answer `next` hands out a job the

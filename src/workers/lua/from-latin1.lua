@@ -1,5 +1,5 @@
 --[[
-  Not a script: job-handoff.ts puts it into activate-job-11.lua and finish-job-17.lua.
+  Not a script: job-handoff.ts puts it into activate-job-11.lua and finish-job-18.lua.
 
   fromLatin1(s): the bytes of a binary argument (BullMQ's msgpack-packed options) that the worker
   sent as latin1 text, which ioredis writes in UTF-8 (text-args.ts): a byte 0x80-0xBF came as

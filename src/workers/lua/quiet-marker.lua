@@ -1,5 +1,5 @@
 --[[
-  Not a script: job-handoff.ts puts it into activate-job-11.lua and finish-job-17.lua.
+  Not a script: job-handoff.ts puts it into activate-job-11.lua and finish-job-18.lua.
 
   quietMarker(next, marker): BullMQ puts its queue's marker back with every job it hands out
   (prepareJobForProcessing), so a blocked BZPOPMIN wakes at once to look for the next job. When
