@@ -11,7 +11,7 @@ import {
 } from '../harness/processes.js';
 import type { Row } from '../harness/report.js';
 import { alternate, type Scenario } from '../harness/scenario.js';
-import { summarise, until } from '../harness/stats.js';
+import { percentile, summarise, until } from '../harness/stats.js';
 
 const CONNECTIONS = 64;
 
@@ -27,9 +27,30 @@ interface LoadFigures {
 interface Run extends LoadFigures {
   /** CPU cores the API process used over the run (1 = one core busy the whole time). */
   apiCores: number;
+  /** p95 of `GET /healthz` (ms), probed every 50 ms while the load ran. */
+  healthzP95: number;
 }
 
-/** One autocannon run against `base`, with the API process's CPU over it. */
+/**
+ * Times `GET /healthz` every 50 ms until `done` settles: a liveness probe must keep answering
+ * while the API is loaded (the fault suite checks that it does, this measures how fast).
+ */
+async function probeHealth(base: string, done: Promise<unknown>): Promise<number[]> {
+  let over = false;
+  void done.finally(() => (over = true));
+  const samples: number[] = [];
+  while (!over) {
+    const started = performance.now();
+    const response = await fetch(`${base}/healthz`);
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`bench: ${base}/healthz answered ${response.status}`);
+    samples.push(performance.now() - started);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return samples;
+}
+
+/** One autocannon run against `base`, with the API process's CPU and `/healthz` over it. */
 async function load(api: BenchChild, base: string, seconds: number): Promise<Run> {
   const cpuBefore = api.cpuMs();
   const started = performance.now();
@@ -39,7 +60,9 @@ async function load(api: BenchChild, base: string, seconds: number): Promise<Run
     seconds,
     token: BENCH_TOKEN,
   });
-  await generator.exited();
+  const exited = generator.exited();
+  const health = await probeHealth(base, exited);
+  await exited;
   const apiCores = (api.cpuMs() - cpuBefore) / (performance.now() - started);
   const last = generator.output().trim().split('\n').at(-1) ?? '';
   let figures: LoadFigures;
@@ -50,7 +73,7 @@ async function load(api: BenchChild, base: string, seconds: number): Promise<Run
   }
   if (figures.non2xx > 0 || figures.errors > 0)
     throw new Error(`bench: ${base} answered ${figures.non2xx} non-2xx, ${figures.errors} errors`);
-  return { ...figures, apiCores };
+  return { ...figures, apiCores, healthzP95: percentile(health, 95) };
 }
 
 async function ready(base: string, api: BenchChild): Promise<void> {
@@ -94,7 +117,7 @@ export const http: Scenario = {
       const runs = await alternate(ctx.options.reps, async (side) => {
         const run = await load(apis[side], bases[side], seconds);
         ctx.log(
-          `  ${side}: ${Math.round(run.perSecond)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, API CPU ${run.apiCores.toFixed(2)} cores`,
+          `  ${side}: ${Math.round(run.perSecond)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, API CPU ${run.apiCores.toFixed(2)} cores, /healthz p95 ${run.healthzP95.toFixed(1)} ms`,
         );
         return run;
       });
@@ -124,6 +147,13 @@ export const http: Scenario = {
         row('p50', 'POST /v1/jobs latency p50 under that load', 'ms', (r) => r.p50, 'diff'),
         row('p99', 'POST /v1/jobs latency p99 under that load', 'ms', (r) => r.p99, 'diff'),
         row('cpu', 'API process CPU under that load', 'cores', (r) => r.apiCores, 'ratio'),
+        row(
+          'healthzP95',
+          'GET /healthz latency p95 under that load (probed every 50 ms)',
+          'ms',
+          (r) => r.healthzP95,
+          'diff',
+        ),
         // What a busy machine moves least: CPU spent per request answered.
         row(
           'cpuPerRequest',

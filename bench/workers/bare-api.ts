@@ -24,6 +24,10 @@ app.post('/v1/jobs', async (req, res) => {
 app.get('/readyz', (_req, res) => {
   res.json({ ok: true });
 });
+// The liveness probe the http scenario times while POST /v1/jobs is loaded, as on the ladder's API.
+app.get('/healthz', (_req, res) => {
+  res.json({ status: 'ok' });
+});
 const server = app.listen(Number(portArg), '127.0.0.1');
 
 const shutdown = (): void => {
