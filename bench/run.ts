@@ -3,6 +3,7 @@
  * `--reps=N`): the ladder against bare BullMQ on a private redis-server, then a table and
  * bench/results/<date>.json. Not part of `npm test`: speed is reported here, never asserted.
  */
+import { buildLadder } from './harness/build.js';
 import { judgeGoals } from './harness/goals.js';
 import { parseOptions } from './harness/options.js';
 import { startBenchRedis } from './harness/redis.js';
@@ -46,8 +47,9 @@ async function main(): Promise<void> {
   // Workers inherit this: a log line per job would measure the logger, not the ladder.
   process.env.LOG_LEVEL ??= 'warn';
   const started = performance.now();
-  const redis = await startBenchRedis();
   const log = (message: string): void => console.log(message);
+  buildLadder(log);
+  const redis = await startBenchRedis();
   const rows: Row[] = [];
   try {
     for (const scenario of SCENARIOS) {

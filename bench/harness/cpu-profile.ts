@@ -30,6 +30,9 @@ function placeOf(url: string): string {
   if (url === '') return 'native';
   const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
   if (pkg?.[1]) return pkg[1];
+  // The ladder's processes run from the build: named by the source file the code came from.
+  const built = /\/dist\/(.+)\.js$/.exec(url);
+  if (built?.[1]) return `src/${built[1]}.ts`;
   const own = /\/((?:src|bench)\/.+)$/.exec(url);
   if (own?.[1]) return own[1];
   if (url.startsWith('node:')) return 'node:internal';

@@ -20,13 +20,29 @@ export interface BenchChild {
   exited(): Promise<void>;
 }
 
+/**
+ * The ladder's own processes run from the build (`bin/ladder.js`, dist/), as users run them: through
+ * tsx every closure the ladder makes per job would also pay esbuild's `__name` wrapper, which the
+ * build does not have and the bare side (BullMQ's own JavaScript) never pays. run.ts builds dist/
+ * first, so it is the code of this checkout.
+ */
+const LADDER_BIN = join(ROOT, 'bin/ladder.js');
+
 function spawnTs(
   args: string[],
   env: Record<string, string>,
   nodeArgs: readonly string[] = [],
 ): BenchChild {
+  return spawnNode(['--import', 'tsx', ...args], env, nodeArgs);
+}
+
+function spawnNode(
+  args: string[],
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): BenchChild {
   // Logging at info would print a line per job and measure pino instead of the ladder.
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,7 +83,7 @@ function spawnTs(
   };
 }
 
-/** `ladder worker` from the CLI, as users run it. */
+/** `ladder worker` from the built CLI, as users run it. */
 export function spawnLadderWorker(input: {
   configPath: string;
   levels: string[];
@@ -75,9 +91,9 @@ export function spawnLadderWorker(input: {
   nodeArgs?: readonly string[];
 }): BenchChild {
   const levelArgs = input.levels.flatMap((l) => ['--level', l]);
-  return spawnTs(
+  return spawnNode(
     [
-      join(ROOT, 'src/cli/main.ts'),
+      LADDER_BIN,
       'worker',
       '--config',
       input.configPath,
@@ -90,9 +106,9 @@ export function spawnLadderWorker(input: {
   );
 }
 
-/** Any `ladder` command as a child process (through tsx, as the other bench children). */
+/** Any `ladder` command as a child process, from the build. */
 export function spawnLadderCli(args: readonly string[], nodeArgs?: readonly string[]): BenchChild {
-  return spawnTs([join(ROOT, 'src/cli/main.ts'), ...args], {}, nodeArgs);
+  return spawnNode([LADDER_BIN, ...args], {}, nodeArgs);
 }
 
 /** `ladder api` from the CLI: the HTTP API in its own process. */
