@@ -30,7 +30,13 @@ afterAll(async () => {
 const TEXT = 'Rivers run to the sea and the sea is never full.';
 const MESSAGES = [{ role: 'user' as const, content: 'A proverb, please' }];
 
-async function start(targets: string[]): Promise<OpenAI> {
+/**
+ * The fault tests need a short `stream_idle_ms` to see a stall; a test that holds the provider
+ * until the client has read a piece passes a long one, since that round trip (worker, Redis, API,
+ * client, back to the provider) may take longer than 150 ms on a loaded machine and would then be
+ * taken for a stall.
+ */
+async function start(targets: string[], streamIdleMs = 150): Promise<OpenAI> {
   running = await startRunningLadder(
     fake,
     {},
@@ -39,7 +45,7 @@ async function start(targets: string[]): Promise<OpenAI> {
         { name: 'full', targets },
         { name: 'static', serve: 'static', message: 'Service limited.' },
       ],
-      fallback: { max_retries: 0, stream_idle_ms: 150 },
+      fallback: { max_retries: 0, stream_idle_ms: streamIdleMs },
     },
   );
   return running.client();
@@ -50,7 +56,7 @@ const contentOf = (chunks: ChatCompletionChunk[]): string =>
 
 describe('/v1/chat/completions with stream: true', () => {
   it('relays the first piece before the provider has finished, then the rest and usage', async () => {
-    const client = await start(['anthropic/claude-a']);
+    const client = await start(['anthropic/claude-a'], 30_000);
     const held = gate();
     fake.script(
       'anthropic',
