@@ -3,11 +3,9 @@ import { Redis } from 'ioredis';
 import { buildConfig } from '../../src/config/load.js';
 import { definitionFromConfig, publishDefinition } from '../../src/levels/definition.js';
 import { createKeys } from '../../src/ladder/keys.js';
-import { LadderClient } from '../../src/producer/ladder-client.js';
-import { openRedisOps } from '../../src/producer/open-redis-ops.js';
 import { JOB_NAME } from '../../src/jobs/queues.js';
-import { startApiServer } from '../../src/server/api-server.js';
 import { createLogger } from '../../src/util/log.js';
+import { builtModule } from '../harness/built.js';
 import { BENCH_TOKEN, benchJob, benchPrefix, simulatedLadder } from '../harness/ladder-config.js';
 import { size } from '../harness/options.js';
 import { perSecond, runPool } from '../harness/pool.js';
@@ -46,7 +44,8 @@ const LIKE_LADDER = { priority: 500 * 2048 };
 
 /**
  * Enqueue rate with no workers running: LadderClient (one at a time, 64 in flight, enqueueMany)
- * and POST /v1/jobs, against queue.add and addBulk on the same Redis.
+ * and POST /v1/jobs, against queue.add and addBulk on the same Redis. The ladder's client and API
+ * run from dist/ (see harness/built.ts).
  */
 export const enqueue: Scenario = {
   name: 'enqueue',
@@ -63,6 +62,15 @@ export const enqueue: Scenario = {
     const setup = new Redis(ctx.url);
     await publishDefinition(setup, createKeys(prefix), definitionFromConfig(config));
     setup.disconnect();
+    // The ladder's side from the build (dist/), like every other ladder process the bench runs.
+    const { LadderClient } = await builtModule<
+      typeof import('../../src/producer/ladder-client.js')
+    >('producer/ladder-client.js');
+    const { openRedisOps } = await builtModule<
+      typeof import('../../src/producer/open-redis-ops.js')
+    >('producer/open-redis-ops.js');
+    const { startApiServer } =
+      await builtModule<typeof import('../../src/server/api-server.js')>('server/api-server.js');
     const client = new LadderClient({ redis: ctx.url, prefix });
     const apiOps = await openRedisOps({ url: ctx.url, prefix, config });
     const api = await startApiServer({
