@@ -81,8 +81,7 @@ export async function callOnce(
     // start (`at` less `latency_ms`) is then when the call really began.
     const endedAt = ctx.clock.now();
     const latencyMs = endedAt - started;
-    const settled = input.gate?.served(lease, target, answer, latencyMs);
-    if (settled) await settled;
+    await input.gate?.served(lease, target, answer, latencyMs);
     // An answer that is not what the job asked for is no answer: the next target is tried.
     const checked = checkAnswer(input.request, answer);
     ctx.observer.providerCall?.({

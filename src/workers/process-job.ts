@@ -77,12 +77,9 @@ export async function processJob(
       status: 'active',
     });
   // With a handoff, the claim was usually made as BullMQ handed the job out.
-  // The handoff answers at once when the claim came with the job (no await then).
-  const taking =
-    handoff && job.id !== undefined
-      ? handoff.take(job.queueName, job.id, id, level.level, initial)
-      : ctx.results.take(id, level.level, initial);
-  const claim = taking instanceof Promise ? await taking : taking;
+  const claim = await (handoff && job.id !== undefined
+    ? handoff.take(job.queueName, job.id, id, level.level, initial)
+    : ctx.results.take(id, level.level, initial));
   if (identity.alias !== undefined) await ctx.results.alias(identity.alias, id);
   if (claim.held) {
     // A run before this one wrote the answer and died before a replica confirmed it.

@@ -71,9 +71,6 @@ async function stopBefore(ctx: WorkerContext, input: WalkInput): Promise<LevelEn
   return held ? null : { kind: 'lock_lost' };
 }
 
-/** Before a call: no quota scheduler for the target (the usual case) goes at once. */
-const GO: GateAnswer = Object.freeze({ kind: 'go', lease: null });
-
 /**
  * The calls of one target: until it serves the job, the loop moves on, or the level stops.
  * `earlier`: the attempts this level made before (a parked job's record keeps them). Runs once
@@ -112,10 +109,10 @@ async function walkTarget(
       return { end: { kind: 'unserved', why: 'deadline' }, attempts: made };
     if (ctx.shutdown?.aborted) return { end: { kind: 'interrupted' }, attempts: made };
     // Waiting for quota parks the job (BullMQ delayed) or skips the target; never a retry.
-    const gated =
+    const gated: GateAnswer =
       input.gate?.manages(target) === true
         ? await input.gate.before(target, settings.timeoutMs, [...earlier, ...made])
-        : GO;
+        : { kind: 'go', lease: null };
     if (gated.kind === 'skip') {
       add(input, made, gated.attempt);
       return { end: 'next_target', attempts: made };
