@@ -52,6 +52,10 @@ export class MemoryBreakerStore implements BreakerStore {
     };
   }
 
+  async settle(work: Promise<unknown>): Promise<void> {
+    await work;
+  }
+
   /** Nothing to release: the map may be shared by other instances, listeners leave by unsubscribing. */
   async close(): Promise<void> {}
 }

@@ -10,6 +10,7 @@ import { decodeAnnouncement, decodeApplyReply } from './redis-reply.js';
 import type { BreakerEvent, BreakerState, Decision } from './state.js';
 import type { BreakerStore, StoreTransition } from './store.js';
 import { closeRedis } from '../util/close-redis.js';
+import { whileUp } from '../util/while-up.js';
 
 const applyScript = new LuaScript(new URL('./lua/apply-3.lua', import.meta.url));
 
@@ -144,8 +145,17 @@ export class RedisBreakerStore implements BreakerStore {
     return async () => {
       subscriber.off('message', onMessage);
       subscriber.off('ready', onReady);
-      if (subscriber.status === 'ready') await subscriber.unsubscribe(channel);
+      // Our own subscriber is closed with the store, which ends its subscription. A given one
+      // stays open for others: UNSUBSCRIBE is sent, not waited for, since on a patient connection
+      // whose server just went away (status still `ready` until the socket's 'close') it would be
+      // kept for a reconnect for ever: that hung `ladder api`'s shutdown.
+      if (this.given && subscriber.status === 'ready')
+        subscriber.unsubscribe(channel).catch(() => undefined);
     };
+  }
+
+  async settle(work: Promise<unknown>): Promise<void> {
+    await whileUp(this.redis, work);
   }
 
   async close(): Promise<void> {

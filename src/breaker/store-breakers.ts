@@ -170,8 +170,8 @@ export class StoreBreakers implements Breakers {
     clearTimeout(this.flushTimer);
     for (const timer of this.halfOpenTimers.values()) clearTimeout(timer);
     this.halfOpenTimers.clear();
-    await this.flush();
-    await Promise.allSettled([...this.inflight]);
+    // Pending successes and transitions in flight go out while the store can take them.
+    await this.store.settle(Promise.allSettled([this.flush(), ...this.inflight]));
     await this.unsubscribe?.();
     await this.store.close();
   }

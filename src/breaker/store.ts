@@ -28,6 +28,12 @@ export interface BreakerStore {
     listener: (transition: StoreTransition) => void,
     onResync?: () => void,
   ): Promise<() => Promise<void>>;
+  /**
+   * Waits for `work`, the writes a closing process still owes the store, for as long as the store
+   * can take them: Redis's stop waiting once their connection is down (they would wait for a
+   * reconnect that may never come, and a shutdown must end).
+   */
+  settle(work: Promise<unknown>): Promise<void>;
   /** Releases what the store created (never a client it was given). */
   close(): Promise<void>;
 }

@@ -61,3 +61,16 @@ export function onShutdown(
   process.on('SIGINT', handler);
   return handler;
 }
+
+/**
+ * `onShutdown` for what `starting` opens, registered before it is up: a process announces it is
+ * ready ("API listening", "workers started") before its start-up promise resolves, and a SIGTERM
+ * taken in between would otherwise meet Node's default action and kill it by the signal. A signal
+ * during start-up waits for it, then closes what it opened.
+ */
+export function onShutdownOf(
+  starting: Promise<{ close(): Promise<void> }>,
+  options: ShutdownOptions = {},
+): (reason: string) => void {
+  return onShutdown(async () => (await starting).close(), options);
+}

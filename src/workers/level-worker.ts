@@ -9,6 +9,7 @@ import { failedRecord } from '../jobs/records.js';
 import { endJob } from '../results/final-record.js';
 import type { JobHandoff } from './job-handoff.js';
 import { LockWatch } from './lock-watch.js';
+import type { ActiveJobs } from './worker-close.js';
 
 export interface LevelWorkerOptions {
   ctx: WorkerContext;
@@ -20,6 +21,8 @@ export interface LevelWorkerOptions {
   concurrency?: number;
   /** Writes a served job's final record in BullMQ's completion of it; absent, apart. */
   handoff?: JobHandoff | null;
+  /** Counts the jobs being processed, so a shutdown knows when none is left. */
+  active?: ActiveJobs;
 }
 
 /**
@@ -27,18 +30,23 @@ export interface LevelWorkerOptions {
  * moves jobs down itself, and a BullMQ failure is only the final word on a job the ladder gave up on.
  */
 export function createLevelWorker(options: LevelWorkerOptions): Worker<unknown, JobSummary> {
-  const { ctx, level, settings } = options;
+  const { ctx, level, settings, active } = options;
   const handoff = options.handoff ?? null;
   const worker: Worker<unknown, JobSummary> = new Worker<unknown, JobSummary>(
     level.name,
     async (job: Job, token?: string) => {
-      const lock =
-        token === undefined ? undefined : new LockWatch(job, token, settings.lockDurationMs);
-      const summary = await processJob(ctx, level, job, { token, handoff, lock });
-      // A closing worker may not complete the job in BullMQ: its record is written now instead.
-      if (handoff && worker.closing && job.id !== undefined)
-        await handoff.flush(job.queueName, job.id);
-      return summary;
+      active?.begin();
+      try {
+        const lock =
+          token === undefined ? undefined : new LockWatch(job, token, settings.lockDurationMs);
+        const summary = await processJob(ctx, level, job, { token, handoff, lock });
+        // A closing worker may not complete the job in BullMQ: its record is written now instead.
+        if (handoff && worker.closing && job.id !== undefined)
+          await handoff.flush(job.queueName, job.id);
+        return summary;
+      } finally {
+        active?.end();
+      }
     },
     {
       connection: options.connection,
@@ -100,41 +108,4 @@ export async function recordBullmqFailure(
       startedAtMs: job.processedOn ?? now,
     }),
   );
-}
-
-/** How long jobs whose calls were cut get to put themselves back on their queue. */
-const REQUEUE_MS = 2_000;
-/** How long a forced close may take before the worker is left to its lapsing locks. */
-const FORCE_MS = 3_000;
-
-function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>(
-    (resolve) => (timer = setTimeout(resolve, ms, 'timeout')),
-  );
-  return Promise.race([promise, timedOut]).finally(() => clearTimeout(timer));
-}
-
-/**
- * Stops taking jobs and waits up to `graceMs` for active ones. Then it aborts `cut` (the provider
- * calls in flight end, and their jobs go back to their queue) and waits a little for that; only
- * what is still running after that is abandoned: its lock lapses and another worker takes it over.
- */
-export async function closeWorkerGracefully(
-  worker: Worker,
-  graceMs: number,
-  cut?: AbortController,
-): Promise<'drained' | 'requeued' | 'forced' | 'abandoned'> {
-  const closed = worker.close().then(() => 'closed' as const);
-  if ((await within(closed, graceMs)) === 'closed') return 'drained';
-  cut?.abort();
-  if (cut && (await within(closed, REQUEUE_MS)) === 'closed') return 'requeued';
-  // A close under way ignores `force`, and on a Redis Cluster its wait for the blocking
-  // connection to end can last for ever (seen after a slot migration: the cluster client never
-  // emits 'end'). A shutdown must end: past FORCE_MS the worker's connections are dropped and
-  // whatever it held is left to lapse, as if the process had died.
-  const forced = worker.close(true).then(() => 'closed' as const);
-  if ((await within(forced, FORCE_MS)) === 'closed') return 'forced';
-  await within(worker.disconnect(), FORCE_MS).catch(() => undefined);
-  return 'abandoned';
 }

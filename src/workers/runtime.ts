@@ -18,13 +18,15 @@ import { componentLogger, createLogger, type Logger } from '../util/log.js';
 import { connectRedis, createRedis } from '../util/redis.js';
 import { SYSTEM_CLOCK, type Clock, type CostFn, type WorkerObserver } from '../jobs/hooks.js';
 import type { WorkerContext } from './context.js';
-import { closeWorkerGracefully, createLevelWorker } from './level-worker.js';
+import { createLevelWorker } from './level-worker.js';
+import { ActiveJobs, closeWorkerGracefully } from './worker-close.js';
 import { JobHandoff } from './job-handoff.js';
 import { InvalidOutputStreaks } from '../output/invalid-streak.js';
 import { sweepLevel } from './sweep-level.js';
 import { redisJobStreams } from '../streaming/job-streams.js';
 import { openReplicaWait } from '../results/replication.js';
 import { closeRedis } from '../util/close-redis.js';
+import { whileUp } from '../util/while-up.js';
 
 export interface WorkerRuntimeOptions {
   config: LadderConfig;
@@ -171,6 +173,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
 
   // One handoff for every level's worker: they share the connection its script is defined on.
   const handoff = JobHandoff.open(ctx, redis);
+  const active = new ActiveJobs();
   const workers = levels.map((level) =>
     createLevelWorker({
       handoff,
@@ -180,6 +183,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       prefix: config.redis.prefix,
       settings: config.worker,
       concurrency: options.concurrency,
+      active,
     }),
   );
   const controller = new LevelController({
@@ -211,14 +215,23 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     redis,
     async close() {
       const outcomes = await Promise.all(
-        workers.map((w) => closeWorkerGracefully(w, config.worker.shutdownGraceMs, shutdown)),
+        workers.map((w) =>
+          closeWorkerGracefully(w, {
+            graceMs: config.worker.shutdownGraceMs,
+            cut: shutdown,
+            redis,
+            active,
+          }),
+        ),
       );
       logger.info({ outcomes }, 'workers stopped');
-      await controller.stop();
+      // The last writes (a level move under way, quota counts, cost stats) go out while Redis
+      // is there: on this patient connection they would otherwise wait for ever once it is gone.
+      await whileUp(redis, controller.stop());
       if (!options.context) await context.close();
-      await quota.close();
+      await whileUp(redis, quota.close());
       stopLoggingTransitions();
-      await accounting.close();
+      await whileUp(redis, accounting.close());
       await queues.close();
       replicaWait?.close();
       // QUIT waits for a reconnect that may never come: a connection that is not up is dropped.

@@ -17,6 +17,7 @@ export function countingStore(
       return inner.read(target, nowMs);
     },
     subscribe: inner.subscribe.bind(inner),
+    settle: inner.settle.bind(inner),
     close: inner.close.bind(inner),
   };
   return wrapper;

@@ -8,7 +8,7 @@ import type { ServedLadder } from '../../server/ladders-server.js';
 import { createLogger } from '../../util/log.js';
 import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime.js';
 import { cliConfig, parsePositiveInt, severalConfigs } from '../context.js';
-import { onShutdown, shutdownDeadline } from '../shutdown.js';
+import { onShutdownOf, shutdownDeadline } from '../shutdown.js';
 
 export interface Running {
   api: ApiServer;
@@ -118,10 +118,9 @@ export function registerServe(program: Command): void {
       // Collected so a second --config is refused, not silently taking the first one's place.
       if (options.config.length > 1) throw severalConfigs(options.config.length);
       const config = cliConfig({ config: options.config[0] });
-      const running = await serve(config, { port: portOf(options), workers: true });
-      onShutdown(() => running.close(), {
-        deadlineMs: shutdownDeadline(config.worker.shutdownGraceMs),
-      });
+      const starting = serve(config, { port: portOf(options), workers: true });
+      onShutdownOf(starting, { deadlineMs: shutdownDeadline(config.worker.shutdownGraceMs) });
+      await starting;
     });
 
   program
@@ -145,11 +144,12 @@ export function registerServe(program: Command): void {
       });
       const configs = paths.map((path) => loadConfig({ path, env: process.env }));
       const [only] = configs;
-      const running =
+      const starting =
         configs.length === 1 && only !== undefined
-          ? await serve(only, { port, workers: false })
-          : await serveLadders(configs, { port });
+          ? serve(only, { port, workers: false })
+          : serveLadders(configs, { port });
       // No workers here: what closing waits for is connections and open streams.
-      onShutdown(() => running.close(), { deadlineMs: shutdownDeadline(0) });
+      onShutdownOf(starting, { deadlineMs: shutdownDeadline(0) });
+      await starting;
     });
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createLogger } from '../../util/log.js';
 import { startWorkerRuntime } from '../../workers/runtime.js';
 import { cliConfig, parsePositiveInt, type CommonOptions } from '../context.js';
-import { onShutdown, shutdownDeadline } from '../shutdown.js';
+import { onShutdownOf, shutdownDeadline } from '../shutdown.js';
 
 interface WorkerOptions extends CommonOptions {
   level: string[];
@@ -21,14 +21,13 @@ export function registerWorker(program: Command): void {
       const concurrency = options.concurrency
         ? parsePositiveInt(options.concurrency, '--concurrency')
         : undefined;
-      const runtime = await startWorkerRuntime({
+      const starting = startWorkerRuntime({
         config,
         levels: options.level,
         concurrency,
         logger: createLogger('worker'),
       });
-      onShutdown(() => runtime.close(), {
-        deadlineMs: shutdownDeadline(config.worker.shutdownGraceMs),
-      });
+      onShutdownOf(starting, { deadlineMs: shutdownDeadline(config.worker.shutdownGraceMs) });
+      await starting;
     });
 }
