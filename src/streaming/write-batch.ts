@@ -17,10 +17,15 @@ interface Queued {
 
 /**
  * The stream writes of every job a worker process runs, gathered until the I/O callbacks of this
- * event-loop turn are done and sent as one pipeline: pieces of several answers that arrived in the
- * same turn leave in one socket write and one reply. On a busy host each write is a system call
- * every process pays for; one per piece per job was the largest share of a streaming worker's own
- * CPU. A job still has at most one write in flight (JobStreamWriter), so its order is kept.
+ * event-loop turn are done and sent together: pieces of several answers that arrived in the same
+ * turn leave in one socket write (the connection's writes are corked per turn, coalesce-writes.ts).
+ * On a busy host each write is a system call every process pays for; one per piece per job was the
+ * largest share of a streaming worker's own CPU. A job still has at most one write in flight
+ * (JobStreamWriter), so its order is kept.
+ *
+ * The commands go straight to the connection, not through a `pipeline()`: ioredis builds every
+ * pipeline by copying each script defined on the connection onto it (BullMQ's and the ladder's,
+ * some fifty, twice each), which cost more than the XADDs it carried.
  */
 export class StreamWriteBatch {
   private queue: Queued[] = [];
@@ -35,44 +40,36 @@ export class StreamWriteBatch {
       if (this.scheduled) return;
       this.scheduled = true;
       // setImmediate, not nextTick: pieces of other answers read in this same turn come along.
-      setImmediate(() => void this.flush());
+      setImmediate(() => this.flush());
     });
   }
 
-  private async flush(): Promise<void> {
+  private flush(): void {
     const queued = this.queue;
     this.queue = [];
     this.scheduled = false;
-    const pipeline = this.redis.pipeline();
-    for (const { key, entries, expire } of queued) {
+    for (const { key, entries, expire, settle } of queued) {
+      const sent: Promise<unknown>[] = [];
       for (const entry of entries) {
-        pipeline.xadd(
-          key,
-          'MAXLEN',
-          '~',
-          MAX_STREAM_EVENTS,
-          '*',
-          'type',
-          entry.type,
-          'data',
-          JSON.stringify(entry.data),
+        sent.push(
+          this.redis.xadd(
+            key,
+            'MAXLEN',
+            '~',
+            MAX_STREAM_EVENTS,
+            '*',
+            'type',
+            entry.type,
+            'data',
+            JSON.stringify(entry.data),
+          ),
         );
       }
-      if (expire !== null) pipeline.expire(key, expire);
-    }
-    let replies: Array<[Error | null, unknown]>;
-    try {
-      replies = (await pipeline.exec()) ?? [];
-    } catch (error) {
-      for (const job of queued) job.settle(error);
-      return;
-    }
-    let at = 0;
-    for (const job of queued) {
-      const count = job.entries.length + (job.expire === null ? 0 : 1);
-      const mine = replies.slice(at, at + count);
-      at += count;
-      job.settle(mine.length < count ? new Error('no reply') : mine.find(([e]) => e)?.[0]);
+      if (expire !== null) sent.push(this.redis.expire(key, expire));
+      Promise.all(sent).then(
+        () => settle(undefined),
+        (error: unknown) => settle(error),
+      );
     }
   }
 }
