@@ -14,12 +14,14 @@
  * fake provider directly, whose first token and bench CPU are printed beside), PROF=1 (--cpu-prof
  * of both processes over the last pass; FRAMES frames printed), PERF=<file> (perf record of both
  * over the last pass), NODE_ARGS (e.g. --perf-basic-prof-only-functions for PERF).
+ * COMMANDS=1 prints Redis commands per stream (INFO commandstats, every client's).
  * Read and write system calls per stream come from /proc/<pid>/io, kernel time from
  * /proc/<pid>/stat (10 ms ticks), CPU from every thread's /proc/<pid>/task/<tid>/schedstat.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Redis } from 'ioredis';
 import OpenAI from 'openai';
 import { startFakeProvider, streamed } from '../test/helpers/fake-provider/server.js';
 import { writeConfigFile } from '../test/helpers/processes.js';
@@ -62,6 +64,14 @@ function syscalls(pid: number): [number, number] {
 function sysMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[12]) * 10;
+}
+
+/** Calls per Redis command so far (INFO commandstats), e.g. `client|unblock`, `xread`. */
+async function commandCalls(redis: Redis): Promise<Map<string, number>> {
+  const calls = new Map<string, number>();
+  for (const m of (await redis.info('commandstats')).matchAll(/cmdstat_([^:]+):calls=(\d+)/g))
+    calls.set(m[1] ?? '', Number(m[2]));
+  return calls;
 }
 
 function spawnLadder(root: string, args: string[], nodeArgs: string[]): ChildProcess {
@@ -204,6 +214,7 @@ async function main(): Promise<void> {
             worker: cpuNs(pids.worker),
             redis: cpuNs(pids.redis),
             bench: process.cpuUsage(),
+            commands: await commandCalls(redis.client),
             io: [syscalls(pids.api), syscalls(pids.worker), syscalls(pids.redis)],
             sys: [sysMs(pids.api), sysMs(pids.worker), sysMs(pids.redis)],
           };
@@ -217,6 +228,16 @@ async function main(): Promise<void> {
           }
           const streams = BURSTS * WIDTH;
           const bench = process.cpuUsage(before.bench);
+          const commandsAfter = await commandCalls(redis.client);
+          const perCommand = [...commandsAfter]
+            .map(([name, calls]): [string, number] => [
+              name,
+              (calls - (before.commands.get(name) ?? 0)) / (BURSTS * WIDTH),
+            ])
+            .filter(([name, per]) => per >= 0.05 && name !== 'info')
+            .sort((a, b) => b[1] - a[1])
+            .map(([name, per]) => `${name} ${per.toFixed(2)}`)
+            .join(', ');
           const io = [pids.api, pids.worker, pids.redis].map((pid, i) => {
             const [r, w] = syscalls(pid);
             const [r0, w0] = before.io[i] ?? [0, 0];
@@ -249,7 +270,7 @@ async function main(): Promise<void> {
           if (pass >= passes.length - PIECES.length)
             byPieces.set(n, [...(byPieces.get(n) ?? []), per]);
           line.push(
-            `${n}p api ${per[0]?.toFixed(0)} worker ${per[1]?.toFixed(0)} redis ${per[2]?.toFixed(0)} bench ${per[3]?.toFixed(0)} us; syscalls api ${io[0]} worker ${io[1]} redis ${io[2]}; ttft p50 ${percentile(ttft, 50).toFixed(1)} p99 ${percentile(ttft, 99).toFixed(1)}${DIRECT ? ` direct ${percentile(direct, 50).toFixed(1)} / ${percentile(direct, 99).toFixed(1)}, bench ${directPer.toFixed(0)} us (idle ladder cpu ${idleCpu.toFixed(0)} ms)` : ''}`,
+            `${n}p api ${per[0]?.toFixed(0)} worker ${per[1]?.toFixed(0)} redis ${per[2]?.toFixed(0)} bench ${per[3]?.toFixed(0)} us; syscalls api ${io[0]} worker ${io[1]} redis ${io[2]}; ${process.env.COMMANDS === '1' ? `commands ${perCommand}; ` : ''}ttft p50 ${percentile(ttft, 50).toFixed(1)} p99 ${percentile(ttft, 99).toFixed(1)}${DIRECT ? ` direct ${percentile(direct, 50).toFixed(1)} / ${percentile(direct, 99).toFixed(1)}, bench ${directPer.toFixed(0)} us (idle ladder cpu ${idleCpu.toFixed(0)} ms)` : ''}`,
           );
         }
         window.toUs = nowUs();
