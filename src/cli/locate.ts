@@ -9,9 +9,32 @@ export interface ClientOptions extends CommonOptions {
   token?: string;
 }
 
-/** Where a command that talks to a ladder finds it: an API, or Redis through a config. */
+/**
+ * Where a command that talks to a ladder finds it: an API, or Redis through a config. `name` says
+ * which ladder in messages ("the ladder of ./ladder.yaml"), since a ./ladder.yaml left in the
+ * folder wins over the demo's API, which surprises whoever is looking at the demo.
+ */
 export type LadderLocation =
-  { kind: 'http'; url: string; token?: string } | { kind: 'config'; config: LadderConfig };
+  | { kind: 'http'; url: string; token?: string; name: string }
+  | { kind: 'config'; config: LadderConfig; name: string; hint?: string };
+
+/** "<the ladder ...> has no <what>": the message for a target or level the ladder lacks. */
+export function lacks(where: LadderLocation, what: string, known: string): string {
+  const hint = where.kind === 'config' && where.hint ? `\n  ${where.hint}` : '';
+  return `${where.name} has no ${what} (${known})${hint}`;
+}
+
+/** A URL as messages show it: without any user or password it may carry. */
+function shownUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href.replace(/\/$/, '');
+  } catch {
+    return 'the URL given';
+  }
+}
 
 /** The API `ladder start`, `ladder api` and the demo listen on when nothing else is said. */
 export function localApiUrl(env: NodeJS.ProcessEnv = process.env): string {
@@ -39,12 +62,20 @@ async function answersAsLadder(url: string): Promise<boolean> {
 export async function locateLadder(options: ClientOptions): Promise<LadderLocation> {
   const token = options.token ?? process.env.LADDER_API_TOKEN;
   const url = options.url ?? process.env.LADDER_URL;
-  if (url) return { kind: 'http', url, token };
-  const named = [options.config, process.env.LADDER_CONFIG].some((p) => p && p.trim() !== '');
+  if (url) return { kind: 'http', url, token, name: `the ladder at ${shownUrl(url)}` };
+  const named = [options.config, process.env.LADDER_CONFIG].find((p) => p && p.trim() !== '');
   if (named || existsSync(resolve(process.cwd(), DEFAULT_CONFIG_FILE)))
-    return { kind: 'config', config: cliConfig(options) };
+    return {
+      kind: 'config',
+      config: cliConfig(options),
+      name: `the ladder of ${named ?? `./${DEFAULT_CONFIG_FILE}`}`,
+      hint: named
+        ? undefined
+        : `./${DEFAULT_CONFIG_FILE} in this folder comes before the local API; --url ${localApiUrl()} talks to the API`,
+    };
   const local = localApiUrl();
-  if (await answersAsLadder(local)) return { kind: 'http', url: local, token };
+  if (await answersAsLadder(local))
+    return { kind: 'http', url: local, token, name: `the ladder at ${local}` };
   throw new CliError(
     `no ladder to talk to: nothing answers at ${local} and there is no ./${DEFAULT_CONFIG_FILE} here.\n` +
       '  start one:     npm start (the demo), or ladder start --config FILE\n' +

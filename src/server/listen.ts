@@ -41,10 +41,29 @@ export function listenHttp(input: {
   );
   server.maxConnections = limits.maxConnections;
   return new Promise<Server>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: NodeJS.ErrnoException) => reject(listenError(error, input));
+    server.once('error', failed);
     server.listen(input.port, input.host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve(server);
     });
   });
+}
+
+/**
+ * A taken port is the usual first-run stumble (the demo still running when `ladder start` begins),
+ * and Node's "listen EADDRINUSE" names neither the cause nor the way out.
+ */
+function listenError(
+  error: NodeJS.ErrnoException,
+  at: { port: number; host: string },
+): NodeJS.ErrnoException {
+  if (error.code !== 'EADDRINUSE') return error;
+  const clear: NodeJS.ErrnoException = new Error(
+    `${at.host}:${at.port} is already in use (another ladder or the demo may be running there): ` +
+      'stop it, or choose another port with --port, PORT or api.port',
+    { cause: error },
+  );
+  clear.code = error.code;
+  return clear;
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LadderState } from '../../src/ladder/state.js';
@@ -13,17 +13,18 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'src/cli/main.ts');
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
-/** Runs the CLI as a new user would: in a folder with no ladder.yaml, with no flags or LADDER_*. */
+/** Runs the CLI as a new user would: in a folder with no ladder.yaml (unless `cwd` has one), with no flags or LADDER_*. */
 function ladder(
   args: string[],
   port: number,
+  cwd = mkdtempSync(join(tmpdir(), 'ladder-cwd-')),
 ): Promise<{ code: number | null; out: string; err: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LOG_LEVEL: 'warn' };
   for (const name of ['LADDER_URL', 'LADDER_CONFIG', 'LADDER_API_TOKEN', 'REDIS_URL'])
     delete env[name];
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
-      cwd: mkdtempSync(join(tmpdir(), 'ladder-cwd-')),
+      cwd,
       env,
     });
     let out = '';
@@ -93,11 +94,28 @@ describe('the CLI with a ladder running locally and no flags', () => {
   it('a target or level the ladder does not have is bad input: exit 2, naming what it has', async () => {
     const target = await ladder(['breaker', 'open', 'simulated/nope'], port);
     expect(target.code).toBe(2);
-    expect(target.err).toContain('the ladder has no target "simulated/nope"');
+    expect(target.err).toContain(
+      `the ladder at http://127.0.0.1:${port} has no target "simulated/nope"`,
+    );
     expect(target.err).toContain('simulated/opus-sim');
     const level = await ladder(['pause', 'middle'], port);
     expect(level.code).toBe(2);
     expect(level.err).toContain('levels: 1 top, 2 low, 3 static');
+  }, 60_000);
+
+  it('with a ./ladder.yaml in the folder, a missing target names that file and the way to the API', async () => {
+    // A newcomer who wrote the README's first ladder.yaml next to the running demo.
+    const own = writeConfigFile({
+      redis: { url: inject('redisUrl'), prefix: testPrefix() },
+      levels: [
+        { name: 'basic', targets: ['simulated/haiku-sim'] },
+        { name: 'static', serve: 'static', message: 'Service temporarily limited' },
+      ],
+    });
+    const open = await ladder(['breaker', 'open', 'simulated/opus-sim'], port, dirname(own));
+    expect(open.code).toBe(2);
+    expect(open.err).toContain('the ladder of ./ladder.yaml has no target "simulated/opus-sim"');
+    expect(open.err).toContain(`--url http://127.0.0.1:${port} talks to the API`);
   }, 60_000);
 
   it('with nothing running and no ladder.yaml: exit 3, and no config file suggested', async () => {

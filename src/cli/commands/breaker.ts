@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { BreakerAction } from '../../breaker/types.js';
-import { clientFor, type ClientOptions } from '../client-for.js';
+import { clientAt, type ClientOptions } from '../client-for.js';
 import { CliError } from '../context.js';
+import { lacks, locateLadder } from '../locate.js';
 
 const ACTIONS: readonly BreakerAction[] = ['open', 'close', 'auto'];
 
@@ -23,14 +24,12 @@ export function registerBreaker(program: Command): void {
       }
       if (!/^[^/]+\/.+$/.test(target))
         throw new CliError(`target must be provider/model, got "${target}"`, 2);
-      const client = await clientFor(options);
+      const where = await locateLadder(options);
+      const client = await clientAt(where);
       try {
         const known = (await client.ladder()).levels.flatMap((l) => l.targets.map((t) => t.target));
         if (!known.includes(target))
-          throw new CliError(
-            `the ladder has no target "${target}" (targets: ${known.join(', ')})`,
-            2,
-          );
+          throw new CliError(lacks(where, `target "${target}"`, `targets: ${known.join(', ')}`), 2);
         await client.breaker(target, action as BreakerAction);
         process.stdout.write(
           `breaker ${target}: ${action === 'auto' ? 'automatic' : `forced ${action}`}\n`,

@@ -1,17 +1,23 @@
 import type { Command } from 'commander';
 import type { LevelAction } from '../../ladder/literals.js';
-import { clientFor, type ClientOptions } from '../client-for.js';
+import { clientAt, type ClientOptions } from '../client-for.js';
 import { CliError } from '../context.js';
+import { lacks, locateLadder } from '../locate.js';
 
 /** Pauses or resumes a level over the API or Redis; a level the ladder has not is exit 2. */
 async function levelAction(ref: string, action: LevelAction, options: ClientOptions) {
-  const client = await clientFor(options);
+  const where = await locateLadder(options);
+  const client = await clientAt(where);
   try {
     const { levels } = await client.ladder();
     const level = levels.find((l) => l.name === ref || String(l.level) === ref);
     if (!level)
       throw new CliError(
-        `the ladder has no level "${ref}" (levels: ${levels.map((l) => `${l.level} ${l.name}`).join(', ')})`,
+        lacks(
+          where,
+          `level "${ref}"`,
+          `levels: ${levels.map((l) => `${l.level} ${l.name}`).join(', ')}`,
+        ),
         2,
       );
     if (!client.levelAction) throw new CliError('this client cannot pause levels', 1);
