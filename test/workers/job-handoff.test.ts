@@ -136,4 +136,42 @@ describe("the queue's marker after BullMQ hands out the last job waiting", () =>
     // The last one was handed out by the completion of the one before it.
     expect(await base()).toBeNull();
   });
+
+  it('keeps its base entry when a job is delayed: an idle worker then re-reads when the delayed job is due', async () => {
+    const c = testConfig({
+      levels: [
+        { name: 'full', targets: ['simulated/slow'] },
+        { name: 'static', serve: 'static', message: 'limited' },
+      ],
+      // Long enough to look at the marker while the one job in flight is being served.
+      providers: { simulated: { latency_ms: 3_000, failure_rate: 0 } },
+      worker: { concurrency: 1 },
+    });
+    const l = (ladder = await startTestLadder(c));
+    queue = new Queue('full', { connection: l.runtime.redis, prefix: c.redis.prefix });
+    const marker = queue.keys.marker ?? 'no marker key';
+    const entry = (member: string): Promise<string | null> =>
+      l.runtime.redis.zscore(marker, member);
+    const state = async (bullId: string): Promise<string | undefined> =>
+      (await queue!.getJob(bullId))?.getState();
+
+    // A job parked for later, as the quota gate parks one: BullMQ's delay entry ("1", scored with
+    // its due time) wakes the idle worker, which keeps that time in memory and takes it out.
+    const parked = bullJobId('parked');
+    await queue.add(JOB_NAME, { ...job('parked'), id: 'parked' }, { jobId: parked, delay: 6_000 });
+    await expect.poll(() => entry('1')).toBeNull();
+    // The worker takes the only job waiting: its hand-out answer resets the time it kept.
+    const a = (await l.ops.enqueue(job('a'))).id;
+    await expect.poll(() => state(bullJobId(a))).toBe('active');
+    expect(await state(parked)).toBe('delayed');
+    // The base entry stays: the next idle wait wakes at once, and the empty moveToActive that
+    // follows answers the parked job's due time. Without it no worker knew that time any more.
+    expect(await entry('0')).toBe('0');
+    for (const id of [a, 'parked'])
+      expect(await l.ops.result(id, { timeoutMs: 20_000 })).toMatchObject({
+        id,
+        status: 'completed',
+        level: 1,
+      });
+  });
 });
