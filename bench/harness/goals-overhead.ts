@@ -67,13 +67,13 @@ export function overheadGoals(rows: readonly Row[]): Goal[] {
         .join('; '),
     });
 
-  const rss = byId.get('memory.rss.1') ?? byId.get('memory.rss.0');
+  const rss = byId.get('memory.rss.steady') ?? byId.get('memory.rss.1');
   if (rss?.ladder && rss.bare) {
     const over = rss.ladder.median - rss.bare.median;
     goals.push({
       goal: 'worker RSS ≤ bare + 40 MB',
       met: over <= 40,
-      figure: `${f(rss.ladder.median, 0)} MB vs ${f(rss.bare.median, 0)} MB (+${f(over, 0)} MB, ${rss.name})`,
+      figure: `${f(rss.ladder.median, 0)} MB vs ${f(rss.bare.median, 0)} MB (${over >= 0 ? '+' : ''}${f(over, 0)} MB, ${rss.name})`,
     });
   }
   return goals;
