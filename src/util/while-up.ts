@@ -10,20 +10,16 @@ import type { RedisClient } from './redis.js';
  * wait on those; what they carried (breaker counts, stats) is lost, as if the process had died.
  */
 export function whileUp<T>(client: RedisClient, work: Promise<T>): Promise<T | 'down'> {
-  if (client.status !== 'ready') {
-    // Settled or not, it is left to itself: a late rejection must not be an unhandled one.
-    work.catch(() => undefined);
-    return Promise.resolve('down');
-  }
-  let onDown: (() => void) | undefined;
+  // Settled or not, `work` may be left to itself: a late rejection must not be an unhandled one.
+  work.catch(() => undefined);
+  if (client.status !== 'ready') return Promise.resolve('down');
+  let onDown = (): void => undefined;
   const down = new Promise<'down'>((resolve) => {
     onDown = () => resolve('down');
     client.once('close', onDown);
     client.once('end', onDown);
   });
-  work.catch(() => undefined);
   return Promise.race([work, down]).finally(() => {
-    if (!onDown) return;
     client.off('close', onDown);
     client.off('end', onDown);
   });
